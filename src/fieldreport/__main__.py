@@ -1,0 +1,3 @@
+from fieldreport.cli import app
+
+app(prog_name="fieldreport")

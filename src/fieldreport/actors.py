@@ -1,0 +1,96 @@
+"""Actor mentions: who the text names, normalised to canonical ACLED-style names from data/actors.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from fieldreport.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    inter: int | None = None
+    country: str | None = None
+
+
+@dataclass
+class ActorMention:
+    """A stretch of text naming an actor. `actor` is None for a partisan label ("terrorists")."""
+
+    span: Span
+    actor: Actor | None
+
+    @property
+    def is_partisan(self) -> bool:
+        return self.actor is None
+
+
+@dataclass
+class ActorDictionary:
+    actors: dict[str, Actor]
+    aliases: dict[str, str]  # lower-case alias -> canonical name
+    codes: dict[str, str]  # case-sensitive code -> canonical name
+    partisan_labels: list[str]
+    partisan_default: Actor
+
+
+def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
+    """Read the analyst-editable actor file; a malformed file raises ConfigError naming it."""
+    source = path or resources.files("fieldreport") / "data" / "actors.toml"
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        actors, aliases, codes = {}, {}, {}
+        for entry in data["actor"]:
+            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"))
+            actors[actor.name] = actor
+            for alias in entry.get("aliases", []):
+                aliases[alias.lower()] = actor.name
+            for code in entry.get("codes", []):
+                codes[code] = actor.name
+        partisan = data["partisan"]
+        default = Actor(partisan["default"], partisan.get("default_inter"), None)
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+        raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
+    actors[default.name] = default
+    return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default)
+
+
+class ActorFinder:
+    """Finds actor mentions with two phrase matchers: aliases case-insensitively, codes exactly."""
+
+    def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self.by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for alias, name in dictionary.aliases.items():
+            self.by_lower.add(name, [nlp.make_doc(alias)])
+        for code, name in dictionary.codes.items():
+            self.by_orth.add(name, [nlp.make_doc(code)])
+        self.by_lower.add("__partisan__", [nlp.make_doc(label) for label in dictionary.partisan_labels])
+
+    def __call__(self, doc: Doc) -> list[ActorMention]:
+        spans = []
+        for matcher in (self.by_lower, self.by_orth):
+            for match_id, start, end in matcher(doc):
+                spans.append(Span(doc, start, end, label=match_id))
+        mentions = []
+        for span in filter_spans(spans):
+            name = span.label_
+            actor = None if name == "__partisan__" else self.dictionary.actors[name]
+            mentions.append(ActorMention(span, actor))
+        return sorted(mentions, key=lambda m: m.span.start)
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> ActorDictionary:
+    return load_actor_dictionary()

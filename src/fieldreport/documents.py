@@ -1,0 +1,228 @@
+"""Reading input files into Documents: plain text, JSON Lines and HTML pages.
+
+`read_documents` yields an InputError (it does not raise it) for each file or line it cannot read,
+so one bad line never stops the others; the caller decides whether to report and carry on.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import trafilatura
+
+from fieldreport.errors import InputError
+from fieldreport.model import Document
+
+MAX_BYTES = 20 * 1024 * 1024  # documented limit; larger files are skipped with an error
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+HTML_SUFFIXES = {".html", ".htm"}
+HTML_STARTS = ("<!doctype html", "<html")
+SNIFF_BYTES = 8192
+MAX_CONTROL_SHARE = 0.10
+MAX_NON_ASCII_SHARE_CP1252 = 0.30
+TEXT_CONTROLS = set("\t\n\r\f\v")
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_documents(
+    path: Path, published: date | None = None, outlet: str | None = None
+) -> Iterator[Document | InputError]:
+    """Yield one Document per readable document in `path`, or an InputError per unreadable one.
+
+    `published` and `outlet` are defaults for documents that do not carry their own.
+    """
+    path = Path(path)
+    text = read_text(path)
+    if isinstance(text, InputError):
+        yield text
+        return
+    if is_json_lines(path, text):
+        yield from documents_from_json_lines(path, text, published, outlet)
+    elif is_html(path, text):
+        yield document_from_html(path, text, published, outlet)
+    else:
+        yield Document(text=text, published=published, outlet=outlet, origin=str(path))
+
+
+def parse_published(value: str) -> date:
+    """An ISO date (YYYY-MM-DD), or the date part of a full ISO datetime; ValueError otherwise."""
+    cleaned = str(value).strip()
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(cleaned).date()
+    except ValueError:
+        raise ValueError(f"published date {value!r} does not parse (want YYYY-MM-DD)") from None
+
+
+def read_text(path: Path) -> str | InputError:
+    """The decoded, newline-normalised text of a file, or the InputError saying why there is none."""
+    if not path.exists():
+        return InputError(f"{path}: no such file")
+    if path.is_dir():
+        return InputError(f"{path}: is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            limit = format_megabytes(MAX_BYTES)
+            return InputError(f"{path}: {format_megabytes(size)} is over the {limit} limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        return InputError(f"{path}: cannot read ({exc.strerror or exc})")
+    text = decode_bytes(path, data)
+    if isinstance(text, InputError):
+        return text
+    if not text.strip():
+        return InputError(f"{path}: file is empty")
+    return normalise_newlines(text)
+
+
+def format_megabytes(size: int) -> str:
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes.is_integer() else f"{megabytes:.1f} MB"
+
+
+def decode_bytes(path: Path, data: bytes) -> str | InputError:
+    """Decode as UTF-8 (BOM stripped), UTF-16 when it has a BOM, or cp1252 when that is clearly text."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return InputError(f"{path}: has a UTF-16 byte order mark but is not valid UTF-16 ({exc.reason})")
+    if b"\x00" in data[:SNIFF_BYTES]:
+        return InputError(f"{path}: looks binary (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        return decode_cp1252_fallback(path, data, utf8_error)
+    if control_share(text) > MAX_CONTROL_SHARE:
+        return InputError(f"{path}: looks binary (many control characters), not text")
+    return text
+
+
+def decode_cp1252_fallback(path: Path, data: bytes, utf8_error: UnicodeDecodeError) -> str | InputError:
+    """Accept a Windows-1252 file, which many newsroom and Office exports still are.
+
+    This is the one place we guess an encoding. It is accepted only when every byte is defined in
+    cp1252 and the result reads like Western text (few control characters, mostly ASCII), so a file
+    in another legacy encoding is refused rather than silently turned into mojibake.
+    """
+    bad_byte = data[utf8_error.start]
+    not_utf8 = f"{path}: not UTF-8 (byte 0x{bad_byte:02x} at offset {utf8_error.start})"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return InputError(f"{not_utf8}; not Windows-1252 either; re-save it as UTF-8")
+    if control_share(text) > MAX_CONTROL_SHARE or non_ascii_share(text) > MAX_NON_ASCII_SHARE_CP1252:
+        return InputError(f"{not_utf8}; does not look like Windows-1252 text either; re-save it as UTF-8")
+    return text
+
+
+def control_share(text: str) -> float:
+    """The share of control characters (other than tabs and line breaks) in the start of `text`."""
+    sample = text[:SNIFF_BYTES]
+    if not sample:
+        return 0.0
+    controls = sum(1 for char in sample if char not in TEXT_CONTROLS and unicodedata.category(char) == "Cc")
+    return controls / len(sample)
+
+
+def non_ascii_share(text: str) -> float:
+    sample = text[:SNIFF_BYTES]
+    if not sample:
+        return 0.0
+    return sum(1 for char in sample if ord(char) > 127) / len(sample)
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn \\r\\n and lone \\r into \\n and change nothing else, so offsets match what the user sees."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def is_json_lines(path: Path, text: str) -> bool:
+    return path.suffix.lower() in JSONL_SUFFIXES or text.lstrip().startswith("{")
+
+
+def is_html(path: Path, text: str) -> bool:
+    return path.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:20].lower().startswith(HTML_STARTS)
+
+
+def documents_from_json_lines(
+    path: Path, text: str, published: date | None, outlet: str | None
+) -> Iterator[Document | InputError]:
+    """One Document (or InputError) per non-blank line of `{"id", "text", "published", "outlet", ...}`."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield document_from_json_line(f"{path}:{number}", line, published, outlet)
+
+
+def document_from_json_line(
+    origin: str, line: str, published: date | None, outlet: str | None
+) -> Document | InputError:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(f"{origin}: not valid JSON ({exc.msg})")
+    if not isinstance(record, dict):
+        return InputError(f"{origin}: not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputError(f"{origin}: 'text' is missing or empty (want a non-empty string)")
+    line_published = published
+    if record.get("published") not in (None, ""):
+        try:
+            line_published = parse_published(record["published"])
+        except ValueError as exc:
+            return InputError(f"{origin}: {exc}")
+    return Document(
+        text=normalise_newlines(text),
+        id=optional_str(record.get("id")) or "",
+        published=line_published,
+        outlet=optional_str(record.get("outlet")) or outlet,
+        title=optional_str(record.get("title")),
+        url=optional_str(record.get("url")),
+        origin=origin,
+    )
+
+
+def optional_str(value: object) -> str | None:
+    """`value` as a string, or None when it is missing or blank."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def document_from_html(
+    path: Path, html: str, published: date | None, outlet: str | None
+) -> Document | InputError:
+    """The page's main text via trafilatura; the page's date is used when no `published` was given."""
+    extracted = trafilatura.extract(html, output_format="json", with_metadata=True)
+    page = json.loads(extracted) if extracted else {}
+    text = page.get("text") or ""
+    if not text.strip():
+        return InputError(f"{path}: no article text found in the HTML")
+    return Document(
+        text=normalise_newlines(text),
+        published=published or page_date(page),
+        outlet=outlet or optional_str(page.get("source-hostname")),
+        title=optional_str(page.get("title")),
+        url=optional_str(page.get("source")),
+        origin=str(path),
+    )
+
+
+def page_date(page: dict) -> date | None:
+    """The publication date trafilatura found in the page (not `filedate`, which is today)."""
+    try:
+        return parse_published(page["date"]) if page.get("date") else None
+    except ValueError:
+        return None

@@ -1,0 +1,28 @@
+"""Errors that fieldreport raises on purpose; the CLI turns each into one line on stderr.
+
+    FieldreportError
+     ├── InputError        a document or input line cannot be read (empty, binary, too big, bad JSON...)
+     ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
+     ├── StoreError        the database cannot be opened or written
+     └── ConfigError       a data file (actors, patterns) is malformed
+"""
+
+
+class FieldreportError(Exception):
+    """Base class: the message is one line that names the file and the problem."""
+
+
+class InputError(FieldreportError):
+    pass
+
+
+class GazetteerError(FieldreportError):
+    pass
+
+
+class StoreError(FieldreportError):
+    pass
+
+
+class ConfigError(FieldreportError):
+    pass

@@ -1,0 +1,397 @@
+"""Turning the triggers and mentions of one parsed document into ACLED-style events.
+
+Per sentence: find triggers, give each its actors (from the dependency tree), modality, place,
+date, fatalities and cited sources, and fold triggers that tell one event ("stormed ... and
+imposed control") into one. Partisan labels ("terrorists") are resolved to a named group in
+the same or a nearby sentence of the same section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from fieldreport.actors import Actor, ActorDictionary, ActorMention
+from fieldreport.dates import DateMention
+from fieldreport.fatalities import fatalities_in
+from fieldreport.geocode import Location
+from fieldreport.modality import modality_of
+from fieldreport.model import Event, Evidence
+from fieldreport.sources import SourceMention
+from fieldreport.triggers import Patterns, Trigger, find_triggers, instrument_class
+
+TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
+TERRITORY = "@territory"
+REMOTE = "@remote"
+ATTACK = "@attack"
+ARMED_INTERS = {1, 2, 3, 8}
+
+
+@dataclass
+class SentenceContext:
+    """What is known around one sentence: its section's place and the mentions inside it."""
+
+    sentence: Span
+    index: int
+    section: int
+    actors: list[ActorMention]
+    places: list[Location]
+    admin_context: Location | None
+    dates: list[DateMention]
+    sources: list[SourceMention]
+
+
+@dataclass
+class DraftEvent:
+    """An event under construction; `sentences` and `section` drive merging."""
+
+    event: Event
+    trigger: Trigger
+    sentence_index: int
+    section: int
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    location: Location | None = None
+    location_inherited: bool = False
+    sentences: set[int] = field(default_factory=set)
+
+
+def in_subtree(mention_span: Span, root: Token) -> bool:
+    return root.left_edge.i <= mention_span.start and mention_span.end - 1 <= root.right_edge.i
+
+
+def mentions_under(tokens: list[Token], mentions: list[ActorMention]) -> list[ActorMention]:
+    return [m for m in mentions if any(in_subtree(m.span, t) for t in tokens)]
+
+
+def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]]:
+    """(active subjects, passive subjects, agents) of the clause a trigger belongs to."""
+    current = token
+    for _ in range(4):
+        subjects = [c for c in current.children if c.dep_ == "nsubj"]
+        passive = [c for c in current.children if c.dep_ == "nsubjpass"]
+        agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if subjects or passive or agents:
+            return subjects, passive, agents
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj") and current.head is not current:
+            current = current.head
+        else:
+            break
+    return [], [], []
+
+
+def target_tokens(token: Token) -> list[Token]:
+    targets = [c for c in token.children if c.dep_ in ("dobj", "dative", "attr")]
+    preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"of"}]
+    if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        # "clashes took place between X and Y", "fighting erupted with X"
+        preps += [c for c in token.head.children if c.dep_ == "prep" and c.lower_ in ("between", "with", "against")]
+    for prep in preps:
+        if prep.lower_ == "of" and token.pos_ != "NOUN":
+            continue
+        targets.extend(g for g in prep.children if g.dep_ == "pobj")
+    return targets
+
+
+def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Actor mentions on the acting side and on the receiving side of a trigger."""
+    token = trigger.token
+    subjects, passive, agents = clause_subjects(token)
+    if token.pos_ == "NOUN":
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        by = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.children]
+        agent_side = mentions_under(owners + by + agents, actors) or mentions_under(subjects, actors)
+        other = mentions_under(target_tokens(token), actors)
+        if passive and not agent_side:
+            agent_side = mentions_under(passive, actors)
+    else:
+        agent_side = mentions_under(agents or subjects, actors)
+        other = mentions_under(target_tokens(token) + (passive if not subjects else []), actors)
+    other = [m for m in other if m not in agent_side]
+    if not agent_side and len({m.actor for m in other}) > 1:
+        agent_side, other = other[:1], other[1:]  # "between X and Y": X acts, Y receives
+    return agent_side, other
+
+
+def pick(mentions: list[ActorMention]) -> ActorMention | None:
+    """The first named actor, else the first partisan label."""
+    named = [m for m in mentions if not m.is_partisan]
+    return (named or mentions or [None])[0]
+
+
+def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], index: int,
+                     dictionary: ActorDictionary, exclude: set[str]) -> Actor:
+    """A named non-state group near a partisan label ("terrorists"), else the dictionary's default."""
+    here = contexts[index]
+    for back in range(0, 4):
+        if index - back < 0 or contexts[index - back].section != here.section:
+            break
+        ordered = contexts[index - back].actors
+        if back == 0:
+            ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
+        for other in ordered:
+            actor = other.actor
+            if actor and actor.inter in (2, 3) and actor.name not in exclude and \
+                    actor.name != "Unidentified Armed Group (Syria)":
+                return actor
+    return dictionary.partisan_default
+
+
+def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
+                sentence: Span, patterns: Patterns) -> tuple[str, str]:
+    event = trigger.pattern.event
+    if event == TERRITORY:
+        if actor1 is not None and actor1.inter == 1:
+            return "Battles", "Government regains territory"
+        return "Battles", "Non-state actor overtakes territory"
+    if event == REMOTE:
+        return "Explosions/Remote violence", instrument_class(sentence, patterns.instruments) or \
+            "Shelling/artillery/missile attack"
+    if event == ATTACK:
+        if actor2 is not None and (actor2.inter in ARMED_INTERS) and actor1 is not None:
+            return "Battles", "Armed clash"
+        if actor2 is not None and actor2.inter in ARMED_INTERS and actor1 is None:
+            return "Battles", "Armed clash"
+        return "Violence against civilians", "Attack"
+    event_type, _, sub_event_type = event.partition(" / ")
+    return event_type, sub_event_type
+
+
+def place_for(trigger: Trigger, context: SentenceContext) -> Location | None:
+    """The place an event happened: one attached to the trigger, the most specific, the nearest."""
+    token = trigger.token
+    candidates = [loc for loc in context.places if loc.mention is not None]
+    if not candidates:
+        return None
+    governing = token
+    while governing.dep_ in ("xcomp", "conj", "pcomp", "advcl") and governing.head is not governing:
+        governing = governing.head
+
+    def score(loc: Location) -> tuple:
+        span = loc.mention.span
+        before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        attached = in_subtree(span, token) or in_subtree(span, governing)
+        destination = before in ("towards", "toward") or (before == "to" and trigger.pattern.rank < 2)
+        return (not destination, attached, -loc.geo_precision, -abs(span.start - token.i))
+
+    best = max(candidates, key=score)
+    if best.level == "country":
+        specific = [loc for loc in candidates if loc.level != "country"]
+        if specific:
+            best = max(specific, key=score)
+    return best
+
+
+def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention | None,
+             published: date | None) -> tuple[str | None, int | None, Span | None]:
+    if context.dates:
+        nearest = min(context.dates, key=lambda d: abs(d.span.start - trigger.token.i))
+        return nearest.value.isoformat(), nearest.precision, nearest.span
+    if fallback is not None:
+        return fallback.value.isoformat(), fallback.precision, fallback.span
+    if published is not None:
+        return published.isoformat(), 2, None
+    return None, None, None
+
+
+def evidence_for(span: Span | None, name: str) -> list[Evidence]:
+    if span is None:
+        return []
+    return [Evidence(name, span.start_char, span.end_char, span.text)]
+
+
+def token_span(token: Token) -> Span:
+    return token.doc[token.i:token.i + 1]
+
+
+def fatality_span(sentence: Span) -> Span:
+    kills = [t for t in sentence if t.lemma_ in ("kill", "die", "dead", "fatality", "death")]
+    if not kills:
+        return sentence
+    token = kills[0]
+    return sentence.doc[min(token.left_edge.i, token.i):token.right_edge.i + 1]
+
+
+def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], patterns: Patterns,
+                 dictionary: ActorDictionary, published: date | None, outlet: str | None,
+                 default_location: Location | None) -> list[DraftEvent]:
+    drafts: list[DraftEvent] = []
+    last_date: DateMention | None = None
+    previous_place: dict[int, Location] = {}
+    for ctx in contexts:
+        if ctx.dates:
+            last_date = ctx.dates[-1]
+        blocked = {i for m in ctx.actors for i in range(m.span.start, m.span.end)}
+        blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
+                                                                            loc.mention.span.end)}
+        triggers = find_triggers(ctx.sentence, patterns, blocked)
+        if not triggers:
+            add_tally(drafts, ctx)
+            continue
+        strong = [t for t in triggers if not t.is_weak]
+        if strong:
+            triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1]
+        fatalities = fatalities_in(ctx.sentence)
+        for trigger in triggers:
+            draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
+                                last_date, fatalities)
+            if is_aftermath(draft) and drafts and drafts[-1].section == ctx.section \
+                    and ctx.index - drafts[-1].sentence_index <= 2:
+                absorb_casualties(drafts[-1], draft)
+                continue
+            if draft.location is None:
+                inherited = previous_place.get(ctx.section) or ctx.admin_context or default_location
+                if inherited is not None:
+                    set_location(draft, inherited, inherited=True)
+            elif not draft.location.is_admin:
+                previous_place[ctx.section] = draft.location
+            drafts.append(draft)
+    return fold_sentence_triggers(drafts)
+
+
+def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
+    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it."""
+    count = fatalities_in(ctx.sentence)
+    if count is None or not drafts or drafts[-1].section != ctx.section or ctx.index - drafts[-1].sentence_index > 1:
+        return
+    drafts[-1].event.fatalities = count
+    drafts[-1].event.evidence += evidence_for(ctx.sentence, "fatalities")
+
+
+def is_aftermath(draft: DraftEvent) -> bool:
+    """A sentence that only adds to the event before it: no actor and no place of its own
+    ('A number of terrorists were killed ... in the attack'), or a bare killing with no perpetrator."""
+    no_actors = draft.event.actor1 is None and draft.event.actor2 is None
+    return (draft.trigger.is_weak and draft.event.actor1 is None) or (no_actors and draft.location is None)
+
+
+def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceContext], patterns: Patterns,
+                dictionary: ActorDictionary, document_id: str, published: date | None, outlet: str | None,
+                last_date: DateMention | None, fatalities: int | None) -> DraftEvent:
+    agent_side, other_side = sides_for(trigger, ctx.actors)
+    first, second = pick(agent_side), pick(other_side)
+    if first is None:
+        rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
+                and not is_source_word(m) and not m.is_partisan]
+        first = pick(rest) if trigger.pattern.event != ATTACK else None
+    actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
+    actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
+    event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
+    event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
+    modality = modality_of(trigger.token, patterns.modality)
+    event = Event(
+        document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
+        event_date=event_date, time_precision=precision,
+        fatalities=fatalities if event_type != "Strategic developments" or fatalities == 0 else None,
+        source=outlet, notes=ctx.sentence.text.strip(), modality=modality,
+        cited_sources=list(dict.fromkeys(s.name for s in ctx.sources)),
+    )
+    trigger_span = token_span(trigger.token)
+    event.evidence += evidence_for(trigger_span, "event_type") + evidence_for(trigger_span, "sub_event_type")
+    event.evidence += evidence_for(ctx.sentence, "notes") + evidence_for(date_span, "event_date")
+    if event.fatalities is not None:
+        event.evidence += evidence_for(fatality_span(ctx.sentence), "fatalities")
+    for source in ctx.sources:
+        event.evidence += evidence_for(source.span, "cited_sources")
+    if modality != "occurred":
+        event.evidence += evidence_for(trigger.token.head.doc[trigger.token.head.i:trigger.token.head.i + 1],
+                                       "modality")
+    draft = DraftEvent(event, trigger, ctx.index, ctx.section, sentences={ctx.index})
+    set_actor(draft, 1, first, actor1)
+    set_actor(draft, 2, second, actor2)
+    location = place_for(trigger, ctx)
+    if location is not None:
+        set_location(draft, location)
+    return draft
+
+
+def is_source_word(mention: ActorMention) -> bool:
+    return any(t.lower_ in ("sources", "source") for t in mention.span)
+
+
+def resolved_actor(mention: ActorMention | None, contexts: list[SentenceContext], index: int,
+                   dictionary: ActorDictionary, exclude: set[str]) -> Actor | None:
+    if mention is None:
+        return None
+    if mention.actor is not None:
+        return mention.actor
+    return resolve_partisan(mention, contexts, index, dictionary, exclude)
+
+
+def set_actor(draft: DraftEvent, slot: int, mention: ActorMention | None, actor: Actor | None) -> None:
+    event = draft.event
+    if actor is None or mention is None:
+        return
+    if slot == 1:
+        draft.actor1 = mention
+        event.actor1, event.inter1, event.actor1_text = actor.name, actor.inter, mention.span.text
+        event.evidence += evidence_for(mention.span, "actor1")
+    elif actor.name != event.actor1:
+        draft.actor2 = mention
+        event.actor2, event.inter2, event.actor2_text = actor.name, actor.inter, mention.span.text
+        event.evidence += evidence_for(mention.span, "actor2")
+
+
+def set_location(draft: DraftEvent, location: Location, inherited: bool = False) -> None:
+    event = draft.event
+    draft.location, draft.location_inherited = location, inherited
+    event.location, event.latitude, event.longitude = location.location, location.latitude, location.longitude
+    event.geo_precision, event.country, event.admin1, event.admin2 = (
+        location.geo_precision, location.country, location.admin1, location.admin2)
+    event.evidence = [e for e in event.evidence if e.field != "location"]
+    if location.mention is not None:
+        event.evidence += evidence_for(location.mention.span, "location")
+
+
+def absorb_casualties(target: DraftEvent, casualty: DraftEvent) -> None:
+    """'A number of terrorists were killed' after a battle adds to that battle, not a new event."""
+    target.sentences |= casualty.sentences
+    if casualty.event.fatalities is not None:
+        target.event.fatalities = max(target.event.fatalities or 0, casualty.event.fatalities)
+    target.event.evidence += [e for e in casualty.event.evidence if e.field in ("fatalities", "notes")]
+    target.event.notes = f"{target.event.notes} {casualty.event.notes}".strip()
+
+
+def fold_sentence_triggers(drafts: list[DraftEvent]) -> list[DraftEvent]:
+    """One event per actor and event type in a sentence: the highest-ranked trigger names it."""
+    folded: list[DraftEvent] = []
+    for draft in drafts:
+        twin = next((d for d in folded if d.sentence_index == draft.sentence_index
+                     and d.event.event_type == draft.event.event_type
+                     and d.event.modality == draft.event.modality
+                     and (d.event.actor1 == draft.event.actor1 or not draft.event.actor1 or not d.event.actor1)),
+                    None)
+        if twin is None:
+            folded.append(draft)
+            continue
+        keep, drop = (draft, twin) if draft.trigger.pattern.rank > twin.trigger.pattern.rank else (twin, draft)
+        combine(keep, drop)
+        if keep is draft:
+            folded[folded.index(twin)] = draft
+    return folded
+
+
+def combine(keep: DraftEvent, drop: DraftEvent) -> None:
+    """Fold `drop` into `keep`: fill missing actors and places, keep all evidence."""
+    event, other = keep.event, drop.event
+    if not event.actor1 and other.actor1:
+        set_actor(keep, 1, drop.actor1, Actor(other.actor1, other.inter1))
+    if not event.actor2 and other.actor2 and other.actor2 != event.actor1:
+        set_actor(keep, 2, drop.actor2, Actor(other.actor2, other.inter2))
+    if drop.location is not None and (keep.location is None or keep.location_inherited or
+                                      drop.location.geo_precision < keep.location.geo_precision
+                                      and not drop.location_inherited):
+        set_location(keep, drop.location, drop.location_inherited)
+    if other.fatalities is not None:
+        event.fatalities = max(event.fatalities or 0, other.fatalities)
+    if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
+        event.event_date, event.time_precision = other.event_date, other.time_precision
+    event.cited_sources = list(dict.fromkeys(event.cited_sources + other.cited_sources))
+    seen = {(e.field, e.start, e.end) for e in event.evidence}
+    event.evidence += [e for e in other.evidence if (e.field, e.start, e.end) not in seen
+                       and e.field not in ("actor1", "actor2", "location")]
+    if other.notes not in event.notes:
+        event.notes = f"{event.notes} {other.notes}"
+    keep.sentences |= drop.sentences

@@ -1,0 +1,95 @@
+"""Fatality counts by ACLED's conservative rules, kept apart from people freed, recruited or captured.
+
+ACLED codes vague plurals with fixed figures: "tens" 10, "dozens" 12, "several"/"many" 10,
+"hundreds" 100; "a number of" gives no figure at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+KILL_LEMMAS = {"kill", "die", "dead", "death", "fatality", "slay", "execute", "assassinate", "behead",
+               "martyr", "lose"}
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12,
+    "tens": 10, "dozens": 12, "several": 10, "many": 10, "scores": 20, "hundreds": 100, "thousands": 1000,
+}
+NO_FIGURE = {"number", "some", "unknown", "unspecified", "few"}
+SINGULAR_DETERMINERS = {"a", "an", "one", "the", "his", "her"}
+ZERO_PATTERNS = re.compile(
+    r"\b(no (one|fatalities|casualties|deaths|injuries)|without (causing )?(any )?(casualties|fatalities|"
+    r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
+)
+ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b", re.I)
+
+
+def parse_number(text: str) -> int | None:
+    """'24' -> 24, '1,000' -> 1000, 'tens' -> 10; None for words that carry no figure."""
+    cleaned = text.lower().replace(",", "").strip()
+    if cleaned.isdigit():
+        return int(cleaned)
+    return NUMBER_WORDS.get(cleaned)
+
+
+def count_of(victim: Token) -> int | None:
+    """How many people a victim phrase counts, or None when the text gives no figure."""
+    if victim.lower_ in NO_FIGURE or any(child.lower_ in NO_FIGURE for child in victim.children):
+        return None
+    own = parse_number(victim.text)
+    if own is not None and victim.pos_ in ("NUM", "NOUN", "PRON"):
+        return own
+    for child in victim.children:
+        if child.dep_ in ("nummod", "amod", "quantmod") and parse_number(child.text) is not None:
+            return parse_number(child.text)
+    if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN":
+        return 1
+    if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
+        return 1
+    return None
+
+
+def victims_of(kill: Token) -> list[Token]:
+    if kill.lemma_ in ("die", "lose"):
+        subjects = [c for c in kill.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if kill.lemma_ == "lose" and not any(c.lemma_ == "life" for c in kill.children):
+            return []
+        return subjects
+    passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
+    victims = passive or [c for c in kill.children if c.dep_ == "dobj"]
+    if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | {"wound", "injure"}:
+        victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
+    if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
+        victims = [kill.head]
+    expanded = []
+    for victim in victims:
+        expanded.append(victim)
+        expanded.extend(t for t in victim.conjuncts if t.i > victim.i)
+    return expanded
+
+
+def fatalities_in(sentence: Span) -> int | None:
+    """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure."""
+    tally = ACLED_TALLY.search(sentence.text)
+    if tally:
+        return int(tally.group(1).replace(",", ""))
+    if ZERO_PATTERNS.search(sentence.text):
+        return 0
+    total, found = 0, False
+    for token in sentence:
+        if token.lemma_ not in KILL_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN"):
+            continue
+        if token.pos_ == "NOUN" and token.lemma_ in ("death", "fatality"):
+            number = next((parse_number(c.text) for c in token.children if c.dep_ == "nummod"), None)
+            if number is not None:
+                total, found = total + number, True
+            continue
+        for victim in victims_of(token):
+            number = count_of(victim)
+            if number is not None:
+                total, found = total + number, True
+    return total if found else None

@@ -1,0 +1,807 @@
+"""Offline gazetteer: GeoNames places, admin1 regions and countries in a SQLite index.
+
+Every name is indexed under two keys. `name_key` is exact up to case, diacritics, apostrophes
+and Arabic articles ("Ar Raqqah" -> "raqqah"); `loose_key` folds the transliteration variants
+that English news uses for Arabic names down to a consonant skeleton per word
+("Khan Sheikhoun" and "Khān Shaykhūn" -> "kn skn"). Lookups try the exact key first.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+from fieldreport.errors import GazetteerError
+
+DEFAULT_PATH = Path(sys.prefix) / "share" / "fieldreport" / "gazetteer.sqlite"
+ENV_VAR = "FIELDREPORT_GAZETTEER"
+ALIASES_PATH = Path(__file__).parent / "data" / "admin1_aliases.tsv"
+SCHEMA_VERSION = "1"
+GEONAMES_COLUMNS = 19
+
+# A loose-key match must also be this similar (rapidfuzz ratio of exact keys) to the query.
+LOOSE_MIN_RATIO = 75
+SHORT_LOOSE_MIN_RATIO = 85
+
+COUNTRY, ADMIN1, PLACE, LANDMARK = "country", "admin1", "populated place", "landmark"
+
+# Display name first, then other names the country goes by in English news.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "SY": ("Syria", "Syrian Arab Republic"),
+    "TR": ("Turkey", "Türkiye", "Turkiye"),
+    "IQ": ("Iraq",),
+    "LB": ("Lebanon",),
+    "JO": ("Jordan",),
+    "IL": ("Israel",),
+    "IR": ("Iran", "Islamic Republic of Iran"),
+    "RU": ("Russia", "Russian Federation"),
+    "US": ("United States", "United States of America", "USA", "U.S.A.", "US", "U.S.", "America"),
+    "GB": ("United Kingdom", "UK", "U.K.", "Britain", "Great Britain"),
+    "FR": ("France",),
+    "DE": ("Germany",),
+    "EG": ("Egypt",),
+    "SA": ("Saudi Arabia", "Saudi", "KSA"),
+    "YE": ("Yemen",),
+    "LY": ("Libya",),
+    "AF": ("Afghanistan",),
+    "PS": ("Palestine", "Palestinian Territories", "Palestinian Territory"),
+    "CN": ("China", "People's Republic of China"),
+    "UA": ("Ukraine",),
+    "AE": ("United Arab Emirates", "UAE", "Emirates"),
+    "QA": ("Qatar",),
+    "KW": ("Kuwait",),
+    "BH": ("Bahrain",),
+    "OM": ("Oman",),
+    "CY": ("Cyprus",),
+    "GR": ("Greece",),
+    "AM": ("Armenia",),
+    "AZ": ("Azerbaijan",),
+    "GE": ("Georgia",),
+    "PK": ("Pakistan",),
+    "IN": ("India",),
+    "SD": ("Sudan",),
+    "SS": ("South Sudan",),
+    "TN": ("Tunisia",),
+    "DZ": ("Algeria",),
+    "MA": ("Morocco",),
+    "ML": ("Mali",),
+    "NE": ("Niger",),
+    "NG": ("Nigeria",),
+    "TD": ("Chad",),
+    "SO": ("Somalia",),
+    "ET": ("Ethiopia",),
+    "ER": ("Eritrea",),
+    "KE": ("Kenya",),
+    "CD": ("Democratic Republic of Congo", "DR Congo", "DRC"),
+    "CF": ("Central African Republic", "CAR"),
+    "BF": ("Burkina Faso",),
+    "MZ": ("Mozambique",),
+    "IT": ("Italy",),
+    "ES": ("Spain",),
+    "NL": ("Netherlands", "Holland"),
+    "BE": ("Belgium",),
+    "CH": ("Switzerland",),
+    "AT": ("Austria",),
+    "SE": ("Sweden",),
+    "NO": ("Norway",),
+    "DK": ("Denmark",),
+    "FI": ("Finland",),
+    "PL": ("Poland",),
+    "BY": ("Belarus",),
+    "KZ": ("Kazakhstan",),
+    "UZ": ("Uzbekistan",),
+    "TM": ("Turkmenistan",),
+    "TJ": ("Tajikistan",),
+    "KG": ("Kyrgyzstan",),
+    "JP": ("Japan",),
+    "KR": ("South Korea", "Republic of Korea"),
+    "KP": ("North Korea", "DPRK"),
+    "CA": ("Canada",),
+    "MX": ("Mexico",),
+    "BR": ("Brazil",),
+    "AU": ("Australia",),
+    "ID": ("Indonesia",),
+    "MY": ("Malaysia",),
+    "MM": ("Myanmar", "Burma"),
+    "BD": ("Bangladesh",),
+    "VE": ("Venezuela",),
+    "CO": ("Colombia",),
+}
+
+# Arabic article forms (English, French and other transcriptions); dropped before another word.
+ARTICLES = frozenset({
+    "al", "el", "il", "ul", "ad", "ed", "ud", "ar", "er", "ur", "as", "es", "us", "ash", "esh", "ush", "ech",
+    "at", "et", "ut", "ath", "eth", "az", "ez", "uz", "adh", "edh", "an", "en", "un",
+    "edd", "ett", "ess", "err", "ezz", "enn",  # French: "Ain ett Tine", "Maarret enn Naamane"
+    "ehl", "ehd", "ehs", "ehz", "ehr", "eht", "ehn",  # Russian: "Ehl'-Kunejtra"
+})
+# Words for a mound ("Tall Abyad"): news sometimes drops them ("al-Zaman" for "Tall ad Daman").
+MOUND_WORDS = frozenset({"tall", "tell", "tal", "tel", "til"})
+# Generic words after an admin1 name ("Idlib province", "Damascus Governorate").
+ADMIN1_WORDS = frozenset({"province", "provinces", "governorate", "governorates", "muhafazat", "region"})
+
+# Consonant folds for the loose key, applied in order: French and English spellings of the same
+# Arabic letter meet (dj/j, ch/sh -> x, kh/k, q/k, th/t, dh/d); z folds onto d because ظ and ض are
+# written z, d, dh or ḑ ("Zuhur"/"Duhur", "Zaman"/"Daman").
+CONSONANT_FOLDS = (
+    ("dzh", "j"), ("dj", "j"), ("tch", "x"), ("ch", "x"), ("sh", "x"), ("kh", "k"), ("gh", "g"),
+    ("th", "t"), ("dh", "d"), ("ph", "f"), ("q", "k"), ("z", "d"),
+)
+
+# Vowel spellings folded only when comparing a loose match with the query ("Sheikhoun"/"Shaykhun").
+VOWEL_FOLDS = (
+    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ey", "i"), ("ay", "i"), ("ai", "i"),
+    ("ie", "i"), ("iy", "i"), ("o", "u"),
+)
+
+_APOSTROPHES = re.compile(r"['`]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ASSIMILATED_ARTICLE = re.compile(r"^[aeiu]([tdrzsnl])(?=\1[a-z]{2})")  # "ezzor" -> "zor"
+_FRENCH_OU = re.compile(r"^ou(?=[aeiy])")  # "ouadi" -> "wadi"
+_TA_MARBUTA = re.compile(r"(?<=[aeiouy])h$")  # "hamah" -> "hama"
+_DOUBLED = re.compile(r"(.)\1+")
+_INNER_VOWELS = re.compile(r"[aeiouyw]")
+_NISBA = re.compile(r"(?:iy*|(?<=[^aeiouy])y+)[ae]h?$")
+_FINAL_A = re.compile(r"[ae]h$")
+_FRENCH_MUTE_E = re.compile(r"(?<=[^aeiouy])e$")
+_CODE_LIKE = re.compile(r"[A-Z0-9]{1,5}|.*\d.*")
+
+_RANK_OF_CODE = {"PPLC": 2, "PPLA": 2, "PPLA2": 3, "PPLA3": 4, "PPLA4": 5, "PPLA5": 5}
+_DEAD_PLACE_CODES = frozenset({"PPLH", "PPLQ", "PPLW"})
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE countries(code TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE admin1(country TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, source_name TEXT NOT NULL,
+                    PRIMARY KEY (country, code)) WITHOUT ROWID;
+CREATE TABLE admin1_aliases(country TEXT NOT NULL, code TEXT NOT NULL, alias TEXT NOT NULL);
+CREATE TABLE places(id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL,
+                    latitude REAL NOT NULL, longitude REAL NOT NULL, country TEXT NOT NULL,
+                    admin1_code TEXT, feature_class TEXT NOT NULL, feature_code TEXT NOT NULL,
+                    population INTEGER NOT NULL, level TEXT NOT NULL, rank INTEGER NOT NULL);
+CREATE TABLE names(place_id INTEGER NOT NULL, surface TEXT NOT NULL, key TEXT NOT NULL,
+                   loose TEXT NOT NULL, stem TEXT);
+"""
+_INDEXES = """
+CREATE UNIQUE INDEX places_geonameid ON places(geonameid) WHERE geonameid IS NOT NULL;
+CREATE INDEX places_region ON places(country, admin1_code, feature_code);
+CREATE INDEX places_level ON places(level, country);
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_loose ON names(loose);
+CREATE INDEX names_stem ON names(stem) WHERE stem IS NOT NULL;
+CREATE INDEX names_place ON names(place_id);
+"""
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.latitude, p.longitude, p.country, coalesce(c.name, p.country), p.admin1_code, a.name, "
+    "p.feature_class, p.feature_code, p.population, p.geonameid, p.level"
+)
+_PLACE_FROM = (
+    "places p LEFT JOIN countries c ON c.code = p.country "
+    "LEFT JOIN admin1 a ON a.country = p.country AND a.code = p.admin1_code"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    country_name: str
+    admin1_code: str | None
+    admin1: str | None
+    admin2: str | None
+    feature_class: str
+    feature_code: str
+    population: int
+    geonameid: int | None
+    level: str
+
+
+def default_gazetteer_path() -> Path:
+    """The gazetteer file: $FIELDREPORT_GAZETTEER if set, else DEFAULT_PATH."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    return Path(override) if override else DEFAULT_PATH
+
+
+# ---------------------------------------------------------------- name keys
+
+
+@functools.lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """Exact key: ASCII, lower case, no apostrophes or punctuation, Arabic articles dropped."""
+    text = _APOSTROPHES.sub("", anyascii(unicodedata.normalize("NFC", name)).lower())
+    return " ".join(_without_articles(_NON_ALNUM.sub(" ", text).split()))
+
+
+@functools.lru_cache(maxsize=65536)
+def loose_key(name: str) -> str:
+    """Variant-folding key: per word, a consonant skeleton after transliteration folds."""
+    return _loose_from_words(name_key(name).split())
+
+
+def _without_articles(words: list[str]) -> list[str]:
+    last = len(words) - 1
+    return [word for i, word in enumerate(words) if i == last or word not in ARTICLES]
+
+
+def _loose_from_words(words: list[str]) -> str:
+    return " ".join(_consonant_skeleton(word, i > 0) for i, word in enumerate(words))
+
+
+def _consonant_skeleton(word: str, after_first: bool) -> str:
+    """'jandariseh' -> 'jndrs': keep the first letter (any vowel as 'a'), drop later vowels, y and w.
+
+    A nisba ending (-iyeh, -iyah, -ieh, -iya) becomes a final 'y', so 'Salamiyeh' ('slmy') stays
+    apart from 'Salma' ('slm').
+    """
+    word = _folded_consonants(word, after_first)
+    nisba = _NISBA.search(word)
+    has_nisba = nisba is not None and nisba.start() >= 2
+    if has_nisba:
+        word = word[: nisba.start()]
+    word = _DOUBLED.sub(r"\1", _TA_MARBUTA.sub("", word))
+    head = "a" if word[0] in "aeiou" else word[0]
+    return head + _INNER_VOWELS.sub("", word[1:]) + ("y" if has_nisba else "")
+
+
+def _folded_consonants(word: str, after_first: bool) -> str:
+    if after_first:
+        word = _ASSIMILATED_ARTICLE.sub(r"\1", word)
+    word = _FRENCH_OU.sub("w", word)
+    for spelling, folded in CONSONANT_FOLDS:
+        word = word.replace(spelling, folded)
+    return word
+
+
+def _spelling_form(key: str) -> str:
+    """The exact key with consonants and common vowel spellings folded ('arbeen', 'arbine' -> 'arbin').
+
+    Used to compare a loose match with the query, so it is gentler than the skeleton.
+    """
+    words = []
+    for i, word in enumerate(key.split()):
+        word = _folded_consonants(word, i > 0)
+        for spelling, folded in VOWEL_FOLDS:
+            word = word.replace(spelling, folded)
+        word = _DOUBLED.sub(r"\1", _FRENCH_MUTE_E.sub("", _FINAL_A.sub("a", word)))
+        words.append("a" + word[1:] if word[0] in "aeiou" else word)
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _similarity(query_key: str, other_key: str) -> float:
+    return fuzz.ratio(_spelling_form(query_key), _spelling_form(other_key))
+
+
+def _stem_key(words: list[str]) -> str | None:
+    """Loose key without a leading mound word ("tall daman" -> "dmn"), or None."""
+    if len(words) > 1 and words[0] in MOUND_WORDS:
+        return _loose_from_words(words[1:])
+    return None
+
+
+def _admin1_core(name: str) -> str:
+    """'Idlib province' / 'the governorate of Idlib' -> 'Idlib' (the generic words removed)."""
+    words = [w for w in re.split(r"[\s\-]+", name.strip()) if w]
+    core = [w for w in words if w.lower() not in ADMIN1_WORDS]
+    if core and core[0].lower() == "the":
+        core = core[1:]
+    if core and core[0].lower() == "of":
+        core = core[1:]
+    return " ".join(core) if core else name
+
+
+def _is_indexable_alternate(name: str) -> bool:
+    """Latin-script, not a code ('DEZ'), not a machine transliteration in lower case ('hrsta')."""
+    if name.islower() or not any(c.isupper() for c in name) or _CODE_LIKE.fullmatch(name):
+        return False
+    return name.isascii() or all(_is_latin_letter(c) for c in name if c.isalpha())
+
+
+@functools.cache
+def _is_latin_letter(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN") or unicodedata.category(char) == "Lm"
+
+
+# ---------------------------------------------------------------- parsing sources
+
+
+@dataclass(frozen=True)
+class _Row:
+    geonameid: int
+    name: str
+    asciiname: str
+    alternates: tuple[str, ...]
+    latitude: float
+    longitude: float
+    feature_class: str
+    feature_code: str
+    country: str
+    admin1_code: str
+    population: int
+
+
+def _geonames_rows(path: Path) -> Iterator[_Row]:
+    """Rows of a GeoNames dump; a malformed line raises GazetteerError('FILE:LINE: problem')."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise GazetteerError(f"{path}:{number}: not UTF-8 text") from exc
+            if line.strip():
+                yield _parse_geonames_line(line, f"{path}:{number}")
+
+
+def _parse_geonames_line(line: str, where: str) -> _Row:
+    fields = line.split("\t")
+    if len(fields) != GEONAMES_COLUMNS:
+        raise GazetteerError(f"{where}: expected {GEONAMES_COLUMNS} tab-separated columns, got {len(fields)}")
+    name = fields[1].strip()
+    if not name:
+        raise GazetteerError(f"{where}: empty name")
+    country = fields[8].strip().upper()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        raise GazetteerError(f"{where}: country code {fields[8]!r} is not two letters")
+    return _Row(
+        geonameid=_parse_number(int, fields[0], "geonameid", where),
+        name=name,
+        asciiname=fields[2].strip(),
+        alternates=tuple(a.strip() for a in fields[3].split(",") if a.strip()),
+        latitude=_parse_coordinate(fields[4], "latitude", 90.0, where),
+        longitude=_parse_coordinate(fields[5], "longitude", 180.0, where),
+        feature_class=fields[6].strip(),
+        feature_code=fields[7].strip(),
+        country=country,
+        admin1_code=fields[10].strip(),
+        population=_parse_number(int, fields[14], "population", where) if fields[14].strip() else 0,
+    )
+
+
+def _parse_number(kind: type, text: str, column: str, where: str) -> int | float:
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise GazetteerError(f"{where}: {column} {text!r} is not a number") from None
+
+
+def _parse_coordinate(text: str, column: str, bound: float, where: str) -> float:
+    value = float(_parse_number(float, text, column, where))
+    if not -bound <= value <= bound:
+        raise GazetteerError(f"{where}: {column} {value} is out of range")
+    return value
+
+
+def _level_and_rank(feature_class: str, feature_code: str) -> tuple[str, int]:
+    """Level name and sort rank (lower is more important: country > admin1 > PPLA > PPLA2 ...)."""
+    if feature_class == "A" and feature_code.startswith("PCL"):
+        return COUNTRY, 0
+    if feature_class == "A" and feature_code == "ADM1":
+        return ADMIN1, 1
+    if feature_class != "P":
+        return LANDMARK, 8
+    if feature_code in _DEAD_PLACE_CODES:
+        return PLACE, 7
+    return PLACE, _RANK_OF_CODE.get(feature_code, 6)
+
+
+def _admin1_names(path: Path) -> dict[tuple[str, str], str]:
+    """admin1.json as {(country, code): name}."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        return {tuple(e["code"].split(".", 1)): e["name"] for e in entries}
+    except OSError as exc:
+        raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise GazetteerError(f"{path}: not a list of {{code, name}} objects ({exc})") from exc
+
+
+def _admin1_aliases(path: Path) -> dict[tuple[str, str], list[str]]:
+    """The analyst's alias TSV as {(country, code): [aliases, display name first]}."""
+    aliases: dict[tuple[str, str], list[str]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
+    for number, line in enumerate(lines, start=1):
+        if number == 1 or not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 3 or not all(fields):
+            raise GazetteerError(f"{path}:{number}: expected country<TAB>admin1_code<TAB>alias")
+        aliases.setdefault((fields[0].upper(), fields[1]), []).append(fields[2])
+    return aliases
+
+
+# ---------------------------------------------------------------- writing the index
+
+
+def build_gazetteer(
+    geonames: Path, admin1_names: Path, out: Path | None = None, aliases: Path = ALIASES_PATH
+) -> int:
+    """Build the index from a GeoNames dump and admin1.json; returns the number of places.
+
+    The file is written next to `out` under a temporary name and renamed, so a reader never sees
+    a half-built gazetteer.
+    """
+    out = Path(out) if out is not None else default_gazetteer_path()
+    admin1 = _admin1_names(Path(admin1_names))
+    alias_map = _admin1_aliases(Path(aliases))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        count = _write_new_index(tmp, Path(geonames), admin1, alias_map)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
+
+
+def _write_new_index(
+    path: Path, geonames: Path, admin1: dict[tuple[str, str], str], aliases: dict[tuple[str, str], list[str]]
+) -> int:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        conn.execute("BEGIN")
+        meta = [("schema", SCHEMA_VERSION), ("source", geonames.name)]
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+        _insert_admin1_names(conn, admin1, aliases)
+        for row in _geonames_rows(geonames):
+            _insert_row(conn, row)
+        for statement in _INDEXES.strip().split(";\n"):
+            conn.execute(statement)
+        _refresh_regions(conn, _countries_in(conn))
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+        return conn.execute("SELECT count(*) FROM places").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def import_places(path: Path, db: Path | None = None) -> int:
+    """Add a user's GeoNames dump (19 columns, e.g. SY.txt) to an existing gazetteer; returns rows added.
+
+    All or nothing: one transaction, so a malformed line leaves the gazetteer unchanged.
+    A place whose geonameid is already present is replaced.
+    """
+    db = Path(db) if db is not None else default_gazetteer_path()
+    if not db.is_file():
+        raise GazetteerError(_missing_message(db))
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        _check_schema(conn, db)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            count, countries = 0, set()
+            for row in _geonames_rows(Path(path)):
+                _delete_geonameid(conn, row.geonameid)
+                _insert_row(conn, row)
+                countries.add(row.country)
+                count += 1
+            _refresh_regions(conn, countries - {""})
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return count
+    finally:
+        conn.close()
+
+
+def _insert_admin1_names(
+    conn: sqlite3.Connection, admin1: dict[tuple[str, str], str], aliases: dict[tuple[str, str], list[str]]
+) -> None:
+    rows = [(*key, aliases.get(key, [name])[0], name) for key, name in admin1.items()]
+    conn.executemany("INSERT INTO admin1 VALUES (?, ?, ?, ?)", rows)
+    for key, names in aliases.items():
+        conn.execute("INSERT OR IGNORE INTO admin1 VALUES (?, ?, ?, ?)", (*key, names[0], names[0]))
+    conn.executemany(
+        "INSERT INTO admin1_aliases VALUES (?, ?, ?)",
+        [(*key, alias) for key, names in aliases.items() for alias in names],
+    )
+
+
+def _insert_row(conn: sqlite3.Connection, row: _Row) -> None:
+    level, rank = _level_and_rank(row.feature_class, row.feature_code)
+    place_id = conn.execute(
+        "INSERT INTO places (geonameid, name, latitude, longitude, country, admin1_code, feature_class,"
+        " feature_code, population, level, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row.geonameid, row.name, row.latitude, row.longitude, row.country, row.admin1_code or None,
+         row.feature_class, row.feature_code, row.population, level, rank),
+    ).lastrowid
+    alternates = [a for a in row.alternates if _is_indexable_alternate(a)]
+    _insert_names(conn, place_id, [row.name, row.asciiname, *alternates])
+
+
+def _insert_names(
+    conn: sqlite3.Connection, place_id: int, surfaces: Iterable[str], min_key_length: int = 3
+) -> None:
+    """One names row per distinct exact key of the place, keeping an ASCII spelling when there is one."""
+    by_key: dict[str, str] = {}
+    for i, surface in enumerate(surfaces):
+        key = name_key(surface) if surface else ""
+        if not key or (i > 1 and len(key.replace(" ", "")) < min_key_length):
+            continue
+        if key not in by_key or (not by_key[key].isascii() and surface.isascii()):
+            by_key[key] = surface
+    conn.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        [(place_id, surface, key, _loose_from_words(key.split()), _stem_key(key.split()))
+         for key, surface in by_key.items()],
+    )
+
+
+def _delete_geonameid(conn: sqlite3.Connection, geonameid: int) -> None:
+    old = conn.execute("SELECT id FROM places WHERE geonameid = ?", (geonameid,)).fetchone()
+    if old:
+        conn.execute("DELETE FROM names WHERE place_id = ?", old)
+        conn.execute("DELETE FROM places WHERE id = ?", old)
+
+
+def _countries_in(conn: sqlite3.Connection) -> set[str]:
+    return {c for (c,) in conn.execute("SELECT DISTINCT country FROM places WHERE country != ''")}
+
+
+def _refresh_regions(conn: sqlite3.Connection, countries: set[str]) -> None:
+    """(Re)compute the admin1 and country rows of these countries from their places."""
+    for country in sorted(countries):
+        derived = conn.execute(
+            "SELECT id FROM places WHERE country = ? AND geonameid IS NULL AND level IN (?, ?)",
+            (country, COUNTRY, ADMIN1),
+        ).fetchall()
+        conn.executemany("DELETE FROM names WHERE place_id = ?", derived)
+        conn.executemany("DELETE FROM places WHERE id = ?", derived)
+        _insert_admin1_places(conn, country)
+        _insert_country_place(conn, country)
+
+
+def _insert_admin1_places(conn: sqlite3.Connection, country: str) -> None:
+    seats = {
+        code: (lat, lon)
+        for code, lat, lon, _ in conn.execute(
+            "SELECT admin1_code, latitude, longitude, max(population) FROM places"
+            " WHERE country = ? AND feature_code IN ('PPLA', 'PPLC') AND feature_class = 'P'"
+            " GROUP BY admin1_code",
+            (country,),
+        )
+    }
+    regions = conn.execute(
+        "SELECT a.code, a.name, a.source_name, avg(p.latitude), avg(p.longitude), sum(p.population)"
+        " FROM admin1 a JOIN places p ON p.country = a.country AND p.admin1_code = a.code"
+        " WHERE a.country = ? AND p.level IN (?, ?) GROUP BY a.code",
+        (country, PLACE, LANDMARK),
+    ).fetchall()
+    for code, name, source_name, mean_lat, mean_lon, population in regions:
+        lat, lon = seats.get(code, (mean_lat, mean_lon))
+        place_id = _insert_derived_place(conn, name, lat, lon, country, code, "ADM1", population, ADMIN1)
+        aliases = [a for (a,) in conn.execute(
+            "SELECT alias FROM admin1_aliases WHERE country = ? AND code = ?", (country, code))]
+        surfaces = [name, source_name, _admin1_core(source_name), *aliases]
+        _insert_names(conn, place_id, surfaces, min_key_length=1)
+
+
+def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
+    names = COUNTRY_NAMES.get(country, (country,))
+    conn.execute("INSERT OR REPLACE INTO countries VALUES (?, ?)", (country, names[0]))
+    capital = conn.execute(
+        "SELECT latitude, longitude FROM places WHERE country = ? AND feature_code = 'PPLC'"
+        " ORDER BY population DESC LIMIT 1",
+        (country,),
+    ).fetchone()
+    mean_lat, mean_lon, population = conn.execute(
+        "SELECT avg(latitude), avg(longitude), sum(population) FROM places"
+        " WHERE country = ? AND level IN (?, ?)",
+        (country, PLACE, LANDMARK),
+    ).fetchone()
+    if mean_lat is None:
+        return
+    lat, lon = capital or (mean_lat, mean_lon)
+    place_id = _insert_derived_place(conn, names[0], lat, lon, country, None, "PCLI", population, COUNTRY)
+    if country in COUNTRY_NAMES:
+        _insert_names(conn, place_id, names, min_key_length=1)
+
+
+def _insert_derived_place(
+    conn: sqlite3.Connection, name: str, lat: float, lon: float, country: str, admin1_code: str | None,
+    feature_code: str, population: int, level: str,
+) -> int:
+    rank = 0 if level == COUNTRY else 1
+    return conn.execute(
+        "INSERT INTO places (geonameid, name, latitude, longitude, country, admin1_code, feature_class,"
+        " feature_code, population, level, rank) VALUES (NULL, ?, ?, ?, ?, ?, 'A', ?, ?, ?, ?)",
+        (name, lat, lon, country, admin1_code, feature_code, population or 0, level, rank),
+    ).lastrowid
+
+
+# ---------------------------------------------------------------- reading the index
+
+
+def _missing_message(path: Path) -> str:
+    return f"gazetteer not found at {path}: run `make setup` or `fieldreport gazetteer build`"
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None or row[0] != SCHEMA_VERSION:
+        raise GazetteerError(f"{path}: not a fieldreport gazetteer (schema {SCHEMA_VERSION}): rebuild it")
+
+
+class Gazetteer:
+    """Read-only access to a built gazetteer; one SQLite connection per instance."""
+
+    _CACHE_LIMIT = 50_000
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_gazetteer_path()
+        if not self.path.is_file():
+            raise GazetteerError(_missing_message(self.path))
+        try:
+            self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise GazetteerError(f"{self.path}: cannot open gazetteer: {exc}") from exc
+        _check_schema(self._conn, self.path)
+        self._cache: dict[tuple, tuple[Place, ...]] = {}
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def lookup(
+        self, name: str, country: str | None = None, admin1_code: str | None = None, limit: int = 20
+    ) -> list[Place]:
+        """Candidates for a surface name, best first.
+
+        Exact-key matches, then loose-key matches; if neither finds anything, names that differ by a
+        leading "Tall"/"Tell". `country` and `admin1_code` are strict filters. Within a tier: country,
+        admin1, PPLA/PPLC, PPLA2, PPLA3, other places, then landmarks; more populous first.
+        """
+        cache_key = ("lookup", name, country, admin1_code, limit)
+        if cache_key not in self._cache:
+            where = _Filters(country.upper() if country else None, admin1_code or None, None)
+            self._remember(cache_key, tuple(self._candidates(name_key(name), where, limit)))
+        return list(self._cache[cache_key])
+
+    def admin1(self, name: str, country: str | None = None) -> Place | None:
+        """The admin1 region (governorate, province) called `name`; 'Idlib province' works too."""
+        where = _Filters(country.upper() if country else None, None, ADMIN1)
+        for candidate in dict.fromkeys([name, _admin1_core(name)]):
+            found = self._candidates(name_key(candidate), where, 1, tiers=("key", "loose"))
+            if found:
+                return found[0]
+        return None
+
+    def admin1_by_code(self, country: str, code: str) -> Place | None:
+        row = self._conn.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM {_PLACE_FROM}"
+            " WHERE p.country = ? AND p.admin1_code = ? AND p.level = ?"
+            " ORDER BY p.geonameid IS NOT NULL LIMIT 1",
+            (country.upper(), code, ADMIN1),
+        ).fetchone()
+        return _place(row) if row else None
+
+    def country(self, name: str) -> Place | None:
+        """The country called `name` ('Syria', 'US', 'Türkiye'), as a point at its capital."""
+        found = self._candidates(name_key(name), _Filters(None, None, COUNTRY), 1, tiers=("key", "loose"))
+        return found[0] if found else None
+
+    def contains_name(self, text: str) -> bool:
+        """True if some place has exactly this normalised key (for fast phrase screening)."""
+        key = name_key(text)
+        cache_key = ("contains", key)
+        if cache_key not in self._cache:
+            row = self._conn.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone()
+            self._remember(cache_key, (row is not None,))
+        return bool(self._cache[cache_key][0])
+
+    def names(self, country: str | None = None, min_population: int = 0) -> Iterator[str]:
+        """Distinct surface names (Latin script) of places, regions and countries, for a phrase matcher."""
+        sql = "SELECT DISTINCT n.surface FROM places p JOIN names n ON n.place_id = p.id"
+        sql += " WHERE p.population >= ?"
+        params: list[object] = [min_population]
+        if country:
+            sql += " AND p.country = ?"
+            params.append(country.upper())
+        for (surface,) in self._conn.execute(sql, params):
+            yield surface
+
+    def _remember(self, key: tuple, value: tuple) -> None:
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = value
+
+    def _candidates(
+        self, key: str, where: _Filters, limit: int, tiers: tuple[str, ...] = ("key", "loose", "stem")
+    ) -> list[Place]:
+        """Places for an exact key, tier by tier; the stem tier only when the others found nothing."""
+        if not key or limit <= 0:
+            return []
+        found: dict[int, Place] = {}
+        for tier in tiers:
+            if tier == "stem" and (found or key.split()[0] in MOUND_WORDS):
+                break
+            ids = self._ids_matching(tier, key, where) - found.keys()
+            found.update(self._places(ids, limit - len(found)))
+            if len(found) >= limit:
+                break
+        return list(found.values())[:limit]
+
+    def _ids_matching(self, tier: str, key: str, where: _Filters) -> set[int]:
+        """Ids of places with this exact key, or with this loose/stem key and a spelling close enough."""
+        sql, params = where.sql(f"SELECT n.place_id, n.key FROM names n JOIN places p ON p.id = n.place_id"
+                                f" WHERE n.{tier} = ?", [key if tier == "key" else loose_key(key)])
+        rows = self._conn.execute(sql, params).fetchall()
+        if tier == "key":
+            return {pid for pid, _ in rows}
+        if tier == "stem":
+            rows = [(pid, other.split(" ", 1)[1]) for pid, other in rows]
+        floor = _similarity_floor(params[0])
+        return {pid for pid, other in rows if _similarity(key, other) >= floor}
+
+    def _places(self, ids: set[int], limit: int) -> dict[int, Place]:
+        """These places, best first: by level rank, then population."""
+        if not ids or limit <= 0:
+            return {}
+        rows = self._conn.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM {_PLACE_FROM} WHERE p.id IN (SELECT value FROM json_each(?))"
+            " ORDER BY p.rank, p.population DESC, p.id LIMIT ?",
+            (json.dumps(sorted(ids)), limit),
+        )
+        return {row[0]: _place(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """Strict filters on candidate places."""
+
+    country: str | None
+    admin1_code: str | None
+    level: str | None
+
+    def sql(self, sql: str, params: list[object]) -> tuple[str, list[object]]:
+        for column in ("country", "admin1_code", "level"):
+            value = getattr(self, column)
+            if value:
+                sql += f" AND p.{column} = ?"
+                params.append(value)
+        return sql, params
+
+
+def _similarity_floor(loose: str) -> int:
+    """Least rapidfuzz ratio for a loose match: a skeleton of one or two letters is too ambiguous alone."""
+    return LOOSE_MIN_RATIO if len(loose.replace(" ", "")) >= 3 else SHORT_LOOSE_MIN_RATIO
+
+
+def _place(row: tuple) -> Place:
+    (_, name, lat, lon, country, country_name, admin1_code, admin1, fclass, fcode, population, geonameid,
+     level) = row
+    return Place(
+        name=name, latitude=lat, longitude=lon, country=country, country_name=country_name,
+        admin1_code=admin1_code, admin1=admin1, admin2=None, feature_class=fclass, feature_code=fcode,
+        population=population, geonameid=geonameid, level=level,
+    )

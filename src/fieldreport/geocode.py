@@ -1,0 +1,169 @@
+"""Resolving toponym mentions to coordinates, constrained by the governorate in context.
+
+Precision follows ACLED's geo_precision: 1 the named place itself, 2 a nearby or enclosing named
+place (a village missing from the gazetteer whose name contains a known town), 3 the governorate.
+A place the gazetteer does not know falls back to the smallest known enclosing area and keeps its
+raw name, so an event is never dropped for want of a point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from fieldreport.gazetteer import Gazetteer, Place, loose_key, name_key
+from fieldreport.places import PlaceMention
+
+NEAR_CONTEXT_KM = 60.0  # a place outside the governorate in context is accepted only this close to it
+ADMIN_CUES = {"province", "governorate", "countryside"}
+MIN_FOREIGN_POPULATION = 50_000
+
+
+@dataclass
+class Location:
+    """Where an event happened, as ACLED columns, plus the mention it came from."""
+
+    location: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    level: str
+    admin1_code: str | None = None
+    country_code: str | None = None
+    geonameid: int | None = None
+    mention: PlaceMention | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.level in ("admin1", "country")
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def location_from(place: Place, raw_name: str, precision: int, mention: PlaceMention | None) -> Location:
+    return Location(
+        location=raw_name if precision > 1 or place.level in ("admin1", "country") else place.name,
+        latitude=place.latitude, longitude=place.longitude, geo_precision=precision,
+        country=place.country_name, admin1=place.admin1, admin2=place.admin2, level=place.level,
+        admin1_code=place.admin1_code, country_code=place.country, geonameid=place.geonameid, mention=mention,
+    )
+
+
+class Geocoder:
+    """Resolves PlaceMentions against a Gazetteer, given a country focus and a governorate in context."""
+
+    def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
+        self.gazetteer = gazetteer
+        self.country = country
+
+    def admin_area(self, mention: PlaceMention) -> Location | None:
+        """The governorate or country a mention names ("Southern Aleppo", "Idlib province", "Syria")."""
+        place = self.gazetteer.admin1(mention.name, self.country)
+        if place is not None and (self.gazetteer.contains_name(mention.name) or looks_alike(mention.name, place.name)):
+            return location_from(place, mention.span.text, 3, mention)
+        country = self.gazetteer.country(mention.name)
+        if country is not None:
+            return location_from(country, mention.name, 3, mention)
+        return None
+
+    def names_admin_area(self, mention: PlaceMention) -> bool:
+        """True when the mention is about a whole governorate or country rather than a town."""
+        if mention.cue in ADMIN_CUES or mention.direction:
+            return self.admin_area(mention) is not None
+        return self.gazetteer.country(mention.name) is not None and not self.gazetteer.lookup(
+            mention.name, self.country)
+
+    def names_admin_capital(self, mention: PlaceMention, place: Place) -> bool:
+        """'Idlib', 'Hama': a bare name shared by a governorate and its capital is ambiguous."""
+        area = self.gazetteer.admin1(mention.name, place.country)
+        return area is not None and area.admin1_code == place.admin1_code and mention.cue is None
+
+    def resolve(self, mention: PlaceMention, context: Location | None = None, strict: bool = True) -> Location | None:
+        """The best location for a mention; None only when neither it nor the context can be placed.
+
+        With `strict`, the context is a governorate the text names (a section header, "in Idlib
+        province"), and a candidate far outside it is refused; otherwise it only breaks ties.
+        """
+        if self.names_admin_area(mention):
+            return self.admin_area(mention)
+        place = self.best_candidate(mention.name, context, strict_context=strict)
+        if place is not None:
+            precision = 2 if self.names_admin_capital(mention, place) else 1
+            return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
+        for part in name_parts(mention.name):
+            place = self.best_candidate(part, context, strict=True, strict_context=strict)
+            if place is not None:
+                return location_from(place, mention.name, 2, mention)
+        admin = self.admin_area(mention)
+        if admin is not None:
+            return admin
+        if context is not None and context.admin1_code:
+            return self.enclosing(mention, context)
+        return None
+
+    def enclosing(self, mention: PlaceMention, context: Location) -> Location | None:
+        """Fallback for a place the gazetteer lacks: the governorate around it, keeping its raw name."""
+        place = self.gazetteer.admin1_by_code(context.country_code or self.country, context.admin1_code)
+        return location_from(place, mention.span.text, 3, mention) if place is not None else None
+
+    def candidates(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
+        """Gazetteer candidates, keeping loose (variant-folded) matches only when they look alike."""
+        found = self.gazetteer.lookup(name, country, admin1_code)
+        if self.gazetteer.contains_name(name):
+            return found
+        return [place for place in found if looks_alike(name, place.name)]
+
+    def admin_of(self, location: Location) -> Location | None:
+        """The governorate that contains a location, as a precision-3 Location."""
+        if not location.admin1_code:
+            return None
+        place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
+        return location_from(place, place.admin1 or place.name, 3, None) if place else None
+
+    def best_candidate(self, name: str, context: Location | None, strict: bool = False,
+                       strict_context: bool = True) -> Place | None:
+        code = context.admin1_code if context else None
+        if code:
+            inside = self.candidates(name, self.country, code)
+            if inside:
+                return inside[0]
+        candidates = self.candidates(name, self.country)
+        if strict_context and context is not None and context.latitude is not None:
+            near = [p for p in candidates
+                    if km_between(p.latitude, p.longitude, context.latitude, context.longitude) <= NEAR_CONTEXT_KM]
+            if near or code:
+                return near[0] if near else None
+        if candidates:
+            return None if strict and code else candidates[0]
+        if strict or self.country is None:
+            return None
+        foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION]
+        return foreign[0] if foreign else None
+
+
+def looks_alike(mention: str, place: str) -> bool:
+    """Guard for variant-folded matches: 'Jandariseh' ~ 'Jindayris' yes; 'Halbah' ~ 'Halab' (Aleppo) no,
+    because a short consonant skeleton says too little; a different number of words says no."""
+    a, b = name_key(mention), name_key(place)
+    similarity = fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
+    if similarity >= 80:
+        return True
+    same_words = len(a.split()) == len(b.split())
+    return same_words and similarity >= 65 and len(loose_key(mention).replace(" ", "")) >= 5
+
+
+def name_parts(name: str) -> list[str]:
+    """Trailing parts of a multi-word name, longest first: 'Bireh Armanaz' -> ['Armanaz']."""
+    words = name.split()
+    return [" ".join(words[i:]) for i in range(1, len(words)) if len(" ".join(words[i:])) >= 4]
+

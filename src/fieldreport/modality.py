@@ -1,0 +1,83 @@
+"""Modality: whether an event word reports something that happened, or a plan, prediction or denial.
+
+The rule walks up from the event word through the verbs that govern it ("managed to impose",
+"will lay siege", "refused to endorse", "plan to kick off imminent attack") and stops at a
+reporting verb's complement, because "sources said that X happened" still reports X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+CLIMB_DEPS = {"xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "conj", "acomp", "amod", "compound", "nsubj",
+              "nsubjpass", "attr", "oprd", "agent", "npadvmod", "relcl"}
+NEGATIONS = {"not", "n't", "never", "no", "without"}
+
+
+@dataclass(frozen=True)
+class ModalityCues:
+    predicted_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    planned_heads: frozenset[str]
+    hypothetical_heads: frozenset[str]
+    denied_heads: frozenset[str]
+    implicative_heads: frozenset[str]
+    planned_modifiers: frozenset[str]
+    ongoing_heads: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModalityCues:
+        return cls(**{name: frozenset(data.get(name, [])) for name in cls.__dataclass_fields__})
+
+
+def own_modality(token: Token, cues: ModalityCues) -> str | None:
+    """What the token's own auxiliaries, negation and modifiers say, if anything."""
+    children = list(token.children)
+    lowered = {c.lower_ for c in children}
+    if any(c.dep_ == "neg" for c in children) or (token.pos_ == "NOUN" and lowered & {"no"}):
+        return "denied"
+    if token.pos_ in ("VERB", "AUX", "ADJ"):
+        aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass")}
+        if aux & cues.predicted_aux:
+            return "predicted"
+        if aux & cues.hypothetical_aux:
+            return "hypothetical"
+    if token.pos_ == "NOUN" and {c.lower_ for c in children if c.dep_ == "amod"} & cues.planned_modifiers:
+        return "planned"
+    return None
+
+
+def is_infinitive(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") and token.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def modality_of(trigger: Token, cues: ModalityCues) -> str:
+    """occurred, ongoing, planned, predicted, denied or hypothetical for an event word."""
+    token, ongoing = trigger, False
+    for _ in range(8):
+        found = own_modality(token, cues)
+        if found:
+            return found
+        if any(c.dep_ == "aux" and c.tag_ == "VBP" for c in token.children) and token.tag_ == "VBG":
+            ongoing = True
+        if token.dep_ in ("ROOT", "ccomp", "parataxis") or token.head is token:
+            break
+        head = token.head
+        lemma = head.lemma_.lower()
+        if lemma in cues.denied_heads:
+            return "denied"
+        if lemma in cues.hypothetical_heads:
+            return "hypothetical"
+        if lemma in cues.planned_heads:
+            return "planned"
+        if lemma in cues.implicative_heads:
+            ongoing = ongoing or lemma in cues.ongoing_heads
+        elif is_infinitive(token) and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
+            return "planned"  # purpose or intention: "to participate in offensives"
+        if token.dep_ not in CLIMB_DEPS:
+            break
+        token = head
+    return "ongoing" if ongoing else "occurred"

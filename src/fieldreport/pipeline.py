@@ -1,0 +1,135 @@
+"""The extraction pipeline: a Document in, ACLED-style Events out, one stage per module.
+
+    documents -> nlp (parse) -> actors, places, dates, sources (mentions) -> geocode
+              -> triggers/events (per sentence) -> merge (per document) -> Events
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
+from fieldreport.dates import find_dates
+from fieldreport.events import SentenceContext, build_events
+from fieldreport.gazetteer import Gazetteer
+from fieldreport.geocode import Geocoder, Location
+from fieldreport.merge import merge_drafts
+from fieldreport.model import Document, Event
+from fieldreport.nlp import load_pipeline
+from fieldreport.places import PlaceFinder, PlaceMention
+from fieldreport.sources import find_sources
+from fieldreport.triggers import default_patterns, load_patterns
+
+MAX_HEADER_TOKENS = 4
+
+
+class Extractor:
+    """Loads the model, dictionaries and gazetteer once; then extracts events from any number of documents."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None,
+                 actors_path: Path | None = None, patterns_path: Path | None = None,
+                 country: str = "SY") -> None:
+        self.nlp = load_pipeline(model)
+        self.gazetteer = gazetteer or Gazetteer()
+        self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
+        self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
+        self.actor_finder = ActorFinder(self.nlp, self.dictionary)
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=country)))
+        self.geocoder = Geocoder(self.gazetteer, country)
+
+    def extract(self, document: Document) -> list[Event]:
+        return self.events_from(document, self.nlp(document.text))
+
+    def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[
+            tuple[Document, list[Event]]]:
+        pairs = ((d.text, d) for d in documents)
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield document, self.events_from(document, doc)
+
+    def events_from(self, document: Document, doc: Doc) -> list[Event]:
+        contexts = self.sentence_contexts(doc, document)
+        default_location = self.document_location(contexts)
+        drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
+                              document.outlet, default_location)
+        return [draft.event for draft in merge_drafts(drafts)]
+
+    def sentence_contexts(self, doc: Doc, document: Document) -> list[SentenceContext]:
+        actors = self.actor_finder(doc)
+        places = self.place_finder(doc, [m.span for m in actors])
+        dates = find_dates(doc, document.published)
+        sources = find_sources(doc)
+        contexts: list[SentenceContext] = []
+        section, section_place, previous_admin = 0, None, None
+        for sentence in (s for s in doc.sents if s.text.strip()):
+            in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+            header = self.header_location(sentence, in_sentence)
+            if header is not None:
+                section, section_place, previous_admin = section + 1, header, header
+                continue
+            stated = self.sentence_admin(in_sentence) or section_place
+            admin = stated or previous_admin
+            resolved = self.resolve_places(in_sentence, admin, strict=stated is not None)
+            contexts.append(SentenceContext(
+                sentence=sentence, index=len(contexts), section=section,
+                actors=within(actors, sentence), places=resolved, admin_context=admin,
+                dates=[d for d in dates if sentence.start <= d.span.start < sentence.end],
+                sources=[s for s in sources if sentence.start <= s.span.start < sentence.end],
+            ))
+            previous_admin = next((loc for loc in resolved if loc.admin1_code), admin)
+        return contexts
+
+    def resolve_places(self, mentions: list[PlaceMention], context: Location | None,
+                       strict: bool) -> list[Location]:
+        """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
+        neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
+        resolved = {id(m): self.geocoder.resolve(m, context, strict) for m in mentions}
+        anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
+        for mention in mentions:
+            location = resolved[id(mention)]
+            fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
+                                             and not self.geocoder.names_admin_area(mention))
+            if fell_back and anchors:
+                anchor = min(anchors, key=lambda a: (a.mention.start < mention.start,
+                                                     abs(a.mention.start - mention.start)))
+                resolved[id(mention)] = self.geocoder.enclosing(mention, anchor)
+        return [loc for loc in resolved.values() if loc]
+
+    def header_location(self, sentence: Span, places: list[PlaceMention]) -> Location | None:
+        """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
+        words = [t for t in sentence if not t.is_space]
+        if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
+            return None
+        if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
+            return None
+        return self.geocoder.admin_area(places[0]) or self.geocoder.resolve(places[0])
+
+    def sentence_admin(self, places: list[PlaceMention]) -> Location | None:
+        """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
+        for place in places:
+            if place.direction or place.cue in ("province", "governorate", "countryside"):
+                area = self.geocoder.admin_area(place)
+                if area is not None and area.level == "admin1":
+                    return area
+        return None
+
+    def document_location(self, contexts: list[SentenceContext]) -> Location | None:
+        """The document's most mentioned governorate, the last resort for an event with no place."""
+        counts = Counter()
+        first: dict[str, Location] = {}
+        for ctx in contexts:
+            for loc in ctx.places:
+                if loc.admin1_code:
+                    counts[loc.admin1_code] += 1
+                    first.setdefault(loc.admin1_code, loc)
+        if not counts:
+            return None
+        code = counts.most_common(1)[0][0]
+        return self.geocoder.admin_of(first[code])
+
+
+def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
+    return [m for m in mentions if sentence.start <= m.span.start < sentence.end]

@@ -1,0 +1,186 @@
+"""Toponym recognition: spaCy's entities, gazetteer phrase matches and cue patterns, combined.
+
+spaCy's small model labels many Syrian villages PERSON or ORG ("Bireh Armanaz", "Bab al-Hawa"),
+so its labels alone are not trusted: a capitalised name after a place cue ("the village of X",
+"near X", "X airbase") or one the gazetteer knows is a toponym whatever its entity label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+DIRECTIONS = {
+    "northern": "north", "southern": "south", "eastern": "east", "western": "west",
+    "northeastern": "northeast", "north-eastern": "northeast", "northwestern": "northwest",
+    "north-western": "northwest", "southeastern": "southeast", "south-eastern": "southeast",
+    "southwestern": "southwest", "south-western": "southwest", "central": "centre",
+    "north": "north", "south": "south", "east": "east", "west": "west",
+}
+CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "region", "district", "neighbourhood",
+                    "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
+                    "suburb", "outskirts", "countryside", "province", "governorate", "mountain", "mount", "valley",
+                    "plain", "farms", "farm", "road", "highway", "dam", "axis", "front"}
+CUE_NOUNS_AFTER = {"airbase", "airport", "passageway", "crossing", "region", "regions", "village", "town",
+                   "city", "area", "countryside", "province", "governorate", "district", "neighbourhood",
+                   "neighborhood", "camp", "dam", "mountain", "mountains", "hill", "plain", "suburb", "road",
+                   "highway", "base", "axis", "front", "valley", "desert", "border", "farms"}
+CUE_PREPOSITIONS = {"near", "in", "at", "around", "outside", "from", "towards", "toward", "into", "of", "on",
+                    "between", "to", "west", "east", "north", "south", "over"}
+NAME_GLUE = {"al", "el", "ad", "ed", "as", "es", "ash", "ar", "az", "an", "at", "-", "'", "ibn", "bin", "bani",
+             "abu", "umm", "um", "ain", "tal", "tall", "tell", "deir", "kafr", "bab", "jisr", "khan", "ras",
+             "wadi", "jabal", "jebel", "tel", "beit", "ez", "es-", "de", "la", "du"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NOT_NAMES = {"wednesday", "monday", "tuesday", "thursday", "friday", "saturday", "sunday", "the", "army",
+             "syrian", "russian", "turkish", "kurdish", "arab", "islamic", "state", "front", "forces", "force",
+             "sources", "source", "news", "daily", "agency", "observatory", "meanwhile", "meantime", "also",
+             "he", "she", "they", "it", "we", "in", "on", "at", "a", "an", "this", "that"}
+
+
+@dataclass
+class PlaceMention:
+    """A toponym in the text. `name` drops the direction ("Southern Aleppo" -> "Aleppo")."""
+
+    span: Span
+    name: str
+    direction: str | None = None
+    cue: str | None = None  # the noun that marked it, e.g. "village", "airbase", "province"
+    source: str = "ner"  # ner | gazetteer | cue
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+
+class PlaceFinder:
+    """Finds toponym mentions; `known_names` are gazetteer names matched case-insensitively."""
+
+    def __init__(self, nlp: Language, known_names: list[str]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        patterns = [nlp.make_doc(name) for name in known_names if usable_name(name)]
+        for start in range(0, len(patterns), 5000):
+            self.matcher.add("PLACE", patterns[start:start + 5000])
+
+    def __call__(self, doc: Doc, excluded: list[Span]) -> list[PlaceMention]:
+        blocked = {i for span in excluded for i in range(span.start, span.end)}
+        candidates: list[tuple[Span, str]] = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            if span[0].is_title or span[0].is_upper or span[0].lower_ in NAME_GLUE:
+                candidates.append((span, "gazetteer"))
+        candidates += [(ent, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        candidates += [(span, "cue") for span in cue_spans(doc)]
+        spans = []
+        sources = {}
+        for span, source in candidates:
+            span = with_direction(trim(span))
+            if span is None or any(i in blocked for i in range(span.start, span.end)):
+                continue
+            spans.append(span)
+            sources.setdefault((span.start, span.end), source)
+        mentions = []
+        for span in filter_spans(spans):
+            mention = make_mention(span, sources.get((span.start, span.end), "ner"))
+            if mention:
+                mentions.append(mention)
+        return mentions
+
+
+def usable_name(name: str) -> bool:
+    return len(name) >= 3 and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
+
+
+def trim(span: Span) -> Span | None:
+    """Drop leading determiners and trailing possessives/punctuation; None if nothing name-like is left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
+        end -= 1
+    if start >= end or not any(t.is_alpha and t.lower_ not in NOT_NAMES for t in doc[start:end]):
+        return None
+    return doc[start:end]
+
+
+def with_direction(span: Span | None) -> Span | None:
+    """Extend a span to take in a direction word right before it ("Southern" + "Aleppo")."""
+    if span is None:
+        return None
+    if span.start > 0 and span.doc[span.start - 1].lower_ in DIRECTIONS and span.doc[span.start - 1].is_title:
+        return span.doc[span.start - 1:span.end]
+    return span
+
+
+def name_tokens_from(token: Token) -> Span | None:
+    """The capitalised name that starts at `token`: 'Bireh Armanaz', 'al-Halbah', "Ma'arat Shamarin"."""
+    doc = token.doc
+    end = token.i
+    while end < len(doc):
+        current = doc[end]
+        if current.text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")":
+            end += 3  # "Tal (hill) Motilat"
+            continue
+        if current.is_title or current.is_upper and current.is_alpha or (
+            current.lower_ in NAME_GLUE and end + 1 < len(doc) and (doc[end + 1].is_title or doc[end + 1].text == "-")
+        ) or (current.text in ("-", "'") and end > token.i):
+            end += 1
+            continue
+        break
+    while end > token.i and (doc[end - 1].text in ("-", "'") or doc[end - 1].lower_ in NAME_GLUE):
+        end -= 1
+    if end == token.i or doc[token.i].lower_ in NOT_NAMES:
+        return None
+    return doc[token.i:end]
+
+
+def cue_spans(doc: Doc) -> list[Span]:
+    """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X'."""
+    spans = []
+    for token in doc:
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if nxt is None:
+            continue
+        if token.lower_ in CUE_NOUNS_BEFORE and nxt.lower_ == "of" and token.i + 2 < len(doc):
+            span = name_tokens_from(doc[token.i + 2])
+        elif token.lower_ in ("near", "outside", "around") and (nxt.is_title or nxt.lower_ in NAME_GLUE):
+            span = name_tokens_from(nxt)
+        elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
+            start = token.i - 1
+            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in NAME_GLUE
+                                 or doc[start - 1].text in ("-", "'")) and not doc[start - 1].is_sent_start:
+                start -= 1
+            span = name_tokens_from(doc[start])
+        else:
+            continue
+        if span is not None and len(span) <= 8:
+            spans.append(span)
+    return spans
+
+
+def make_mention(span: Span, source: str) -> PlaceMention | None:
+    tokens = list(span)
+    direction = None
+    if tokens and tokens[0].lower_ in DIRECTIONS and len(tokens) > 1:
+        direction = DIRECTIONS[tokens[0].lower_]
+        tokens = tokens[1:]
+    text = span.doc[tokens[0].i:tokens[-1].i + 1].text
+    name = re.sub(r"\s*\((hill|mount|village|town)\)\s*", " ", text, flags=re.I).strip()
+    cue = None
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    before = span.doc[span.start - 2] if span.start >= 2 and span.doc[span.start - 1].lower_ == "of" else None
+    if after is not None and after.lower_ in CUE_NOUNS_AFTER:
+        cue = after.lower_
+    elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
+        cue = before.lower_
+    for suffix in (" province", " governorate", " countryside", " region"):
+        if name.lower().endswith(suffix):
+            name, cue = name[: -len(suffix)], suffix.strip()
+    if not name or name.lower() in NOT_NAMES:
+        return None
+    return PlaceMention(span, name, direction, cue, source)

@@ -1,0 +1,154 @@
+"""Event triggers: words and dependency shapes that signal an ACLED event, read from data/event_patterns.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from fieldreport.errors import ConfigError
+from fieldreport.modality import ModalityCues
+
+OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
+WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
+
+
+@dataclass(frozen=True)
+class TriggerPattern:
+    lemmas: frozenset[str]
+    pos: frozenset[str]
+    event: str
+    rank: int = 1
+    with_object: frozenset[str] = frozenset()
+    without_object: frozenset[str] = frozenset()
+    with_particle: frozenset[str] = frozenset()
+    with_subject: frozenset[str] = frozenset()
+    with_infinitive: frozenset[str] = frozenset()
+    needs_instrument: bool = False
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(x) for x in (self.with_object, self.with_particle, self.with_subject,
+                                     self.with_infinitive, self.needs_instrument))
+
+
+@dataclass
+class Patterns:
+    triggers: list[TriggerPattern]
+    instruments: dict[str, list[str]]
+    modality: ModalityCues
+
+
+@dataclass
+class Trigger:
+    token: Token
+    pattern: TriggerPattern
+
+    @property
+    def is_weak(self) -> bool:
+        return self.token.lemma_.lower() in WEAK_LEMMAS
+
+
+SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle", "with_subject", "with_infinitive")
+
+
+def load_patterns(path: Path | None = None) -> Patterns:
+    source = path or resources.files("fieldreport") / "data" / "event_patterns.toml"
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        triggers = []
+        for entry in data["trigger"]:
+            fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
+            fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
+            triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
+                                           needs_instrument=entry.get("needs_instrument", False), **fields))
+        return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+        raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
+
+
+@lru_cache(maxsize=1)
+def default_patterns() -> Patterns:
+    return load_patterns()
+
+
+def object_lemmas(token: Token) -> set[str]:
+    """Lemmas of the token's objects, including objects of its prepositions and the noun it modifies."""
+    lemmas = set()
+    for child in token.children:
+        if child.dep_ in OBJECT_DEPS:
+            lemmas.add(child.lemma_.lower())
+        if child.dep_ in ("prep", "agent", "prt"):
+            lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+    if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
+        lemmas.add(token.head.lemma_.lower())
+    return lemmas
+
+
+def subject_lemmas(token: Token) -> set[str]:
+    lemmas = {c.lemma_.lower() for c in token.children if c.dep_ in ("nsubj", "nsubjpass")}
+    if token.dep_ in ("conj", "xcomp") and not lemmas:
+        lemmas = {c.lemma_.lower() for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")}
+    return lemmas
+
+
+def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
+    text = " " + sentence.text.lower() + " "
+    for label, words in instruments.items():
+        if any(f" {w} " in text or f" {w}s " in text or f" {w}," in text or f" {w}." in text for w in words):
+            return label
+    return None
+
+
+def word_forms(token: Token) -> set[str]:
+    """Lemma and lower-case form; a capitalised sentence-initial noun ('Talks') loses its plural -s."""
+    forms = {token.lemma_.lower(), token.lower_}
+    if token.pos_ == "PROPN" and token.lower_.endswith("s"):
+        forms.add(token.lower_[:-1])
+    return forms
+
+
+def pos_fits(token: Token, pattern: TriggerPattern) -> bool:
+    if token.pos_ in pattern.pos:
+        return True
+    return token.pos_ == "PROPN" and token.is_sent_start and "NOUN" in pattern.pos
+
+
+def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -> bool:
+    if not pos_fits(token, pattern) or not word_forms(token) & pattern.lemmas:
+        return False
+    if pattern.needs_instrument and not has_instrument:
+        return False
+    objects = object_lemmas(token) if pattern.with_object or pattern.without_object else set()
+    if pattern.with_object and not objects & pattern.with_object:
+        return False
+    if pattern.without_object and objects & pattern.without_object:
+        return False
+    if pattern.with_particle and not any(
+            c.dep_ in ("prt", "advmod") and c.lower_ in pattern.with_particle for c in token.children):
+        return False
+    if pattern.with_subject and not subject_lemmas(token) & pattern.with_subject:
+        return False
+    return not pattern.with_infinitive or any(
+        c.dep_ in ("xcomp", "ccomp", "advcl") and c.lemma_.lower() in pattern.with_infinitive
+        for c in token.children)
+
+
+def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
+    """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
+    has_instrument = instrument_class(sentence, patterns.instruments) is not None
+    found = []
+    for token in sentence:
+        if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        if token.pos_ == "VERB" and token.dep_ == "amod":
+            continue  # "the released civilians", "newly-freed regions": a description, not an event
+        holding = [p for p in patterns.triggers if pattern_holds(token, p, has_instrument)]
+        if holding:
+            best = max(holding, key=lambda p: (p.specificity, p.rank))
+            found.append(Trigger(token, best))
+    return found

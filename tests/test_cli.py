@@ -1,0 +1,93 @@
+"""The `fieldreport` command: bad input gets one line and never a traceback; storing is idempotent."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fieldreport.cli import app
+from fieldreport.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = ("Field sources confirmed on Wednesday that the Syrian Army troops captured the village of "
+          "Maseh in Southern Aleppo.\n")
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_bad_inputs_get_one_line_each_and_good_ones_still_run(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    lines = tmp_path / "reports.jsonl"
+    lines.write_text(json.dumps({"id": "r1", "text": SAMPLE, "published": "2018-01-18"}) + "\n"
+                     + "{not json\n" + json.dumps({"id": "r3", "text": SAMPLE, "published": "2018-13-45"}) + "\n",
+                     encoding="utf-8")
+    result = run("extract", good, empty, binary, lines, tmp_path / "missing.txt", "--published", "2018-01-18",
+                 "--format", "jsonl", "--db", tmp_path / "x.db")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 5
+    assert any("empty.txt" in e for e in errors) and any("blob.bin" in e for e in errors)
+    assert any("reports.jsonl:2" in e for e in errors) and any("reports.jsonl:3" in e for e in errors)
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {e["document_id"] for e in events} >= {"r1"}
+    assert all(e["event_date"] == "2018-01-17" for e in events)
+
+
+def test_nothing_processed_exits_non_zero(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    result = run("extract", empty, "--db", tmp_path / "x.db")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 2 and "Traceback" not in result.output
+
+
+def test_malformed_published_date_is_a_usage_error(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    result = run("extract", good, "--published", "18/01/2018", "--db", tmp_path / "x.db")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
+def test_same_article_twice_is_stored_once(tmp_path):
+    db = tmp_path / "store.db"
+    first = run("extract", FIXTURES / "seed_article.txt", "--published", "2018-01-18", "--format", "jsonl",
+                "--db", db)
+    second = run("extract", FIXTURES / "seed_article.txt", "--published", "2018-01-18", "--format", "jsonl",
+                 "--db", db)
+    assert first.exit_code == second.exit_code == 0
+    assert "already in" in second.stderr
+    with Store(db) as store:
+        counts = store.counts()
+        assert counts["documents"] == 1
+        assert counts["events"] == len(first.stdout.splitlines()) > 0
+
+
+def test_csv_has_acled_columns_and_table_prints(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    result = run("extract", good, "--published", "2018-01-18", "--format", "csv", "--db", tmp_path / "x.db")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and rows[0]["sub_event_type"] == "Government regains territory"
+    assert list(rows[0])[:4] == ["event_date", "time_precision", "event_type", "sub_event_type"]
+    table = run("extract", good, "--published", "2018-01-18", "--db", tmp_path / "y.db")
+    assert "Government regains" in table.stdout
+
+
+def test_unwritable_database_is_one_line(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    result = run("extract", good, "--db", tmp_path / "no" / "such" / "dir" / "x.db")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1

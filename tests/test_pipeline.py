@@ -1,0 +1,93 @@
+"""Pipeline stages on real sentences with the real spaCy model and the real gazetteer."""
+
+from datetime import date
+
+import pytest
+
+from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def events_of(extractor, text, published=date(2018, 1, 18)):
+    return extractor.extract(Document(text=text, published=published))
+
+
+def test_prediction_is_not_an_event(extractor):
+    events = events_of(extractor, "The sources said that the army will lay siege on terrorists in Hama province.")
+    assert events and all(e.modality == "predicted" for e in events)
+
+
+def test_plan_and_refusal_are_kept_apart_from_what_happened(extractor):
+    planned = events_of(extractor, "Turkish troops arrived at the border within the framework of Ankara's plan "
+                                   "to kick off imminent attack on Kurds in the town of Afrin.")
+    by_type = {e.event_type: e.modality for e in planned}
+    assert by_type["Strategic developments"] == "occurred"
+    assert by_type["Battles"] == "planned"
+    refused = events_of(extractor, "Militants in Quneitra province refused to endorse the peace agreement.")
+    assert [e.modality for e in refused] == ["denied"]
+
+
+def test_weekday_resolves_against_publication_date(extractor):
+    events = events_of(extractor, "Field sources confirmed on Wednesday that the army captured the town of "
+                                  "Harasta.")
+    assert events[0].event_date == "2018-01-17"
+    assert events[0].sub_event_type == "Government regains territory"
+
+
+def test_partisan_label_resolved_from_context(extractor):
+    text = ("The army men pushed the Al-Nusra Front back from the village of Maseh in Southern Aleppo.\n"
+            "Later the army stormed terrorists' positions near Maseh.")
+    events = events_of(extractor, text)
+    assert any(e.actor2 == "HTS: Hayat Tahrir al Sham" and e.actor2_text for e in events)
+
+
+def test_fatalities_follow_acled_rules(extractor):
+    tens = events_of(extractor, "The Syrian Air Force pounded positions near Saraqib, killing tens of militants.")
+    assert tens[0].fatalities == 10
+    assert tens[0].sub_event_type == "Air/drone strike"
+    vague = events_of(extractor, "The army clashed with ISIL near Palmyra. A number of terrorists were killed.")
+    assert vague[0].fatalities is None
+    freed = events_of(extractor, "The army rescued 24 civilians in Harasta.")
+    assert freed[0].fatalities is None
+
+
+def test_unknown_village_falls_back_to_governorate(extractor):
+    events = events_of(extractor, "The army imposed control over the village of Qwertyabad in Hama province.")
+    event = events[0]
+    assert event.location == "Qwertyabad"
+    assert event.admin1 == "Hama" and event.geo_precision == 3 and event.latitude is not None
+
+
+def test_governorate_in_context_rejects_far_namesake(extractor):
+    text = "Quneitra\nTalks were underway with militants in the town of al-Hamidiyeh."
+    events = events_of(extractor, text)
+    assert events[0].admin1 == "Quneitra"
+
+
+def test_cited_source_from_attribution(extractor):
+    events = events_of(extractor, "Hawar news said that a convoy of Turkish military vehicles arrived in Idlib.")
+    assert any("Hawar" in source for source in events[0].cited_sources)
+
+
+def test_three_sentences_one_event(extractor):
+    text = ("Another military column of the Turkish troops has arrived at the border region near Afrin.\n"
+            "The sources said that a convoy of Turkish military vehicles has arrived at the border with Afrin.\n"
+            "Two units of the Turkish Special Forces have also arrived at the border near Afrin.")
+    events = [e for e in events_of(extractor, text) if e.is_factual]
+    assert len(events) == 1
+    assert len([span for span in events[0].evidence if span.field == "notes"]) == 3
+
+
+def test_acled_style_note(extractor):
+    note = ("On 2 June 2023, clashes took place between regime forces and ISIS cells near Palmyra "
+            "in Homs desert, killing 2 soldiers. 2 fatalities.")
+    events = extractor.extract(Document(text=note))
+    assert events[0].event_date == "2023-06-02"
+    assert events[0].sub_event_type == "Armed clash"
+    assert events[0].fatalities == 2
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Islamic State (Syria)"}
