@@ -26,6 +26,7 @@ TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
 TERRITORY = "@territory"
 REMOTE = "@remote"
 ATTACK = "@attack"
+DETENTION = "@detention"
 ARMED_INTERS = {1, 2, 3, 8}
 
 
@@ -84,6 +85,12 @@ def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]
 
 def target_tokens(token: Token) -> list[Token]:
     targets = [c for c in token.children if c.dep_ in ("dobj", "dative", "attr")]
+    if not targets and token.pos_ == "VERB":
+        # "shot and killed a soldier": the object is shared by the coordinated verbs
+        targets = [g for c in token.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                   for g in c.children if g.dep_ == "dobj"]
+        if token.dep_ == "conj":
+            targets += [c for c in token.head.children if c.dep_ == "dobj"]
     preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"of"}]
     if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
         # "clashes took place between X and Y", "fighting erupted with X"
@@ -149,12 +156,12 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if event == REMOTE:
         return "Explosions/Remote violence", instrument_class(sentence, patterns.instruments) or \
             "Shelling/artillery/missile attack"
-    if event == ATTACK:
-        if actor2 is not None and (actor2.inter in ARMED_INTERS) and actor1 is not None:
+    if event in (ATTACK, DETENTION):
+        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and {
+            t.lemma_.lower() for t in target_tokens(trigger.token)} & patterns.armed_targets
+        if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
-        if actor2 is not None and actor2.inter in ARMED_INTERS and actor1 is None:
-            return "Battles", "Armed clash"
-        return "Violence against civilians", "Attack"
+        return ("Violence against civilians", "Attack") if event == ATTACK else ("Strategic developments", "Arrests")
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
 

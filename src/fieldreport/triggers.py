@@ -41,6 +41,7 @@ class Patterns:
     triggers: list[TriggerPattern]
     instruments: dict[str, list[str]]
     modality: ModalityCues
+    armed_targets: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -66,7 +67,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
             fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                            needs_instrument=entry.get("needs_instrument", False), **fields))
-        return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]))
+        return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]),
+                        frozenset(data.get("attack", {}).get("armed_targets", [])))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
