@@ -3,12 +3,14 @@
 Every name is indexed under two keys. `name_key` is exact up to case, diacritics, apostrophes
 and Arabic articles ("Ar Raqqah" -> "raqqah"); `loose_key` folds the transliteration variants
 that English news uses for Arabic names down to a consonant skeleton per word
-("Khan Sheikhoun" and "Khān Shaykhūn" -> "kn skn"). Lookups try the exact key first.
+("Khan Sheikhoun" and "Khān Shaykhūn" -> "kn xkn"). Lookups try the exact key first; a loose
+match must also be spelled close enough to the query (rapidfuzz ratio after vowel folding).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
@@ -18,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -29,6 +32,7 @@ ENV_VAR = "FIELDREPORT_GAZETTEER"
 ALIASES_PATH = Path(__file__).parent / "data" / "admin1_aliases.tsv"
 SCHEMA_VERSION = "1"
 GEONAMES_COLUMNS = 19
+_BATCH_SIZE = 5000
 
 # A loose-key match must also be this similar (rapidfuzz ratio of exact keys) to the query.
 LOOSE_MIN_RATIO = 75
@@ -172,24 +176,26 @@ CREATE TABLE places(id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NUL
                     population INTEGER NOT NULL, level TEXT NOT NULL, rank INTEGER NOT NULL);
 CREATE TABLE names(place_id INTEGER NOT NULL, surface TEXT NOT NULL, key TEXT NOT NULL,
                    loose TEXT NOT NULL, stem TEXT);
-"""
-_INDEXES = """
 CREATE UNIQUE INDEX places_geonameid ON places(geonameid) WHERE geonameid IS NOT NULL;
+"""
+# Created after the bulk insert of a build, which is faster.
+_INDEXES = """
+CREATE INDEX names_place ON names(place_id);
 CREATE INDEX places_region ON places(country, admin1_code, feature_code);
 CREATE INDEX places_level ON places(level, country);
 CREATE INDEX names_key ON names(key);
 CREATE INDEX names_loose ON names(loose);
 CREATE INDEX names_stem ON names(stem) WHERE stem IS NOT NULL;
-CREATE INDEX names_place ON names(place_id);
 """
 _PLACE_COLUMNS = (
     "p.id, p.name, p.latitude, p.longitude, p.country, coalesce(c.name, p.country), p.admin1_code, a.name, "
     "p.feature_class, p.feature_code, p.population, p.geonameid, p.level"
 )
-_PLACE_FROM = (
-    "places p LEFT JOIN countries c ON c.code = p.country "
+_PLACE_JOINS = (
+    "LEFT JOIN countries c ON c.code = p.country "
     "LEFT JOIN admin1 a ON a.country = p.country AND a.code = p.admin1_code"
 )
+_PLACE_FROM = f"places p {_PLACE_JOINS}"
 
 
 @dataclass(frozen=True)
@@ -240,6 +246,7 @@ def _loose_from_words(words: list[str]) -> str:
     return " ".join(_consonant_skeleton(word, i > 0) for i, word in enumerate(words))
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _consonant_skeleton(word: str, after_first: bool) -> str:
     """'jandariseh' -> 'jndrs': keep the first letter (any vowel as 'a'), drop later vowels, y and w.
 
@@ -265,6 +272,7 @@ def _folded_consonants(word: str, after_first: bool) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)
 def _spelling_form(key: str) -> str:
     """The exact key with consonants and common vowel spellings folded ('arbeen', 'arbine' -> 'arbin').
 
@@ -305,7 +313,7 @@ def _admin1_core(name: str) -> str:
 
 def _is_indexable_alternate(name: str) -> bool:
     """Latin-script, not a code ('DEZ'), not a machine transliteration in lower case ('hrsta')."""
-    if name.islower() or not any(c.isupper() for c in name) or _CODE_LIKE.fullmatch(name):
+    if not any(c.isupper() for c in name) or _CODE_LIKE.fullmatch(name):
         return False
     return name.isascii() or all(_is_latin_letter(c) for c in name if c.isalpha())
 
@@ -318,8 +326,7 @@ def _is_latin_letter(char: str) -> bool:
 # ---------------------------------------------------------------- parsing sources
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     geonameid: int
     name: str
     asciiname: str
@@ -331,6 +338,7 @@ class _Row:
     country: str
     admin1_code: str
     population: int
+    origin: str  # FILE:LINE, for messages
 
 
 def _geonames_rows(path: Path) -> Iterator[_Row]:
@@ -357,7 +365,7 @@ def _parse_geonames_line(line: str, where: str) -> _Row:
     if not name:
         raise GazetteerError(f"{where}: empty name")
     country = fields[8].strip().upper()
-    if country and not re.fullmatch(r"[A-Z]{2}", country):
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
         raise GazetteerError(f"{where}: country code {fields[8]!r} is not two letters")
     return _Row(
         geonameid=_parse_number(int, fields[0], "geonameid", where),
@@ -371,6 +379,7 @@ def _parse_geonames_line(line: str, where: str) -> _Row:
         country=country,
         admin1_code=fields[10].strip(),
         population=_parse_number(int, fields[14], "population", where) if fields[14].strip() else 0,
+        origin=where,
     )
 
 
@@ -405,11 +414,18 @@ def _admin1_names(path: Path) -> dict[tuple[str, str], str]:
     """admin1.json as {(country, code): name}."""
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
-        return {tuple(e["code"].split(".", 1)): e["name"] for e in entries}
+        pairs = [(str(entry["code"]), str(entry["name"])) for entry in entries]
     except OSError as exc:
         raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise GazetteerError(f"{path}: not a list of {{code, name}} objects ({exc})") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GazetteerError(f"{path}: not a JSON list of {{code, name}} objects") from exc
+    names: dict[tuple[str, str], str] = {}
+    for code, name in pairs:
+        country, _, admin1 = code.partition(".")
+        if not (country and admin1):
+            raise GazetteerError(f"{path}: admin1 code {code!r} is not COUNTRY.CODE")
+        names[(country.upper(), admin1)] = name
+    return names
 
 
 def _admin1_aliases(path: Path) -> dict[tuple[str, str], list[str]]:
@@ -464,9 +480,8 @@ def _write_new_index(
         meta = [("schema", SCHEMA_VERSION), ("source", geonames.name)]
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         _insert_admin1_names(conn, admin1, aliases)
-        for row in _geonames_rows(geonames):
-            _insert_row(conn, row)
-        for statement in _INDEXES.strip().split(";\n"):
+        _insert_rows(conn, _geonames_rows(geonames))
+        for statement in _INDEXES.strip().rstrip(";").split(";\n"):
             conn.execute(statement)
         _refresh_regions(conn, _countries_in(conn))
         conn.execute("COMMIT")
@@ -490,13 +505,8 @@ def import_places(path: Path, db: Path | None = None) -> int:
         _check_schema(conn, db)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            count, countries = 0, set()
-            for row in _geonames_rows(Path(path)):
-                _delete_geonameid(conn, row.geonameid)
-                _insert_row(conn, row)
-                countries.add(row.country)
-                count += 1
-            _refresh_regions(conn, countries - {""})
+            count, countries = _insert_rows(conn, _geonames_rows(Path(path)))
+            _refresh_regions(conn, countries)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -519,22 +529,47 @@ def _insert_admin1_names(
     )
 
 
-def _insert_row(conn: sqlite3.Connection, row: _Row) -> None:
+def _insert_rows(conn: sqlite3.Connection, rows: Iterable[_Row]) -> tuple[int, set[str]]:
+    """Insert GeoNames rows in batches; a row replaces any place with the same geonameid.
+
+    Returns the number of rows and the countries they are in.
+    """
+    last_id = conn.execute("SELECT coalesce(max(id), 0) FROM places").fetchone()[0]
+    count, countries = 0, set()
+    for batch in _batches(rows, _BATCH_SIZE):
+        unique = list({row.geonameid: row for row in batch}.values())
+        _delete_geonameids(conn, [row.geonameid for row in unique])
+        places, names = [], []
+        for place_id, row in enumerate(unique, start=last_id + 1):
+            places.append((place_id, *_place_values(row)))
+            alternates = [a for a in row.alternates if _is_indexable_alternate(a)]
+            names.extend(_name_rows(place_id, [row.name, row.asciiname, *alternates]))
+        conn.executemany(f"INSERT INTO places VALUES ({', '.join('?' * 12)})", places)
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", names)
+        last_id += len(unique)
+        count += len(batch)
+        countries.update(row.country for row in unique)
+    return count, countries - {""}
+
+
+def _batches(items: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _place_values(row: _Row) -> tuple:
+    """Column values of `places` after the id."""
     level, rank = _level_and_rank(row.feature_class, row.feature_code)
-    place_id = conn.execute(
-        "INSERT INTO places (geonameid, name, latitude, longitude, country, admin1_code, feature_class,"
-        " feature_code, population, level, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.geonameid, row.name, row.latitude, row.longitude, row.country, row.admin1_code or None,
-         row.feature_class, row.feature_code, row.population, level, rank),
-    ).lastrowid
-    alternates = [a for a in row.alternates if _is_indexable_alternate(a)]
-    _insert_names(conn, place_id, [row.name, row.asciiname, *alternates])
+    return (row.geonameid, row.name, row.latitude, row.longitude, row.country, row.admin1_code or None,
+            row.feature_class, row.feature_code, row.population, level, rank)
 
 
-def _insert_names(
-    conn: sqlite3.Connection, place_id: int, surfaces: Iterable[str], min_key_length: int = 3
-) -> None:
-    """One names row per distinct exact key of the place, keeping an ASCII spelling when there is one."""
+def _name_rows(place_id: int, surfaces: Iterable[str], min_key_length: int = 3) -> list[tuple]:
+    """One names row per distinct exact key of the place, keeping an ASCII spelling when there is one.
+
+    The first two surfaces (name, asciiname) are kept however short; later ones need `min_key_length`.
+    """
     by_key: dict[str, str] = {}
     for i, surface in enumerate(surfaces):
         key = name_key(surface) if surface else ""
@@ -542,18 +577,18 @@ def _insert_names(
             continue
         if key not in by_key or (not by_key[key].isascii() and surface.isascii()):
             by_key[key] = surface
-    conn.executemany(
-        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-        [(place_id, surface, key, _loose_from_words(key.split()), _stem_key(key.split()))
-         for key, surface in by_key.items()],
-    )
+    return [(place_id, surface, key, _loose_from_words(key.split()), _stem_key(key.split()))
+            for key, surface in by_key.items()]
 
 
-def _delete_geonameid(conn: sqlite3.Connection, geonameid: int) -> None:
-    old = conn.execute("SELECT id FROM places WHERE geonameid = ?", (geonameid,)).fetchone()
-    if old:
-        conn.execute("DELETE FROM names WHERE place_id = ?", old)
-        conn.execute("DELETE FROM places WHERE id = ?", old)
+def _delete_geonameids(conn: sqlite3.Connection, geonameids: list[int]) -> None:
+    old = conn.execute(
+        "SELECT json_group_array(id) FROM places WHERE geonameid IN (SELECT value FROM json_each(?))",
+        (json.dumps(geonameids),),
+    ).fetchone()[0]
+    if old != "[]":
+        conn.execute("DELETE FROM names WHERE place_id IN (SELECT value FROM json_each(?))", (old,))
+        conn.execute("DELETE FROM places WHERE id IN (SELECT value FROM json_each(?))", (old,))
 
 
 def _countries_in(conn: sqlite3.Connection) -> set[str]:
@@ -595,7 +630,7 @@ def _insert_admin1_places(conn: sqlite3.Connection, country: str) -> None:
         aliases = [a for (a,) in conn.execute(
             "SELECT alias FROM admin1_aliases WHERE country = ? AND code = ?", (country, code))]
         surfaces = [name, source_name, _admin1_core(source_name), *aliases]
-        _insert_names(conn, place_id, surfaces, min_key_length=1)
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, surfaces, 1))
 
 
 def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
@@ -616,7 +651,7 @@ def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
     lat, lon = capital or (mean_lat, mean_lon)
     place_id = _insert_derived_place(conn, names[0], lat, lon, country, None, "PCLI", population, COUNTRY)
     if country in COUNTRY_NAMES:
-        _insert_names(conn, place_id, names, min_key_length=1)
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, names, 1))
 
 
 def _insert_derived_place(
@@ -691,7 +726,7 @@ class Gazetteer:
         """The admin1 region (governorate, province) called `name`; 'Idlib province' works too."""
         where = _Filters(country.upper() if country else None, None, ADMIN1)
         for candidate in dict.fromkeys([name, _admin1_core(name)]):
-            found = self._candidates(name_key(candidate), where, 1, tiers=("key", "loose"))
+            found = self._candidates(name_key(candidate), where, 1, stem=False)
             if found:
                 return found[0]
         return None
@@ -707,7 +742,7 @@ class Gazetteer:
 
     def country(self, name: str) -> Place | None:
         """The country called `name` ('Syria', 'US', 'Türkiye'), as a point at its capital."""
-        found = self._candidates(name_key(name), _Filters(None, None, COUNTRY), 1, tiers=("key", "loose"))
+        found = self._candidates(name_key(name), _Filters(None, None, COUNTRY), 1, stem=False)
         return found[0] if found else None
 
     def contains_name(self, text: str) -> bool:
@@ -735,44 +770,49 @@ class Gazetteer:
             self._cache.clear()
         self._cache[key] = value
 
-    def _candidates(
-        self, key: str, where: _Filters, limit: int, tiers: tuple[str, ...] = ("key", "loose", "stem")
-    ) -> list[Place]:
-        """Places for an exact key, tier by tier; the stem tier only when the others found nothing."""
+    def _candidates(self, key: str, where: _Filters, limit: int, stem: bool = True) -> list[Place]:
+        """Places for an exact key: exact matches first, then close loose matches, best first."""
         if not key or limit <= 0:
             return []
-        found: dict[int, Place] = {}
-        for tier in tiers:
-            if tier == "stem" and (found or key.split()[0] in MOUND_WORDS):
-                break
-            ids = self._ids_matching(tier, key, where) - found.keys()
-            found.update(self._places(ids, limit - len(found)))
-            if len(found) >= limit:
-                break
-        return list(found.values())[:limit]
+        return self._places(self._tiers(key, where, stem), limit)
 
-    def _ids_matching(self, tier: str, key: str, where: _Filters) -> set[int]:
-        """Ids of places with this exact key, or with this loose/stem key and a spelling close enough."""
-        sql, params = where.sql(f"SELECT n.place_id, n.key FROM names n JOIN places p ON p.id = n.place_id"
-                                f" WHERE n.{tier} = ?", [key if tier == "key" else loose_key(key)])
-        rows = self._conn.execute(sql, params).fetchall()
-        if tier == "key":
-            return {pid for pid, _ in rows}
-        if tier == "stem":
-            rows = [(pid, other.split(" ", 1)[1]) for pid, other in rows]
-        floor = _similarity_floor(params[0])
-        return {pid for pid, other in rows if _similarity(key, other) >= floor}
+    def _tiers(self, key: str, where: _Filters, stem: bool) -> dict[int, int]:
+        """{place id: tier}: 0 same exact key, 1 same loose key and a close spelling, 2 the same without
+        a leading "Tall" (tried only when tiers 0 and 1 are empty)."""
+        loose = loose_key(key)
+        floor = _similarity_floor(loose)
+        tiers: dict[int, int] = {}
+        for place_id, other in self._names_where(where, "(n.key = ? OR n.loose = ?)", key, loose):
+            if other == key:
+                tiers[place_id] = 0
+            elif place_id not in tiers and _similarity(key, other) >= floor:
+                tiers[place_id] = 1
+        if tiers or not stem or key.split()[0] in MOUND_WORDS:
+            return tiers
+        return {
+            place_id: 2
+            for place_id, other in self._names_where(where, "n.stem = ?", loose)
+            if _similarity(key, other.split(" ", 1)[1]) >= floor
+        }
 
-    def _places(self, ids: set[int], limit: int) -> dict[int, Place]:
-        """These places, best first: by level rank, then population."""
-        if not ids or limit <= 0:
-            return {}
-        rows = self._conn.execute(
-            f"SELECT {_PLACE_COLUMNS} FROM {_PLACE_FROM} WHERE p.id IN (SELECT value FROM json_each(?))"
-            " ORDER BY p.rank, p.population DESC, p.id LIMIT ?",
-            (json.dumps(sorted(ids)), limit),
+    def _names_where(self, where: _Filters, condition: str, *values: str) -> list[tuple[int, str]]:
+        """(place id, exact key) of the names that meet `condition` in places that pass the filters."""
+        sql, params = where.sql(
+            f"SELECT n.place_id, n.key FROM names n JOIN places p ON p.id = n.place_id WHERE {condition}",
+            list(values),
         )
-        return {row[0]: _place(row) for row in rows}
+        return self._conn.execute(sql, params).fetchall()
+
+    def _places(self, tiers: dict[int, int], limit: int) -> list[Place]:
+        """The places in `tiers`, best first: by tier, level rank, then population."""
+        if not tiers:
+            return []
+        rows = self._conn.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM json_each(?) t JOIN places p ON p.id = t.key {_PLACE_JOINS}"
+            " ORDER BY t.value, p.rank, p.population DESC, p.id LIMIT ?",
+            (json.dumps(tiers), limit),
+        )
+        return [_place(row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from fieldreport.places import PlaceMention
 
 NEAR_CONTEXT_KM = 60.0  # a place outside the governorate in context is accepted only this close to it
 ADMIN_CUES = {"province", "governorate", "countryside"}
+AREA_LEVELS = {"admin1", "country"}  # resolved by admin_area, never as a point candidate
 MIN_FOREIGN_POPULATION = 50_000
 
 
@@ -118,7 +119,7 @@ class Geocoder:
 
     def candidates(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
         """Gazetteer candidates, keeping loose (variant-folded) matches only when they look alike."""
-        found = self.gazetteer.lookup(name, country, admin1_code)
+        found = [p for p in self.gazetteer.lookup(name, country, admin1_code) if p.level not in AREA_LEVELS]
         if self.gazetteer.contains_name(name):
             return found
         return [place for place in found if looks_alike(name, place.name)]
