@@ -76,6 +76,10 @@ def extract(
 
     try:
         for document, events in extractor.extract_many(documents()):
+            if isinstance(events, FieldreportError):
+                problems += 1
+                err.print(f"error: {events}", markup=False)
+                continue
             processed += 1
             stored = store.save(document, events)
             if not stored:

@@ -72,7 +72,8 @@ def merge_drafts(drafts: list[DraftEvent]) -> list[DraftEvent]:
     """Fold each draft into the earliest compatible one; the stronger sub-event type wins."""
     merged: list[DraftEvent] = []
     for draft in drafts:
-        target = next((m for m in merged if mergeable(m, draft)), None)
+        recent = [m for m in merged[-12:] if max(m.sentences) >= draft.sentence_index - WINDOW]
+        target = next((m for m in recent if mergeable(m, draft)), None)
         if target is None:
             merged.append(draft)
             continue

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,16 +27,22 @@ def set_sentence_starts(doc: Doc) -> Doc:
     ("Tal (hill) Maseh") that the statistical parser likes to split on; neither should move
     a sentence boundary. Setting every start in advance also makes the parser's job smaller.
     """
+    starts = numpy.zeros((len(doc), 1), dtype="int64")
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+            start = True
         elif previous.text in SENTENCE_END or (
             previous.text in CLOSERS and token.i >= 2 and doc[token.i - 2].text in SENTENCE_END
         ):
-            token.is_sent_start = token.is_title or token.is_digit or token.is_upper or not token.is_alpha
+            start = token.is_title or token.is_digit or token.is_upper or not token.is_alpha
         else:
-            token.is_sent_start = False
+            start = False
+        starts[token.i, 0] = 1 if start else -1
+    if len(doc):
+        starts[0, 0] = 1
+        # one array write: setting token.is_sent_start one by one rescans the doc each time
+        doc.from_array([SENT_START], starts.view("uint64"))
     return doc
 
 

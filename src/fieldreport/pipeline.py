@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.dates import find_dates
+from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
 from fieldreport.gazetteer import Gazetteer
 from fieldreport.geocode import Geocoder, Location
@@ -25,6 +26,13 @@ from fieldreport.sources import find_sources
 from fieldreport.triggers import default_patterns, load_patterns
 
 MAX_HEADER_TOKENS = 4
+# spaCy's parser needs about 1 GB per 100,000 characters at once; longer texts go in pieces
+# (events are not merged across pieces).
+CHUNK_CHARS = 100_000
+
+
+class ExtractionError(FieldreportError):
+    """One document could not be processed; the message names it."""
 
 
 class Extractor:
@@ -42,13 +50,38 @@ class Extractor:
         self.geocoder = Geocoder(self.gazetteer, country)
 
     def extract(self, document: Document) -> list[Event]:
-        return self.events_from(document, self.nlp(document.text))
+        for _, events in self.extract_many([document]):
+            if isinstance(events, FieldreportError):
+                raise events
+            return events
+        return []
 
     def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[
-            tuple[Document, list[Event]]]:
-        pairs = ((d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield document, self.events_from(document, doc)
+            tuple[Document, list[Event] | ExtractionError]]:
+        """Events per document, parsing in batches. A document that fails yields an ExtractionError
+        in place of its events, and the others go on."""
+        current, collected = None, []
+        for doc, (document, offset) in self.nlp.pipe(self.chunks(documents), as_tuples=True,
+                                                      batch_size=batch_size):
+            if current is not None and document is not current:
+                yield current, collected
+                collected = []
+            current = document
+            if isinstance(collected, ExtractionError):
+                continue
+            try:
+                collected.extend(shifted(self.events_from(document, doc), offset))
+            except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
+                collected = ExtractionError(f"{document.origin or document.id}: extraction failed "
+                                            f"({type(error).__name__}: {error})")
+        if current is not None:
+            yield current, collected
+
+    def chunks(self, documents: Iterable[Document]) -> Iterator[tuple[str, tuple[Document, int]]]:
+        """Each document's text, cut at line breaks into pieces the parser can hold in memory."""
+        for document in documents:
+            for offset, piece in split_text(document.text, CHUNK_CHARS):
+                yield piece, (document, offset)
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         contexts = self.sentence_contexts(doc, document)
@@ -129,6 +162,27 @@ class Extractor:
             return None
         code = counts.most_common(1)[0][0]
         return self.geocoder.admin_of(first[code])
+
+
+def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pairs of at most about `limit` characters, cut after a line break when possible."""
+    start = 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        cut = cut + 1 if cut > start else start + limit
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
+
+
+def shifted(events: list[Event], offset: int) -> list[Event]:
+    """Move evidence spans from a piece's coordinates to the document's."""
+    if offset:
+        for event in events:
+            for span in event.evidence:
+                span.start += offset
+                span.end += offset
+    return events
 
 
 def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
