@@ -62,9 +62,9 @@ def test_malformed_published_date_is_a_usage_error(tmp_path):
 
 def test_same_article_twice_is_stored_once(tmp_path):
     db = tmp_path / "store.db"
-    first = run("extract", FIXTURES / "seed_article.txt", "--published", "2018-01-18", "--format", "jsonl",
+    first = run("extract", FIXTURES / "seed" / "article.txt", "--published", "2018-01-18", "--format", "jsonl",
                 "--db", db)
-    second = run("extract", FIXTURES / "seed_article.txt", "--published", "2018-01-18", "--format", "jsonl",
+    second = run("extract", FIXTURES / "seed" / "article.txt", "--published", "2018-01-18", "--format", "jsonl",
                  "--db", db)
     assert first.exit_code == second.exit_code == 0
     assert "already in" in second.stderr

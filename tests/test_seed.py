@@ -10,7 +10,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def load_scorer():
-    spec = importlib.util.spec_from_file_location("seed_score", FIXTURES / "seed_score.py")
+    spec = importlib.util.spec_from_file_location("seed_score", FIXTURES / "seed" / "score.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -18,12 +18,12 @@ def load_scorer():
 
 def test_seed_article_scores_against_gold(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "fieldreport", "extract", str(FIXTURES / "seed_article.txt"),
+        [sys.executable, "-m", "fieldreport", "extract", str(FIXTURES / "seed" / "article.txt"),
          "--published", "2018-01-18", "--format", "jsonl", "--db", str(tmp_path / "seed.db")],
         capture_output=True, text=True, check=True,
     )
     predictions = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    gold = json.loads((FIXTURES / "seed_gold.json").read_text(encoding="utf-8"))
+    gold = json.loads((FIXTURES / "seed" / "gold.json").read_text(encoding="utf-8"))
     score = load_scorer().score(gold, predictions)
     assert score["f1"] >= 0.75, score
     assert score["required_found"] >= 8, score
@@ -31,9 +31,9 @@ def test_seed_article_scores_against_gold(tmp_path):
 
 
 def test_seed_events_carry_evidence_spans_into_the_input(tmp_path):
-    text = (FIXTURES / "seed_article.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "seed" / "article.txt").read_text(encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "fieldreport", "extract", str(FIXTURES / "seed_article.txt"),
+        [sys.executable, "-m", "fieldreport", "extract", str(FIXTURES / "seed" / "article.txt"),
          "--published", "2018-01-18", "--format", "jsonl", "--db", str(tmp_path / "seed.db")],
         capture_output=True, text=True, check=True,
     )

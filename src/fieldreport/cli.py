@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -107,6 +108,32 @@ def extract(
 
 def describe(document: Document) -> str:
     return document.origin or document.id
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="fieldreport-gold/1 JSON, ACLED CSV, UCDP GED CSV or CASE 2021 TSV.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Only the first N texts.")] = None,
+    sample: Annotated[int | None, typer.Option(help="About N texts spread evenly over the file.")] = None,
+) -> None:
+    """Run the extractor over coded data and print per-field agreement."""
+    from fieldreport.evaluate import evaluate as run_evaluation
+    from fieldreport.evaluate import print_report
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter("want table or json", param_hint="--format")
+    try:
+        from fieldreport.pipeline import Extractor
+
+        report = run_evaluation(gold, Extractor(), limit, sample)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if format == "json":
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        out = Console()
+        print_report(report.as_dict(), out if out.is_terminal else Console(width=120))
 
 
 @gazetteer_app.command("build")

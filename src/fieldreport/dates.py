@@ -49,6 +49,8 @@ def most_recent_weekday(published: date, weekday: int) -> date:
 
 
 def absolute_date(text: str, published: date | None) -> tuple[date, int] | None:
+    if published is None and not re.search(r"\b\d{4}\b", text):
+        return None  # "on 2 June" with no publication date: the year is unknown
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     if published:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day, 12)

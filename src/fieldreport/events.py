@@ -282,7 +282,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if first is None:
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
                 and not is_source_word(m) and not m.is_partisan]
-        first = pick(rest) if trigger.pattern.event != ATTACK else None
+        first = pick(rest)
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
