@@ -20,13 +20,16 @@ from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
 from fieldreport.sources import SourceMention
-from fieldreport.triggers import Patterns, Trigger, find_triggers, instrument_class
+from fieldreport.triggers import Patterns, Trigger, find_triggers, first_cue_group, instrument_class
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
 TERRITORY = "@territory"
 REMOTE = "@remote"
 ATTACK = "@attack"
 DETENTION = "@detention"
+PROTEST = "@protest"
+EXPLOSION = "@explosion"
+EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
 
 
@@ -156,6 +159,12 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if event == REMOTE:
         return "Explosions/Remote violence", instrument_class(sentence, patterns.instruments) or \
             "Shelling/artillery/missile attack"
+    if event == EXPLOSION:
+        kind = instrument_class(sentence, patterns.instruments)
+        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
+    if event == PROTEST:
+        kind = first_cue_group(sentence, patterns.protest) or "Peaceful protest"
+        return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and {
             t.lemma_.lower() for t in target_tokens(trigger.token)} & patterns.armed_targets
@@ -233,7 +242,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         blocked = {i for m in ctx.actors for i in range(m.span.start, m.span.end)}
         blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
                                                                             loc.mention.span.end)}
-        triggers = find_triggers(ctx.sentence, patterns, blocked)
+        triggers = out_of_scope_removed(find_triggers(ctx.sentence, patterns, blocked), ctx, patterns)
         if not triggers:
             add_tally(drafts, ctx)
             continue
@@ -256,6 +265,19 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
                 previous_place[ctx.section] = draft.location
             drafts.append(draft)
     return fold_sentence_triggers(drafts)
+
+
+def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns: Patterns) -> list[Trigger]:
+    """Drop triggers in sentences about disasters, crime or claims of responsibility, which ACLED does not
+    code; a fight between armed actors in such a sentence stays."""
+    reason = first_cue_group(ctx.sentence, patterns.reject)
+    if reason is None or not triggers:
+        return triggers
+    if reason == "statement":
+        return []
+    armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
+    return [t for t in triggers if armed and t.pattern.event in (ATTACK, REMOTE) or
+            armed and t.pattern.event.startswith("Battles")]
 
 
 def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,8 @@ class Patterns:
     instruments: dict[str, list[str]]
     modality: ModalityCues
     armed_targets: frozenset[str] = frozenset()
+    protest: dict[str, list[str]] = field(default_factory=dict)
+    reject: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,7 +71,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                            needs_instrument=entry.get("needs_instrument", False), **fields))
         return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]),
-                        frozenset(data.get("attack", {}).get("armed_targets", [])))
+                        frozenset(data.get("attack", {}).get("armed_targets", [])),
+                        data.get("protest", {}), data.get("reject", {}))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -98,12 +102,17 @@ def subject_lemmas(token: Token) -> set[str]:
     return lemmas
 
 
-def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
-    text = " " + sentence.text.lower() + " "
-    for label, words in instruments.items():
-        if any(f" {w} " in text or f" {w}s " in text or f" {w}," in text or f" {w}." in text for w in words):
+def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
+    """The first group (in file order) with a word or phrase present in the sentence."""
+    text = " " + re.sub(r"[^a-z0-9' -]+", " ", sentence.text.lower()) + " "
+    for label, words in groups.items():
+        if any(f" {w} " in text or f" {w}s " in text for w in words):
             return label
     return None
+
+
+def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
+    return first_cue_group(sentence, instruments)
 
 
 def word_forms(token: Token) -> set[str]:
