@@ -66,8 +66,25 @@ def in_subtree(mention_span: Span, root: Token) -> bool:
     return root.left_edge.i <= mention_span.start and mention_span.end - 1 <= root.right_edge.i
 
 
+MODIFIER_DEPS = {"acl", "relcl", "prep", "appos", "advcl"}
+
+
+def in_core(span: Span, root: Token) -> bool:
+    """True when the span hangs off `root` without crossing a modifier clause or preposition:
+    in 'rebel factions, supported by Turkish forces', the core of the subject is 'rebel factions'."""
+    token = span.root
+    while token.i != root.i:
+        if token.dep_ in MODIFIER_DEPS or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
 def mentions_under(tokens: list[Token], mentions: list[ActorMention]) -> list[ActorMention]:
-    return [m for m in mentions if any(in_subtree(m.span, t) for t in tokens)]
+    """Actor mentions inside the phrases headed by `tokens`, those in the phrases' cores first."""
+    inside = [m for m in mentions if any(in_subtree(m.span, t) for t in tokens)]
+    core = [m for m in inside if any(in_subtree(m.span, t) and in_core(m.span, t) for t in tokens)]
+    return core + [m for m in inside if m not in core]
 
 
 def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]]:
@@ -79,7 +96,7 @@ def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if subjects or passive or agents:
             return subjects, passive, agents
-        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj") and current.head is not current:
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj") and current.head.i != current.i:
             current = current.head
         else:
             break
@@ -126,9 +143,14 @@ def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorM
 
 
 def pick(mentions: list[ActorMention]) -> ActorMention | None:
-    """The first named actor, else the first partisan label."""
-    named = [m for m in mentions if not m.is_partisan]
-    return (named or mentions or [None])[0]
+    """The first mention; a partisan label gives way to a named actor in the same core phrase only."""
+    if not mentions:
+        return None
+    first = mentions[0]
+    if first.is_partisan:
+        named_near = [m for m in mentions[1:] if not m.is_partisan and abs(m.span.start - first.span.start) <= 3]
+        return named_near[0] if named_near else first
+    return first
 
 
 def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], index: int,
@@ -182,7 +204,7 @@ def place_for(trigger: Trigger, context: SentenceContext) -> Location | None:
     if not candidates:
         return None
     governing = token
-    while governing.dep_ in ("xcomp", "conj", "pcomp", "advcl") and governing.head is not governing:
+    while governing.dep_ in ("xcomp", "conj", "pcomp", "advcl") and governing.head.i != governing.i:
         governing = governing.head
 
     def score(loc: Location) -> tuple:

@@ -63,7 +63,7 @@ def modality_of(trigger: Token, cues: ModalityCues) -> str:
             return found
         if any(c.dep_ == "aux" and c.tag_ == "VBP" for c in token.children) and token.tag_ == "VBG":
             ongoing = True
-        if token.dep_ in ("ROOT", "ccomp", "parataxis") or token.head is token:
+        if token.dep_ in ("ROOT", "ccomp", "parataxis") or token.head.i == token.i:
             break
         head = token.head
         lemma = head.lemma_.lower()

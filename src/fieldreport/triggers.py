@@ -149,6 +149,12 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
         for c in token.children)
 
 
+def is_passive_description(token: Token) -> bool:
+    """'areas controlled by HTS': a participle modifying a noun, with its agent, describes a state."""
+    return token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and not any(
+        c.dep_ in ("aux", "auxpass") for c in token.children)
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns.instruments) is not None
@@ -156,8 +162,8 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if token.pos_ == "VERB" and token.dep_ == "amod":
-            continue  # "the released civilians", "newly-freed regions": a description, not an event
+        if token.pos_ == "VERB" and (token.dep_ == "amod" or is_passive_description(token)):
+            continue  # "the released civilians", "villages controlled by HTS": a description, not an event
         holding = [p for p in patterns.triggers if pattern_holds(token, p, has_instrument)]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
