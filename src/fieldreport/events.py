@@ -119,7 +119,18 @@ def target_tokens(token: Token) -> list[Token]:
         if prep.lower_ == "of" and token.pos_ != "NOUN":
             continue
         targets.extend(g for g in prep.children if g.dep_ == "pobj")
+    if token.pos_ == "VERB" and token.dep_ in ("acl", "relcl") and not targets:
+        targets.append(token.head)  # "a QSD member's body ... killed by unknown gunmen"
     return targets
+
+
+def target_words(token: Token) -> set[str]:
+    """Lemmas in the core of what a trigger acts on: 'a regime soldier', 'the vehicle of a commander'."""
+    words = set()
+    for target in target_tokens(token):
+        words |= {t.lemma_.lower() for t in target.subtree if t.i == target.i or t.dep_ in
+                  ("compound", "poss", "amod", "pobj", "nmod") and t.i <= target.right_edge.i}
+    return words
 
 
 def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
@@ -188,8 +199,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         kind = first_cue_group(sentence, patterns.protest) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
-        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and {
-            t.lemma_.lower() for t in target_tokens(trigger.token)} & patterns.armed_targets
+        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
+            target_words(trigger.token) & patterns.armed_targets)
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         return ("Violence against civilians", "Attack") if event == ATTACK else ("Strategic developments", "Arrests")
