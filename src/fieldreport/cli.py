@@ -136,6 +136,28 @@ def evaluate(
         print_report(report.as_dict(), out if out.is_terminal else Console(width=120))
 
 
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="SQLite file (or SQLAlchemy URL) to serve.")] = "fieldreport.db",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[str | None, typer.Option(
+        help="Bearer token for POST /api/documents (better: set FIELDREPORT_API_TOKEN).")] = None,
+) -> None:
+    """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
+    try:
+        import uvicorn
+
+        from fieldreport.api import create_app
+    except ImportError as error:
+        raise fail(f"fieldreport serve needs fastapi and uvicorn ({error})") from None
+    try:
+        web_app = create_app(db, token)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    uvicorn.run(web_app, host=host, port=port)
+
+
 @gazetteer_app.command("build")
 def gazetteer_build(
     geonames: Annotated[Path, typer.Option(help="GeoNames dump (19 columns), e.g. cities500.txt.")],
@@ -155,13 +177,175 @@ def gazetteer_build(
 
 @gazetteer_app.command("import")
 def gazetteer_import(
-    file: Annotated[Path, typer.Argument(help="A GeoNames dump a user downloaded (SY.txt, allCountries.txt).")],
+    file: Annotated[Path, typer.Argument(help="A GeoNames dump (SY.txt, allCountries.txt) or a CSV of named "
+                                              "points (ACLED, UCDP GED, or name,latitude,longitude).")],
+    name_column: Annotated[str | None, typer.Option(help="CSV column of the place name.")] = None,
+    lat_column: Annotated[str, typer.Option(help="CSV column of the latitude.")] = "latitude",
+    lon_column: Annotated[str, typer.Option(help="CSV column of the longitude.")] = "longitude",
+    admin1_column: Annotated[str | None, typer.Option(help="CSV column of the admin1 name.")] = None,
+    country_column: Annotated[str | None, typer.Option(help="CSV column of the country name or code.")] = None,
 ) -> None:
-    """Add places from a GeoNames dump to the gazetteer; a malformed file changes nothing."""
-    from fieldreport.gazetteer import import_places
+    """Add places from a GeoNames dump or a CSV to the gazetteer; a malformed file changes nothing.
 
+    CSV headers of ACLED and UCDP GED exports are recognised without column options."""
+    from fieldreport.gazetteer import CsvColumns, import_places
+
+    columns = CsvColumns(name_column, lat_column, lon_column, admin1_column, country_column) if name_column \
+        else None
     try:
-        count = import_places(file)
+        count = import_places(file, columns=columns)
     except FieldreportError as error:
         raise fail(str(error)) from None
     err.print(f"gazetteer: imported {count:,} places from {file}", markup=False)
+
+
+@app.command()
+def places(
+    files: Annotated[list[Path], typer.Argument(help="Text, HTML or JSON Lines files ({id, text, ...}).")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format: jsonl or table.")] =
+        Format.table,
+    explain: Annotated[bool, typer.Option("--explain", help="Add each candidate with its ranking features.")] =
+        False,
+    country: Annotated[str | None, typer.Option(help="Country focus (ISO code); default: inferred per document.")]
+        = None,
+) -> None:
+    """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
+    from fieldreport.geoparse import Geoparser
+
+    if format == Format.csv:
+        raise fail("places prints jsonl or table")
+    try:
+        geoparser = Geoparser(country=country)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    problems, processed, rows = 0, 0, []
+
+    def documents():
+        nonlocal problems
+        for path in files:
+            for item in read_documents(path):
+                if isinstance(item, InputError):
+                    problems += 1
+                    err.print(f"error: {item}", markup=False)
+                else:
+                    yield item
+
+    for _, records in geoparser.places_many(documents(), explain=explain):
+        if isinstance(records, FieldreportError):
+            problems += 1
+            err.print(f"error: {records}", markup=False)
+            continue
+        processed += 1
+        if format == Format.table:
+            rows.extend(records)
+        else:
+            write_jsonl(records, sys.stdout)
+    if format == Format.table:
+        print_places_table(rows)
+    if processed == 0:
+        raise fail("no document could be processed", 1)
+    if problems:
+        err.print(f"{problems} input(s) skipped, {processed} document(s) processed", markup=False)
+
+
+def print_places_table(records: list[dict]) -> None:
+    from rich.table import Table
+
+    table = Table("text", "start", "name", "level", "admin1", "country", "lat", "lon", "conf", "reason")
+    for r in records:
+        table.add_row(r["text"], str(r["start"]), r["name"], r["level"] or "", r["admin1"] or "", r["country"] or "",
+                      str(r["latitude"]), str(r["longitude"]), f"{r['confidence']:.2f}", r["reason"] or "")
+    out = Console()
+    (out if out.is_terminal else Console(width=200)).print(table)
+
+
+# Stored events: export, territory, events show -------------------------------------------------
+
+events_app = typer.Typer(no_args_is_help=True, help="Look at stored (merged) events.")
+app.add_typer(events_app, name="events")
+DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
+
+
+class ExportFormat(StrEnum):
+    acled_csv = "acled-csv"
+    geojson = "geojson"
+    parquet = "parquet"
+    plover_jsonl = "plover-jsonl"
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    db: DbOption = "fieldreport.db",
+    start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last event date YYYY-MM-DD.")] = None,
+    bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
+    event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
+    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
+    q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+) -> None:
+    """Export the merged events that match the filters (streamed; Parquet needs -o)."""
+    from fieldreport.export import check_export_target, export_events
+    from fieldreport.store import EventFilter, Store
+
+    filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
+                          modality=modality, q=q)
+    try:
+        check_export_target(format.value, output)
+        with Store(db) as store:
+            count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"cannot write {output}: {error.strerror}") from None
+    if output is not None:
+        err.print(f"{count} events written to {output}", markup=False)
+
+
+@app.command("territory")
+def territory_command(
+    on: Annotated[str | None, typer.Option("--date", help="Who held each place on this date YYYY-MM-DD.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Only places in this governorate.")] = None,
+    db: DbOption = "fieldreport.db",
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or jsonl.")] = Format.table,
+) -> None:
+    """Who held each place on a date: the latest control change on or before it, with its evidence."""
+    from fieldreport.export import print_territory
+    from fieldreport.store import Store
+
+    try:
+        with Store(db) as store:
+            rows = store.territory(on, admin1)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if format == Format.table:
+        out = Console()
+        print_territory(rows, out if out.is_terminal else Console(width=200))
+    else:
+        write_jsonl(({**row, "since": row["since"].isoformat()} for row in rows), sys.stdout)
+
+
+@events_app.command("show")
+def events_show(
+    event_id: Annotated[int, typer.Argument(help="Event id, as exports and the API give it.")],
+    db: DbOption = "fieldreport.db",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print one merged event, its mentions with their evidence, and why they were merged."""
+    from fieldreport.export import event_report_lines
+    from fieldreport.store import Store
+
+    try:
+        with Store(db) as store:
+            found = store.event(event_id)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if found is None:
+        raise fail(f"no event {event_id} in {db}", 1)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(event_report_lines(found)))

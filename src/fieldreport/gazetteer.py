@@ -9,6 +9,7 @@ match must also be spelled close enough to the query (rapidfuzz ratio after vowe
 
 from __future__ import annotations
 
+import csv
 import functools
 import itertools
 import json
@@ -491,21 +492,28 @@ def _write_new_index(
         conn.close()
 
 
-def import_places(path: Path, db: Path | None = None) -> int:
-    """Add a user's GeoNames dump (19 columns, e.g. SY.txt) to an existing gazetteer; returns rows added.
+def import_places(path: Path, db: Path | None = None, columns: CsvColumns | None = None) -> int:
+    """Add a user's GeoNames dump (19 columns, e.g. SY.txt) or a CSV of named points to an existing
+    gazetteer; returns rows added.
 
     All or nothing: one transaction, so a malformed line leaves the gazetteer unchanged.
-    A place whose geonameid is already present is replaced.
+    A place whose geonameid is already present is replaced. A file is read as CSV when its name ends
+    in .csv or `columns` is given (see `CsvColumns`).
     """
     db = Path(db) if db is not None else default_gazetteer_path()
     if not db.is_file():
         raise GazetteerError(_missing_message(db))
+    path = Path(path)
+    as_csv = columns is not None or path.suffix.lower() == ".csv"
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         _check_schema(conn, db)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            count, countries = _insert_rows(conn, _geonames_rows(Path(path)))
+            if as_csv:
+                count, countries = _insert_csv_places(conn, path, columns)
+            else:
+                count, countries = _insert_rows(conn, _geonames_rows(path))
             _refresh_regions(conn, countries)
             conn.execute("COMMIT")
         except BaseException:
@@ -514,6 +522,169 @@ def import_places(path: Path, db: Path | None = None) -> int:
         return count
     finally:
         conn.close()
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """Which CSV columns hold a place's name, coordinates and (optionally) admin1, country and precision.
+
+    With `precision`, only rows whose value is at most `max_precision` are imported (ACLED
+    geo_precision 1, UCDP where_prec 1: the named place itself, not an enclosing area).
+    """
+
+    name: str
+    latitude: str = "latitude"
+    longitude: str = "longitude"
+    admin1: str | None = None
+    country: str | None = None
+    precision: str | None = None
+    max_precision: int = 1
+
+
+# Header sets of known exports, tried in order when no mapping is given.
+KNOWN_CSV_LAYOUTS = (
+    CsvColumns("where_coordinates", admin1="adm_1", country="country", precision="where_prec"),  # UCDP GED
+    CsvColumns("location", admin1="admin1", country="country", precision="geo_precision"),  # ACLED
+    CsvColumns("name", admin1="admin1", country="country"),
+)
+# Words UCDP and ACLED put after a place name ("Ein Laroz town", "Homs Governorate").
+_PLACE_TYPE_WORDS = frozenset({"village", "town", "city", "area", "district", "subdistrict", "sub-district",
+                               "neighbourhood", "neighborhood", "camp", "town/city", "governorate", "province",
+                               "crossing"})
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def csv_columns_for(header: list[str], wanted: CsvColumns | None = None) -> CsvColumns:
+    """The mapping to use: `wanted` if its columns exist, else the first known layout the header has."""
+    present = set(header)
+    layouts = [wanted] if wanted is not None else list(KNOWN_CSV_LAYOUTS)
+    for layout in layouts:
+        required = {layout.name, layout.latitude, layout.longitude}
+        if required <= present:
+            return CsvColumns(
+                layout.name, layout.latitude, layout.longitude,
+                layout.admin1 if layout.admin1 in present else None,
+                layout.country if layout.country in present else None,
+                layout.precision if layout.precision in present else None,
+                layout.max_precision,
+            )
+    if wanted is not None:
+        missing = sorted({wanted.name, wanted.latitude, wanted.longitude} - present)
+        raise GazetteerError(f"no column {', '.join(missing)} in the header")
+    raise GazetteerError("header has none of the known name/latitude/longitude column sets "
+                         "(name,latitude,longitude; location,...; where_coordinates,...): give the columns")
+
+
+def csv_place_name(raw: str) -> str:
+    """'Ein Laroz town' -> 'Ein Laroz'; 'Kafr Nabl (Idlib)' -> 'Kafr Nabl'."""
+    name = _PARENTHESES.sub("", raw).strip()
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _PLACE_TYPE_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def _insert_csv_places(conn: sqlite3.Connection, path: Path, wanted: CsvColumns | None) -> tuple[int, set[str]]:
+    """Insert the distinct named points of a CSV as populated places without a geonameid."""
+    rows = list(_csv_rows(conn, path, wanted))
+    existing = {
+        (name_key(name), round(lat, 3), round(lon, 3))
+        for name, lat, lon in conn.execute("SELECT name, latitude, longitude FROM places WHERE geonameid IS NULL")
+    }
+    last_id = conn.execute("SELECT coalesce(max(id), 0) FROM places").fetchone()[0]
+    places, names = [], []
+    for row in rows:
+        identity = (name_key(row.name), round(row.latitude, 3), round(row.longitude, 3))
+        if identity in existing:
+            continue
+        existing.add(identity)
+        last_id += 1
+        places.append((last_id, None, *_place_values(row)[1:]))
+        names.extend(_name_rows(last_id, [row.name]))
+    conn.executemany(f"INSERT INTO places VALUES ({', '.join('?' * 12)})", places)
+    conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", names)
+    return len(places), {p[5] for p in places} - {""}
+
+
+def _csv_rows(conn: sqlite3.Connection, path: Path, wanted: CsvColumns | None) -> Iterator[_Row]:
+    """Rows of a CSV as _Rows; a malformed line raises GazetteerError('FILE:LINE: problem')."""
+    admin1_codes = _admin1_codes_by_key(conn)
+    country_codes = _country_codes_by_key(conn)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            columns = csv_columns_for(reader.fieldnames or [], wanted)
+        except GazetteerError as error:
+            raise GazetteerError(f"{path}:1: {error}") from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise GazetteerError(f"{path}:1: not a UTF-8 CSV file ({exc})") from exc
+        try:
+            for record in reader:
+                where = f"{path}:{reader.line_num}"
+                if None in record or any(value is None for value in record.values()):
+                    raise GazetteerError(f"{where}: expected {len(reader.fieldnames)} columns")
+                if columns.precision and not _precise_enough(record[columns.precision], columns, where):
+                    continue
+                yield _csv_row(record, columns, admin1_codes, country_codes, where)
+        except UnicodeDecodeError as exc:
+            raise GazetteerError(f"{path}:{reader.line_num + 1}: not UTF-8 text") from exc
+        except csv.Error as exc:
+            raise GazetteerError(f"{path}:{reader.line_num}: {exc}") from exc
+
+
+def _precise_enough(value: str, columns: CsvColumns, where: str) -> bool:
+    return _parse_number(int, value, columns.precision or "precision", where) <= columns.max_precision
+
+
+def _csv_row(record: dict[str, str], columns: CsvColumns, admin1_codes: dict[str, list[tuple[str, str]]],
+             country_codes: dict[str, str], where: str) -> _Row:
+    name = csv_place_name(record[columns.name])
+    if not name:
+        raise GazetteerError(f"{where}: empty {columns.name}")
+    country = ""
+    if columns.country and record[columns.country].strip():
+        value = record[columns.country].strip()
+        country = country_codes.get(name_key(value)) or (value.upper() if len(value) == 2 else "")
+        if not country:
+            raise GazetteerError(f"{where}: unknown country {value!r}")
+    admin1_code = ""
+    if columns.admin1 and record[columns.admin1].strip():
+        matches = [m for m in admin1_codes.get(name_key(_admin1_core(record[columns.admin1])), [])
+                   if not country or m[0] == country]
+        if matches:
+            country, admin1_code = matches[0]
+    return _Row(
+        geonameid=0, name=name, asciiname=anyascii(name), alternates=(),
+        latitude=_parse_coordinate(record[columns.latitude], columns.latitude, 90.0, where),
+        longitude=_parse_coordinate(record[columns.longitude], columns.longitude, 180.0, where),
+        feature_class="P", feature_code="PPL", country=country, admin1_code=admin1_code, population=0,
+        origin=where,
+    )
+
+
+def _admin1_codes_by_key(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """{name key: [(country, admin1 code), ...]} of every admin1 name and alias in the gazetteer."""
+    codes: dict[str, list[tuple[str, str]]] = {}
+    for key, country, code in conn.execute(
+        "SELECT DISTINCT n.key, p.country, p.admin1_code FROM names n JOIN places p ON p.id = n.place_id"
+        " WHERE p.level = ?", (ADMIN1,)
+    ):
+        codes.setdefault(key, []).append((country, code))
+    return codes
+
+
+def _country_codes_by_key(conn: sqlite3.Connection) -> dict[str, str]:
+    """{name key: country code} of the countries' names in the gazetteer and COUNTRY_NAMES."""
+    codes = {name_key(name): code for code, names in COUNTRY_NAMES.items() for name in names}
+    for key, country in conn.execute(
+        "SELECT n.key, p.country FROM names n JOIN places p ON p.id = n.place_id WHERE p.level = ?", (COUNTRY,)
+    ):
+        codes.setdefault(key, country)
+    return codes
 
 
 def _insert_admin1_names(
@@ -744,6 +915,21 @@ class Gazetteer:
         """The country called `name` ('Syria', 'US', 'Türkiye'), as a point at its capital."""
         found = self._candidates(name_key(name), _Filters(None, None, COUNTRY), 1, stem=False)
         return found[0] if found else None
+
+    def area_centre(self, country: str, admin1_code: str | None = None) -> tuple[float, float] | None:
+        """Middle of the bounding box of an admin1's (or a country's) places: closer to GeoNames' area
+        points than the seat, which can lie at the edge (Sacramento for California)."""
+        cache_key = ("centre", country, admin1_code)
+        if cache_key not in self._cache:
+            sql = ("SELECT (min(latitude) + max(latitude)) / 2, (min(longitude) + max(longitude)) / 2"
+                   " FROM places WHERE country = ? AND level IN (?, ?)")
+            params: list[object] = [country.upper(), PLACE, LANDMARK]
+            if admin1_code:
+                sql += " AND admin1_code = ?"
+                params.append(admin1_code)
+            row = self._conn.execute(sql, params).fetchone()
+            self._remember(cache_key, (row if row and row[0] is not None else None,))
+        return self._cache[cache_key][0]
 
     def contains_name(self, text: str) -> bool:
         """True if some place has exactly this normalised key (for fast phrase screening)."""

@@ -101,11 +101,24 @@ def trim(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].is_punct or is_possessive(doc[end - 1]) or doc[end - 1].is_space):
         end -= 1
     if start >= end or not any(t.is_alpha and t.lower_ not in NOT_NAMES for t in doc[start:end]):
         return None
     return doc[start:end]
+
+
+def is_possessive(token: Token) -> bool:
+    """A possessive ending; without a tagger (geoparsing runs NER only) judged by its spelling."""
+    return token.tag_ == "POS" or (not token.tag_ and token.lower_ in ("'s", "’s"))
+
+
+def inside_person_name(span: Span, people: list[Span]) -> bool:
+    """True when the span is part of a longer PERSON entity: 'Washington' in 'George Washington'.
+
+    A name the entity is exactly (spaCy calls many Syrian villages PERSON) is not filtered.
+    """
+    return any(p.start <= span.start and span.end <= p.end and len(p) > len(span) for p in people)
 
 
 def with_direction(span: Span | None) -> Span | None:

@@ -1,0 +1,434 @@
+"""Geoparsing: every toponym in a document, resolved to coordinates with the evidence for the choice.
+
+Recognition reuses the extractor's PlaceFinder (spaCy entities, gazetteer phrase matches, cue
+patterns) with a world-wide name list, adds country adjectives ("Russian" -> Russia) and drops
+names inside a person's name ("George Washington"). Resolution scores each gazetteer candidate on
+features an analyst can read in `--explain`: name match, population, feature level, the document's
+country focus (inferred from the places it mentions most), containment ("X, Louisiana", "X in Idlib
+province"), admin1s named in the same sentence, and distance to the document's other places.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from fieldreport.errors import FieldreportError
+from fieldreport.gazetteer import ADMIN1, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
+from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between
+from fieldreport.model import Document
+from fieldreport.nlp import load_pipeline
+from fieldreport.places import PlaceFinder, PlaceMention, inside_person_name
+
+WORLD_PATH = Path(__file__).parent / "data" / "world_places.tsv"
+# Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
+PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
+# Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
+WORLD_MIN_POPULATION = 100_000
+MAX_CANDIDATES = 30
+RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
+             "southwest of", "near", "outside", "around")
+CONTAINMENT_GLUE = {",", "in", "of"}
+WEIGHTS = {"name": 1.0, "population": 1.5, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
+           "sentence_admin": 1.0, "proximity": 1.0, "cue": 1.5}
+LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, "continent": 1.0, "region": 0.9}
+CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
+
+
+@dataclass(frozen=True)
+class WorldPlace:
+    """A country, continent or region from the world supplement."""
+
+    kind: str  # country | continent | region
+    code: str
+    name: str
+    latitude: float
+    longitude: float
+    population: int
+    geonameid: int | None
+
+
+@dataclass
+class Candidate:
+    """One reading of a mention, with the features that scored it."""
+
+    name: str
+    latitude: float
+    longitude: float
+    level: str
+    country: str | None
+    country_name: str | None
+    admin1_code: str | None = None
+    admin1: str | None = None
+    feature_class: str = "A"
+    feature_code: str = ""
+    population: int = 0
+    geonameid: int | None = None
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(WEIGHTS.get(name, 1.0) * value for name, value in self.features.items())
+
+
+@dataclass
+class Toponym:
+    """A mention in document coordinates, its candidates and the chosen one."""
+
+    mention: PlaceMention
+    start: int
+    end: int
+    text: str
+    kind: str = "toponym"  # toponym | adjective
+    relation: str | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    within: Candidate | None = None  # the area a containment phrase puts it in
+    loose: bool = False  # the gazetteer knows the name only as a variant spelling
+    sentence: int = 0  # token index where its sentence starts
+
+
+class WorldNames:
+    """Countries, continents and regions by name and by adjective ('Russian', 'Americans')."""
+
+    def __init__(self, path: Path = WORLD_PATH) -> None:
+        self.by_name: dict[str, WorldPlace] = {}
+        self.by_adjective: dict[str, WorldPlace] = {}
+        self.by_code: dict[str, WorldPlace] = {}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != 8:
+                raise FieldreportError(f"{path}:{number}: expected 8 tab-separated columns")
+            kind, code, names, adjectives, lat, lon, population, geonameid = fields
+            names_list = names.split("|")
+            place = WorldPlace(kind, code, names_list[0], float(lat), float(lon), int(population or 0),
+                               int(geonameid) if geonameid else None)
+            if kind == "country":
+                self.by_code[code] = place
+            for name in names_list:
+                self.by_name.setdefault(name_key(name), place)
+            for adjective in filter(None, adjectives.split("|")):
+                self.by_adjective.setdefault(adjective, place)
+
+
+@lru_cache(maxsize=1)
+def default_world() -> WorldNames:
+    return WorldNames()
+
+
+def world_surface_names(path: Path = WORLD_PATH) -> list[str]:
+    """Every name and adjective in the world supplement, as written."""
+    names: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            fields = line.split("\t")
+            names += fields[2].split("|") + [a for a in fields[3].split("|") if a]
+    return names
+
+
+class Geoparser:
+    """Toponyms of documents with coordinates; `country` fixes the focus, else it is inferred per document."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, nlp: Language | None = None,
+                 country: str | None = None, world: WorldNames | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer()
+        self.nlp = nlp or load_pipeline()
+        self.world = world or default_world()
+        self.country = country.upper() if country else None
+        self.geocoder = Geocoder(self.gazetteer, None)
+        known = world_surface_names()
+        known += self.gazetteer.names(min_population=WORLD_MIN_POPULATION)
+        known += self.gazetteer.names(country="SY")
+        if self.country and self.country != "SY":
+            known += self.gazetteer.names(country=self.country)
+        self.finder = PlaceFinder(self.nlp, list(dict.fromkeys(known)))
+
+    # ------------------------------------------------------------ documents
+
+    def places(self, document: Document) -> list[dict]:
+        for _, result in self.places_many([document]):
+            if isinstance(result, FieldreportError):
+                raise result
+            return result
+        return []
+
+    def places_many(self, documents: Iterable[Document], explain: bool = False,
+                    batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+        """Toponym records per document; a document that fails yields an error and the others go on."""
+        disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
+        with self.nlp.select_pipes(disable=disabled):
+            pairs = ((d.text, d) for d in documents)
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+                try:
+                    yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
+                except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
+                    yield document, FieldreportError(
+                        f"{document.origin or document.id}: geoparsing failed ({type(error).__name__}: {error})")
+
+    # ------------------------------------------------------------ recognition and resolution
+
+    def toponyms(self, doc: Doc) -> list[Toponym]:
+        """Recognise, gather candidates, infer the country focus, then rank."""
+        found = self.recognise(doc)
+        for toponym in found:
+            toponym.candidates = self.candidates(toponym)
+        link_containment(found)
+        shares, focus_admin1 = self.country_focus(found)
+        for toponym in found:
+            if toponym.loose:  # a variant spelling is believed only in a country the document is about
+                toponym.candidates = [c for c in toponym.candidates
+                                      if c.level != PLACE or shares.get(c.country or "", 0) >= 0.2]
+        anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
+        for toponym in found:
+            for candidate in toponym.candidates:
+                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1, anchors))
+            toponym.candidates.sort(key=lambda c: -c.score)
+        return found
+
+    def recognise(self, doc: Doc) -> list[Toponym]:
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
+        mentions = [m for m in self.finder(doc, []) if not inside_person_name(m.span, people)]
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        found = [toponym_of(m) for m in mentions]
+        for span in self.adjective_spans(doc):
+            if not any(i in taken for i in range(span.start, span.end)):
+                found.append(Toponym(PlaceMention(span, span.text, source="adjective"), span.start_char,
+                                     span.end_char, span.text, kind="adjective", sentence=sentence_start(span)))
+        found.sort(key=lambda t: t.start)
+        return found
+
+    def adjective_spans(self, doc: Doc) -> list[Span]:
+        """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
+        spans = []
+        for token in doc:
+            if not token.is_title and not token.is_upper:
+                continue
+            two = doc[token.i:token.i + 2].text if token.i + 1 < len(doc) else ""
+            if two in self.world.by_adjective:
+                spans.append(doc[token.i:token.i + 2])
+            elif token.text in self.world.by_adjective:
+                spans.append(doc[token.i:token.i + 1])
+        return spans
+
+    def candidates(self, toponym: Toponym) -> list[Candidate]:
+        """World entries and gazetteer places the mention may name, with their prior features."""
+        name = toponym.mention.name
+        if toponym.kind == "adjective":
+            place = self.world.by_adjective.get(toponym.text) or self.world.by_adjective.get(name)
+            return [self.world_candidate(place)] if place else []
+        key = name_key(name)
+        found: list[Candidate] = []
+        world = self.world.by_name.get(key) or self.world.by_adjective.get(name)
+        if world is not None:
+            found.append(self.world_candidate(world))
+        seen = {c.country for c in found if c.level == COUNTRY}
+        areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level in (ADMIN1, COUNTRY)
+                 and (p.level == ADMIN1 or (world is None and p.country not in seen))]
+        points = self.geocoder.candidates(name, None)
+        if not self.gazetteer.contains_name(name):  # only variant spellings: keep them in the focus country
+            points = [p for p in points if self.country is None or p.country == self.country]
+            toponym.loose = True
+        for place in areas + points:
+            found.append(self.place_candidate(place))
+        for candidate in found:
+            candidate.features.update(prior_features(name, candidate, toponym.mention))
+        if world is not None:
+            found[0].features["name"] = 1.0  # matched one of its names exactly
+        demote_areas_named_like_their_seat(found, toponym.mention)
+        return found
+
+    def world_candidate(self, place: WorldPlace) -> Candidate:
+        country = self.world.by_code.get(place.code) if place.kind == "country" else None
+        return Candidate(
+            name=place.name, latitude=place.latitude, longitude=place.longitude,
+            level=COUNTRY if place.kind == "country" else place.kind,
+            country=place.code if country else None, country_name=place.name if country else None,
+            feature_class="A" if country else "L", feature_code="PCLI" if country else place.kind.upper()[:4],
+            population=place.population, geonameid=place.geonameid,
+        )
+
+    def place_candidate(self, place: Place) -> Candidate:
+        lat, lon = place.latitude, place.longitude
+        if place.level in (ADMIN1, COUNTRY):
+            centre = self.gazetteer.area_centre(place.country, place.admin1_code if place.level == ADMIN1 else None)
+            lat, lon = centre or (lat, lon)
+        return Candidate(
+            name=place.name, latitude=lat, longitude=lon, level=place.level, country=place.country,
+            country_name=place.country_name, admin1_code=place.admin1_code, admin1=place.admin1,
+            feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
+            geonameid=place.geonameid,
+        )
+
+    def country_focus(self, found: list[Toponym]) -> tuple[dict[str, float], tuple[str, str] | None]:
+        """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
+        document is most about.
+
+        A mention with one reading votes 1 for its country; an ambiguous one splits a vote among the
+        countries of its candidates, so many small towns of one country outvote one big namesake.
+        """
+        countries: Counter[str] = Counter()
+        admins: Counter[tuple[str, str]] = Counter()
+        for toponym in found:
+            options = {c.country for c in toponym.candidates if c.country}
+            for country in options:
+                countries[country] += 1 / len(options)
+            regions = {(c.country, c.admin1_code) for c in toponym.candidates if c.country and c.admin1_code}
+            for region in regions:
+                admins[region] += 1 / len(regions)
+        total = sum(countries.values())
+        shares = {self.country: 1.0} if self.country else {c: n / total for c, n in countries.items()}
+        focus = max(shares, key=shares.__getitem__) if shares else None
+        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 1]
+        return shares, in_focus[0][0] if in_focus else None
+
+
+def toponym_of(mention: PlaceMention) -> Toponym:
+    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo')."""
+    span = mention.span
+    offset = span.text.find(mention.name)
+    start = span.start_char + max(offset, 0)
+    end = start + len(mention.name) if offset >= 0 else span.end_char
+    text = span.text[offset:offset + len(mention.name)] if offset >= 0 else span.text
+    return Toponym(mention, start, end, text, relation=relation_before(span), sentence=sentence_start(span))
+
+
+def sentence_start(span: Span) -> int:
+    """Token index of the sentence start (cheaper than span.sent, which scans the document)."""
+    i = span.start
+    while i > 0 and not span.doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
+def relation_before(span: Span) -> str | None:
+    """'west of', 'near', ... right before the mention (ignoring 'the town of')."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ in ("the", "of", "town", "city", "village") and not (
+            doc[start - 1].lower_ == "of" and start > 1 and f"{doc[start - 2].lower_} of" in RELATIONS):
+        start -= 1
+    before = doc[max(0, start - 2):start].text.lower()
+    for relation in RELATIONS:
+        if before.endswith(relation):
+            return relation
+    return None
+
+
+def link_containment(found: list[Toponym]) -> None:
+    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area."""
+    for current, following in zip(found, found[1:], strict=False):
+        doc = current.mention.span.doc
+        between = doc[current.mention.span.end:following.mention.span.start]
+        words = {t.lower_ for t in between if t.lower_ not in ("the", "town", "village", "city", "area")}
+        if not words or not words <= CONTAINMENT_GLUE or len(between) > 4:
+            continue
+        areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
+        if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
+            current.within = areas[0]
+
+
+def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMention) -> None:
+    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it
+    keeps its level prior only with an admin cue ('province') or a direction ('northern')."""
+    if mention.cue in ADMIN_CUES or mention.direction:
+        return
+    cities = {(c.country, c.admin1_code) for c in found if c.level == PLACE and c.feature_code in CODE_PRIOR}
+    for candidate in found:
+        if candidate.level == ADMIN1 and (candidate.country, candidate.admin1_code) in cities:
+            candidate.features["level"] = 0.3
+
+
+def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> dict[str, float]:
+    """Features of a candidate alone: how well the name matches, how big and how important it is."""
+    level = LEVEL_PRIOR.get(candidate.level, CODE_PRIOR.get(candidate.feature_code, 0.2))
+    if candidate.level == LANDMARK:
+        level = 0.1
+    cue = 1.0 if (mention.cue in ADMIN_CUES or mention.direction) and candidate.level == ADMIN1 else 0.0
+    return {
+        "name": fuzz.ratio(name_key(name), name_key(candidate.name)) / 100,
+        "population": min(math.log10(candidate.population + 1) / 7, 1.0),
+        "level": level,
+        "cue": cue,
+    }
+
+
+def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym], shares: dict[str, float],
+                     focus_admin1: tuple[str, str] | None, anchors: list[Candidate]) -> dict[str, float]:
+    """Features from the rest of the document: focus country and admin1, containment, neighbours."""
+    within = toponym.within
+    contained = 0.0
+    if within is not None and candidate.country == within.country:
+        contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
+    named_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
+                    and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
+    others = [a for a in anchors if a is not candidate and a.level not in (COUNTRY, "region")]
+    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in others),
+                  default=None)
+    return {
+        "focus": shares.get(candidate.country or "", 0.0),
+        "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
+        and candidate.level != ADMIN1 else 0.0,
+        "contained": contained,
+        "sentence_admin": 1.0 if (candidate.country, candidate.admin1_code) in named_admins
+        and candidate.level != ADMIN1 else 0.0,
+        "proximity": 0.0 if nearest is None else max(0.0, 1 - nearest / 500),
+    }
+
+
+def confidence(candidates: list[Candidate]) -> float:
+    """Softmax probability of the best candidate over the scores."""
+    if not candidates:
+        return 0.0
+    top = candidates[0].score
+    total = sum(math.exp(c.score - top) for c in candidates)
+    return round(1 / total, 3)
+
+
+def level_of(candidate: Candidate) -> str:
+    if candidate.level in (COUNTRY, ADMIN1, LANDMARK, "continent", "region"):
+        return candidate.level
+    return PLACE
+
+
+def record(document_id: str, toponym: Toponym, explain: bool = False) -> dict:
+    """The JSON record of one toponym; null coordinates and a reason when it could not be placed."""
+    best = toponym.candidates[0] if toponym.candidates else None
+    out: dict = {
+        "document_id": document_id, "start": toponym.start, "end": toponym.end, "text": toponym.text,
+        "kind": toponym.kind, "source": toponym.mention.source, "relation": toponym.relation,
+        "name": best.name if best else toponym.mention.name,
+        "geonameid": best.geonameid if best else None,
+        "latitude": round(best.latitude, 5) if best else None,
+        "longitude": round(best.longitude, 5) if best else None,
+        "feature_class": best.feature_class if best else None,
+        "feature_code": best.feature_code if best else None,
+        "level": level_of(best) if best else None,
+        "admin1": best.admin1 if best else (toponym.within.admin1 if toponym.within else None),
+        "country": best.country_name if best else (toponym.within.country_name if toponym.within else None),
+        "confidence": confidence(toponym.candidates),
+        "candidates_considered": len(toponym.candidates),
+        "reason": None if best else unresolved_reason(toponym),
+    }
+    if explain:
+        out["candidates"] = [
+            {"name": c.name, "geonameid": c.geonameid, "country": c.country, "admin1": c.admin1,
+             "level": level_of(c), "latitude": round(c.latitude, 5), "longitude": round(c.longitude, 5),
+             "score": round(c.score, 3), "features": {k: round(v, 3) for k, v in c.features.items()}}
+            for c in toponym.candidates
+        ]
+    return out
+
+
+def unresolved_reason(toponym: Toponym) -> str:
+    if toponym.within is not None:
+        return f"not in the gazetteer; the text places it in {toponym.within.name}"
+    return "not in the gazetteer"

@@ -1,0 +1,135 @@
+"""Geoparsing real text with the real spaCy model and gazetteer: `fieldreport places` and Geoparser."""
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fieldreport.cli import app
+from fieldreport.errors import GazetteerError
+from fieldreport.gazetteer import Gazetteer, default_gazetteer_path, import_places
+from fieldreport.geoparse import Geoparser
+from fieldreport.model import Document
+
+SYRIAN = ("Heavy clashes erupted near the village of Qwertzabad west of Aleppo, while Russian jets struck "
+          "Idlib province. The army shelled Harasta in Damascus countryside.")
+AMERICAN = ("Alexandria woman charged in connection with a fire. She was arrested in Alexandria, Louisiana, "
+            "after the fire near Shreveport. Officers from Baton Rouge joined the search.")
+FIELDS = {"document_id", "start", "end", "text", "name", "geonameid", "latitude", "longitude", "feature_class",
+          "feature_code", "level", "admin1", "country", "confidence", "candidates_considered", "reason"}
+
+
+@pytest.fixture(scope="module")
+def geoparser(gazetteer: Gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+def by_text(records: list[dict]) -> dict[str, dict]:
+    return {r["text"]: r for r in records}
+
+
+def test_offsets_point_at_the_toponym_in_the_text(geoparser: Geoparser) -> None:
+    records = geoparser.places(Document(text=SYRIAN))
+    assert records
+    for r in records:
+        assert SYRIAN[r["start"]:r["end"]] == r["text"]
+        assert set(r) >= FIELDS
+
+
+def test_syrian_places_resolve_in_syria(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text=SYRIAN)))
+    assert found["Harasta"]["country"] == "Syria" and found["Harasta"]["admin1"] == "Rural Damascus"
+    assert found["Idlib"]["level"] == "admin1"
+    assert found["Russian"]["level"] == "country" and found["Russian"]["name"] == "Russia"
+    assert found["Aleppo"]["relation"] == "west of"
+
+
+def test_unknown_place_gets_a_reason_and_the_others_stay(geoparser: Geoparser) -> None:
+    records = geoparser.places(Document(text=SYRIAN))
+    unknown = by_text(records)["Qwertzabad"]
+    assert unknown["latitude"] is None and unknown["longitude"] is None and unknown["reason"]
+    assert sum(r["latitude"] is not None for r in records) >= 4
+
+
+def test_country_focus_is_inferred_per_document(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text=AMERICAN)))
+    assert found["Alexandria"]["country"] == "United States"
+    assert found["Alexandria"]["admin1"] == "Louisiana"
+    assert abs(found["Alexandria"]["latitude"] - 31.3) < 0.5
+    syrian = by_text(geoparser.places(Document(text=SYRIAN)))
+    assert syrian["Harasta"]["country"] == "Syria"
+
+
+def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
+    records = geoparser.places(Document(text="George Washington visited the farm with Paris officials."))
+    assert "Washington" not in by_text(records)
+
+
+def test_explain_lists_the_ranking_features(geoparser: Geoparser) -> None:
+    _, records = next(geoparser.places_many([Document(text=AMERICAN)], explain=True))
+    alexandria = next(r for r in records if r["text"] == "Alexandria")
+    assert len(alexandria["candidates"]) == alexandria["candidates_considered"] > 1
+    assert {"population", "focus", "contained", "proximity", "level"} <= set(alexandria["candidates"][0]["features"])
+
+
+def test_places_command_prints_jsonl_and_errors(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(SYRIAN, encoding="utf-8")
+    result = CliRunner().invoke(app, ["places", str(article), str(tmp_path / "missing.txt"), "--format", "jsonl"])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {"Harasta", "Qwertzabad"} <= {r["text"] for r in records}
+    assert "error:" in result.stderr and "missing.txt" in result.stderr
+
+
+# ---------------------------------------------------------------- CSV import
+
+
+@pytest.fixture
+def gazetteer_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "gazetteer.sqlite"
+    shutil.copyfile(default_gazetteer_path(), copy)
+    return copy
+
+
+def place_count(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM places").fetchone()[0]
+
+
+def test_csv_import_adds_named_points_with_their_governorate(gazetteer_copy: Path, tmp_path: Path) -> None:
+    ucdp = tmp_path / "places.csv"
+    ucdp.write_text("where_coordinates,latitude,longitude,adm_1,where_prec\n"
+                    "Teir Maaleh village,34.802462,36.707602,Homs Governorate,1\n"
+                    "Idlib Governorate,35.9,36.6,Idlib Governorate,4\n", encoding="utf-8")
+    assert import_places(ucdp, gazetteer_copy) == 1
+    with Gazetteer(gazetteer_copy) as gaz:
+        place = gaz.lookup("Teir Maaleh", country="SY")[0]
+    assert (place.admin1, place.country, place.geonameid) == ("Homs", "SY", None)
+
+
+def test_csv_import_with_named_columns(gazetteer_copy: Path, tmp_path: Path) -> None:
+    points = tmp_path / "points.csv"
+    points.write_text("place,lat,lon\nBab al-Hawa crossing,36.2297,36.6778\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["gazetteer", "import", str(points), "--name-column", "place",
+                                      "--lat-column", "lat", "--lon-column", "lon"],
+                                env={"FIELDREPORT_GAZETTEER": str(gazetteer_copy)})
+    assert result.exit_code == 0, result.stderr
+    with Gazetteer(gazetteer_copy) as gaz:
+        assert gaz.lookup("Bab al-Hawa")[0].latitude == pytest.approx(36.2297)
+
+
+def test_malformed_csv_names_the_line_and_changes_nothing(gazetteer_copy: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,latitude,longitude\nGoodplace,35.1,36.2\nBadplace,north,36.3\n", encoding="utf-8")
+    before = place_count(gazetteer_copy)
+    with pytest.raises(GazetteerError, match=r"bad\.csv:3: latitude"):
+        import_places(bad, gazetteer_copy)
+    assert place_count(gazetteer_copy) == before
+    headless = tmp_path / "headless.csv"
+    headless.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"headless\.csv:1"):
+        import_places(headless, gazetteer_copy)
