@@ -148,7 +148,9 @@ class Geocoder:
             return None if strict and code else candidates[0]
         if strict or self.country is None:
             return None
-        foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION]
+        # outside the country in focus only a large place spelled the same way ("Ankara", "Moscow")
+        foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION
+                   and name_key(p.name) == name_key(name)]
         return foreign[0] if foreign else None
 
 
@@ -160,7 +162,10 @@ def looks_alike(mention: str, place: str) -> bool:
     if similarity >= 80:
         return True
     same_words = len(a.split()) == len(b.split())
-    return same_words and similarity >= 65 and len(loose_key(mention).replace(" ", "")) >= 5
+    skeleton = loose_key(mention).replace(" ", "")
+    if same_words and len(skeleton) >= 4 and skeleton == loose_key(place).replace(" ", ""):
+        return True  # 'Ein Issa' ~ 'Ayn Isa': same consonants word by word
+    return same_words and similarity >= 65 and len(skeleton) >= 5
 
 
 def name_parts(name: str) -> list[str]:

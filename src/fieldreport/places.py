@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from anyascii import anyascii
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -61,13 +62,14 @@ class PlaceFinder:
     """Finds toponym mentions; `known_names` are gazetteer names matched case-insensitively."""
 
     def __init__(self, nlp: Language, known_names: list[str]) -> None:
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        patterns = [nlp.make_doc(name) for name in known_names if usable_name(name)]
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        patterns = [with_folded_norms(nlp.make_doc(name)) for name in known_names if usable_name(name)]
         for start in range(0, len(patterns), 5000):
             self.matcher.add("PLACE", patterns[start:start + 5000])
 
     def __call__(self, doc: Doc, excluded: list[Span]) -> list[PlaceMention]:
         blocked = {i for span in excluded for i in range(span.start, span.end)}
+        with_folded_norms(doc)
         candidates: list[tuple[Span, str]] = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
@@ -89,6 +91,18 @@ class PlaceFinder:
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+APOSTROPHES = re.compile(r"['’‘`ʿʾ´]")
+
+
+def with_folded_norms(doc: Doc) -> Doc:
+    """Set each token's NORM to a folded form ("Dar'a" -> "dara", "Ḩarastā" -> "harasta") so that
+    gazetteer names match whatever apostrophes and diacritics the text uses. Runs after the
+    statistical components, which read NORM, so their predictions are unaffected."""
+    for token in doc:
+        token.norm_ = APOSTROPHES.sub("", anyascii(token.text)).lower() or token.lower_
+    return doc
 
 
 def usable_name(name: str) -> bool:
@@ -163,6 +177,9 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_tokens_from(doc[token.i + 2])
         elif token.lower_ in ("near", "outside", "around") and (nxt.is_title or nxt.lower_ in NAME_GLUE):
             span = name_tokens_from(nxt)
+        elif token.lower_ == "in" and token.i > 1 and doc[token.i - 1].is_title and (nxt.is_title or nxt.lower_ in (
+                "the", "rural")) and not doc[token.i - 1].is_sent_start:
+            span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             start = token.i - 1
             while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in NAME_GLUE
@@ -174,6 +191,17 @@ def cue_spans(doc: Doc) -> list[Span]:
         if span is not None and len(span) <= 8:
             spans.append(span)
     return spans
+
+
+def name_before(doc: Doc, end: int) -> Span | None:
+    """The capitalised name that ends right before token `end`."""
+    start = end - 1
+    while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in NAME_GLUE
+                         or doc[start - 1].text in ("-", "'")) and not doc[start - 1].is_sent_start:
+        start -= 1
+    if doc[start].is_sent_start and start == end - 1:
+        return None
+    return name_tokens_from(doc[start])
 
 
 def make_mention(span: Span, source: str) -> PlaceMention | None:
@@ -191,7 +219,8 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
         cue = after.lower_
     elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
         cue = before.lower_
-    for suffix in (" province", " governorate", " countryside", " region"):
+    for suffix in (" province", " governorate", " countryside", " region", " city", " town", " village",
+                   " district", " subdistrict", " area", " camp"):
         if name.lower().endswith(suffix):
             name, cue = name[: -len(suffix)], suffix.strip()
     if not name or name.lower() in NOT_NAMES:
