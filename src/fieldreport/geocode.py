@@ -66,27 +66,43 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
         self.gazetteer = gazetteer
         self.country = country
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, compute):
+        """Gazetteer answers repeat across documents ('Idlib', 'Syria'); keep them for the run."""
+        if key not in self._memo:
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def admin_area(self, mention: PlaceMention) -> Location | None:
         """The governorate or country a mention names ("Southern Aleppo", "Idlib province", "Syria")."""
-        place = self.gazetteer.admin1(mention.name, self.country)
-        if place is not None and (self.gazetteer.contains_name(mention.name) or looks_alike(mention.name, place.name)):
+        place = self.memo(("admin1", mention.name), lambda: self.admin1_named(mention.name))
+        if place is not None:
             return location_from(place, mention.span.text, 3, mention)
-        country = self.gazetteer.country(mention.name)
+        country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
         if country is not None:
             return location_from(country, mention.name, 3, mention)
+        return None
+
+    def admin1_named(self, name: str) -> Place | None:
+        place = self.gazetteer.admin1(name, self.country)
+        if place is not None and (self.gazetteer.contains_name(name) or looks_alike(name, place.name)):
+            return place
         return None
 
     def names_admin_area(self, mention: PlaceMention) -> bool:
         """True when the mention is about a whole governorate or country rather than a town."""
         if mention.cue in ADMIN_CUES or mention.direction:
             return self.admin_area(mention) is not None
-        return self.gazetteer.country(mention.name) is not None and not self.gazetteer.lookup(
-            mention.name, self.country)
+        return self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name)) is not None \
+            and not self.gazetteer.lookup(mention.name, self.country)
 
     def names_admin_capital(self, mention: PlaceMention, place: Place) -> bool:
         """'Idlib', 'Hama': a bare name shared by a governorate and its capital is ambiguous."""
-        area = self.gazetteer.admin1(mention.name, place.country)
+        area = self.memo(("admin1-of", mention.name, place.country),
+                         lambda: self.gazetteer.admin1(mention.name, place.country))
         return area is not None and area.admin1_code == place.admin1_code and mention.cue is None
 
     def resolve(self, mention: PlaceMention, context: Location | None = None, strict: bool = True) -> Location | None:
@@ -114,11 +130,16 @@ class Geocoder:
 
     def enclosing(self, mention: PlaceMention, context: Location) -> Location | None:
         """Fallback for a place the gazetteer lacks: the governorate around it, keeping its raw name."""
-        place = self.gazetteer.admin1_by_code(context.country_code or self.country, context.admin1_code)
+        code = (context.country_code or self.country, context.admin1_code)
+        place = self.memo(("by-code", *code), lambda: self.gazetteer.admin1_by_code(*code))
         return location_from(place, mention.span.text, 3, mention) if place is not None else None
 
     def candidates(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
         """Gazetteer candidates, keeping loose (variant-folded) matches only when they look alike."""
+        return self.memo(("candidates", name, country, admin1_code),
+                         lambda: self.fresh_candidates(name, country, admin1_code))
+
+    def fresh_candidates(self, name: str, country: str | None, admin1_code: str | None) -> list[Place]:
         found = [p for p in self.gazetteer.lookup(name, country, admin1_code) if p.level not in AREA_LEVELS]
         if self.gazetteer.contains_name(name):
             return found

@@ -45,6 +45,17 @@ class Patterns:
     armed_targets: frozenset[str] = frozenset()
     protest: dict[str, list[str]] = field(default_factory=dict)
     reject: dict[str, list[str]] = field(default_factory=dict)
+    by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for pattern in self.triggers:
+            for lemma in pattern.lemmas:
+                self.by_word.setdefault(lemma, []).append(pattern)
+
+    def for_token(self, forms: set[str]) -> list[TriggerPattern]:
+        """Patterns whose lemma list holds one of the token's forms, in file order."""
+        found = {id(p): p for form in forms for p in self.by_word.get(form, ())}
+        return [p for p in self.triggers if id(p) in found]
 
 
 @dataclass
@@ -164,7 +175,7 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
             continue
         if token.pos_ == "VERB" and (token.dep_ == "amod" or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
-        holding = [p for p in patterns.triggers if pattern_holds(token, p, has_instrument)]
+        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
