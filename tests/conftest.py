@@ -4,6 +4,9 @@ import pytest
 
 from fieldreport.gazetteer import Gazetteer, default_gazetteer_path
 
+# store_url: every store test runs on SQLite and PostgreSQL (see store_backends.py).
+pytest_plugins = ["store_backends"]
+
 
 @pytest.fixture(scope="session")
 def gazetteer() -> Iterator[Gazetteer]:

@@ -1,11 +1,14 @@
 import dataclasses
+import sqlite3
 from datetime import date
 
 import pytest
+from sqlalchemy import inspect
 
+from fieldreport import corroborate
 from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.store import Store, events_table
+from fieldreport.store import MIGRATIONS, EventFilter, FilterError, Store, events_table, schema_version
 
 TEXT = (
     "Field sources confirmed on Wednesday that Abu Hamzah Turki, a notorious field commander of "
@@ -86,14 +89,14 @@ def test_event_table_has_a_column_for_every_event_field():
     assert fields <= set(events_table.columns.keys())
 
 
-def test_saved_document_reads_back_identical_after_reopening(db_path):
+def test_saved_document_reads_back_identical_after_reopening(store_url):
     document = make_document()
     events = make_events(document)
-    store = Store(db_path)
+    store = Store(store_url)
     assert store.save(document, events) is True
     store.close()
 
-    reopened = Store(str(db_path))
+    reopened = Store(str(store_url))
     assert reopened.has_document("fna-001")
     assert not reopened.has_document("fna-002")
     assert reopened.events() == [item.as_record() for item in events]
@@ -115,8 +118,8 @@ def test_saved_document_reads_back_identical_after_reopening(db_path):
     reopened.close()
 
 
-def test_events_of_several_documents_are_ordered_by_document_then_position(db_path):
-    with Store(db_path) as store:
+def test_events_of_several_documents_are_ordered_by_document_then_position(store_url):
+    with Store(store_url) as store:
         later = make_document(TEXT + "\nMore.", document_id="b-doc")
         earlier = make_document(document_id="a-doc")
         store.save(later, make_events(later))
@@ -130,8 +133,8 @@ def test_events_of_several_documents_are_ordered_by_document_then_position(db_pa
         ]
 
 
-def test_document_without_events_is_stored(db_path):
-    with Store(db_path) as store:
+def test_document_without_events_is_stored(store_url):
+    with Store(store_url) as store:
         document = Document(text="Nothing happened today.")
         assert store.save(document, []) is True
         [summary] = store.documents()
@@ -139,18 +142,18 @@ def test_document_without_events_is_stored(db_path):
         assert summary["published"] is None
 
 
-def test_saving_the_same_document_twice_stores_it_once(db_path):
+def test_saving_the_same_document_twice_stores_it_once(store_url):
     document = make_document()
-    with Store(db_path) as store:
+    with Store(store_url) as store:
         assert store.save(document, make_events(document)) is True
         before = store.counts()
         assert store.save(document, make_events(document)) is False
         assert store.counts() == before
 
 
-def test_same_text_under_another_id_is_a_duplicate(db_path):
+def test_same_text_under_another_id_is_a_duplicate(store_url):
     document = make_document()
-    with Store(db_path) as store:
+    with Store(store_url) as store:
         store.save(document, make_events(document))
         before = store.counts()
         renamed = make_document(document_id="other-id")
@@ -159,15 +162,15 @@ def test_same_text_under_another_id_is_a_duplicate(db_path):
         assert not store.has_document("other-id")
 
 
-def test_same_id_with_other_text_is_a_duplicate(db_path):
-    with Store(db_path) as store:
+def test_same_id_with_other_text_is_a_duplicate(store_url):
+    with Store(store_url) as store:
         store.save(make_document(), [])
         assert store.save(make_document(text="A different article."), []) is False
         assert store.counts()["documents"] == 1
 
 
-def test_failure_mid_save_leaves_the_database_as_before(db_path, monkeypatch):
-    with Store(db_path) as store:
+def test_failure_mid_save_leaves_the_database_as_before(store_url, monkeypatch):
+    with Store(store_url) as store:
         first = make_document(document_id="first")
         store.save(first, make_events(first))
         before = store.counts()
@@ -182,14 +185,14 @@ def test_failure_mid_save_leaves_the_database_as_before(db_path, monkeypatch):
 
         assert store.counts() == before
         assert not store.has_document("second")
-    with Store(db_path) as reopened:
+    with Store(store_url) as reopened:
         assert reopened.counts() == before
 
 
-def test_event_of_another_document_is_refused(db_path):
+def test_event_of_another_document_is_refused(store_url):
     document = make_document()
     stray = make_events(make_document(document_id="elsewhere"))
-    with Store(db_path) as store, pytest.raises(ValueError, match="elsewhere"):
+    with Store(store_url) as store, pytest.raises(ValueError, match="elsewhere"):
         store.save(document, stray)
 
 
@@ -216,3 +219,203 @@ def test_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path):
         Store(path)
     message = str(caught.value)
     assert message == f"cannot open database {path}: file is not a database"
+
+
+# Merged events, queries, migrations --------------------------------------------------------------
+
+SARAQIB = {"location": "Saraqib", "latitude": 35.8623, "longitude": 36.8067, "admin1": "Idleb"}
+DOUMA = {"location": "Douma", "latitude": 33.5711, "longitude": 36.4022, "admin1": "Rural Damascus"}
+
+
+def report(document_id: str, outlet: str, *events: dict, published: date = date(2018, 1, 18)) -> tuple:
+    """A document and its events; each dict overrides the fields of a Saraqib clash on 2018-01-17."""
+    text = f"Report {document_id} by {outlet}: clashes in Saraqib."
+    document = Document(text=text, id=document_id, published=published, outlet=outlet)
+    made = []
+    for overrides in events:
+        values = dict(
+            event_type="Battles", sub_event_type="Armed clash", event_date="2018-01-17", time_precision=1,
+            actor1="Military Forces of Syria (2000-)", inter1=1, actor2="HTS: Hayat Tahrir al Sham", inter2=2,
+            country="Syria", geo_precision=1, fatalities=None, source=outlet,
+            notes=f"{outlet}: the army clashed with HTS in Saraqib.", **SARAQIB,
+        )
+        values.update(overrides)
+        made.append(Event(document_id=document_id, evidence=[Evidence("event_type", 21, 28, "clashes")], **values))
+    return document, made
+
+
+def save_all(store: Store, *reports: tuple) -> None:
+    for document, events in reports:
+        assert store.save(document, events) is True
+
+
+def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {"fatalities": 4}),
+                 report("b", "Reuters", {"fatalities": 9, "event_date": "2018-01-18", "latitude": 35.88}),
+                 report("c", "SOHR", {"fatalities": 6}))
+        records, total = store.query_events()
+        assert total == 1 and store.counts()["events"] == 3
+        [merged] = records
+        assert merged["mentions"] == 3 and merged["corroboration"] == 3
+        assert (merged["fatalities_low"], merged["fatalities_best"], merged["fatalities_high"]) == (4, 6, 9)
+        assert merged["event_date"] == "2018-01-17"
+        assert set(merged["sources"]) == {"SANA", "Reuters", "SOHR"}
+        shown = store.event(merged["id"])
+        assert [m["document_id"] for m in shown["mentions"]] == ["a", "c", "b"]
+        assert shown["mentions"][0]["evidence"] == [{"field": "event_type", "start": 21, "end": 28,
+                                                     "text": "clashes"}]
+        assert any("same place 'Saraqib'" in line and "1 day(s) apart" in line for line in shown["explanation"])
+        assert store.event(10_000) is None
+
+
+def test_contradicting_actors_far_places_and_distant_dates_stay_apart(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {}),
+                 report("b", "SOHR", {"actor1": "Military Forces of Turkey (2016-)", "actor2": "YPG"}),
+                 report("c", "AFP", DOUMA),
+                 report("d", "AP", {"event_date": "2018-01-25"}),
+                 report("e", "DPA", {"modality": "planned"}),
+                 report("f", "AJ", {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}))
+        assert store.query_events()[1] == 6
+
+
+def test_same_documents_in_any_order_give_the_same_events(store_url, tmp_path):
+    reports = [report("a", "SANA", {}), report("b", "SOHR", {"event_date": "2018-01-18"}),
+               report("c", "AFP", {"actor1": "Military Forces of Turkey (2016-)", "actor2": None}),
+               report("d", "AP", {"sub_event_type": "Government regains territory", "fatalities": 3}),
+               report("e", "DPA", {"actor2": None, "geo_precision": 2, "latitude": 35.95})]
+
+    def merged_events(order: list[int], url: str) -> list:
+        with Store(url) as store:
+            save_all(store, *(reports[i] for i in order))
+            records, _ = store.query_events()
+            shown = [store.event(r["id"]) for r in records]
+        return sorted((sorted(m["document_id"] for m in s["mentions"]), s["sub_event_type"], s["fatalities_high"])
+                      for s in shown)
+
+    first = merged_events([0, 1, 2, 3, 4], store_url)
+    assert first == merged_events([4, 3, 2, 1, 0], str(tmp_path / "reversed.db"))
+    assert first == merged_events([2, 0, 4, 1, 3], str(tmp_path / "shuffled.db"))
+    assert any(len(docs) > 1 for docs, _, _ in first)
+
+
+def test_a_later_report_can_join_an_event_or_split_it(store_url):
+    idlib_city = {"location": "Idlib", "latitude": 35.9306, "longitude": 36.6339}
+    with Store(store_url) as store:
+        save_all(store, report("b", "SANA", {"location": "Idleb", "geo_precision": 3}),
+                 report("c", "SOHR", {}))
+        records, total = store.query_events()
+        assert total == 1 and records[0]["mentions"] == 2
+        save_all(store, report("d", "DPA", {"fatalities": 1}))  # joins
+        assert [r["mentions"] for r in store.query_events()[0]] == [3]
+        save_all(store, report("a", "AFP", idlib_city))  # 17 km from Saraqib: first in canonical order
+        shown = sorted(sorted(m["document_id"] for m in store.event(r["id"])["mentions"])
+                       for r in store.query_events()[0])
+        assert shown == [["a", "b"], ["c", "d"]]
+
+
+def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {}),
+                 report("b", "SOHR", {**DOUMA, "event_date": "2018-02-03", "actor1": "Jaish al Islam",
+                                      "notes": "Jaish al-Islam shelled positions near Douma."}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-03-01", "modality": "planned",
+                                     "event_type": "Strategic developments", "sub_event_type": "Agreement"}))
+
+        def docs(**filters) -> list[str]:
+            records, total = store.query_events(EventFilter(**filters))
+            assert total == len(records)
+            return [r["document_id"] for r in records]
+
+        assert docs() == ["c", "b", "a"]  # newest first
+        assert docs(start=date(2018, 1, 20)) == ["c", "b"]
+        assert docs(end=date(2018, 2, 3), start=date(2018, 2, 3)) == ["b"]
+        assert docs(bbox=(36.0, 33.0, 37.0, 34.0)) == ["c", "b"]
+        assert docs(bbox=(36.0, 33.0, 37.0, 34.0), start=date(2018, 2, 1), end=date(2018, 2, 28)) == ["b"]
+        assert docs(admin1="rural damascus") == ["c", "b"]
+        assert docs(event_type="Battles") == ["b", "a"]
+        assert docs(actor="jaish") == ["b"]
+        assert docs(actor="hts") == ["c", "b", "a"]
+        assert docs(modality="planned") == ["c"]
+        assert docs(q="shelled") == ["b"]
+        assert docs(q="Douma positions") == ["b"]
+        assert docs(q="SANA clashed") == ["a"]
+        page, total = store.query_events(limit=1, offset=1)
+        assert total == 3 and [r["document_id"] for r in page] == ["b"]
+        assert [r["document_id"] for r in store.iter_events(EventFilter(admin1="Idleb"))] == ["a"]
+
+
+@pytest.mark.parametrize("filters, message", [
+    (EventFilter(start="2018-13-01"), "start must be a date"),
+    (EventFilter(start=date(2018, 2, 1), end=date(2018, 1, 1)), "is after end"),
+    (EventFilter(bbox=(36.0, 33.0, 37.0)), "bbox must be four numbers"),
+    (EventFilter(bbox=(37.0, 33.0, 36.0, 34.0)), "min_lon <= max_lon"),
+    (EventFilter(bbox=("a", 1, 2, 3)), "bbox must be four numbers"),
+    (EventFilter(modality="rumoured"), "unknown modality"),
+    (EventFilter(q="!!!"), "has no words"),
+])
+def test_malformed_filters_are_clear_value_errors(tmp_path, filters, message):
+    with Store(tmp_path / "x.db") as store:
+        with pytest.raises(ValueError, match=message) as caught:
+            store.query_events(filters)
+        assert isinstance(caught.value, StoreError)
+        with pytest.raises(FilterError, match="limit"):
+            store.query_events(limit=-1)
+        with pytest.raises(FilterError, match="offset"):
+            store.query_events(offset="3")
+
+
+def test_a_crash_while_merging_leaves_the_database_as_before_that_document(store_url, monkeypatch):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {"fatalities": 2}), report("b", "SOHR", {"fatalities": 5}))
+        before = (store.counts(), store.query_events(), store.territory())
+
+        def fail(_members):
+            raise RuntimeError("power cut")
+
+        monkeypatch.setattr(corroborate, "canonical_record", fail)
+        with pytest.raises(RuntimeError, match="power cut"):
+            store.save(*report("c", "AFP", {"fatalities": 9}))
+        assert (store.counts(), store.query_events(), store.territory()) == before
+        assert not store.has_document("c")
+
+
+def test_postgresql_store_has_a_postgis_point_with_a_gist_index(store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    with Store(store_url) as store:
+        assert store.has_postgis
+        indexes = {i["name"] for i in inspect(store.engine).get_indexes("canonical_events")}
+        assert {"ix_canonical_geom", "ix_canonical_date_lat_lon"} <= indexes
+
+
+def test_store_made_before_merging_is_migrated_and_merged(tmp_path):
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        save_all(store, report("a", "SANA", {}), report("b", "SOHR", {}))
+    with sqlite3.connect(path) as conn:  # back to the schema of version 1
+        conn.executescript("""
+            DROP TABLE canonical_fts; DROP TABLE canonical_events; DROP TABLE control_changes;
+            DROP TABLE schema_version; DROP INDEX ix_events_canonical_id; DROP INDEX ix_events_type_date;
+            DROP INDEX ix_events_component_id; ALTER TABLE events DROP COLUMN canonical_id;
+            ALTER TABLE events DROP COLUMN component_id;
+        """)
+    with Store(path) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0]
+        records, total = store.query_events()
+        assert total == 1 and records[0]["mentions"] == 2
+
+
+def test_store_merged_before_components_were_kept_is_merged_again(tmp_path):
+    path = tmp_path / "v4.db"
+    with Store(path) as store:
+        save_all(store, report("a", "SANA", {}), report("b", "SOHR", {}))
+        expected = store.query_events()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP INDEX ix_events_component_id; ALTER TABLE events DROP COLUMN component_id;"
+                           "DELETE FROM schema_version WHERE version = 5;")
+    with Store(path) as store:
+        assert store.query_events() == expected
+        save_all(store, report("c", "AFP", {}))
+        assert [r["mentions"] for r in store.query_events()[0]] == [3]

@@ -1,0 +1,103 @@
+"""Merging across reports on real articles: FA-KES (642 Syrian-war articles from SANA, Al-Manar,
+Etilaf, Reuters and others, 2011-2016) plus the seed dispatch.
+
+Extracts events from every article into a temporary store (merging runs on save), then prints how
+many mentions became how many events and 20 randomly chosen (seeded) merged events with the notes
+of each mention, for a person to check by hand. The articles are read from ../shared at run time
+and never copied into the project.
+
+    python bench/merge_fakes.py [--csv PATH] [--seed-article PATH] [--sample 20] [--seed 6] [--limit N] [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from fieldreport.export import event_report_lines
+from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
+from fieldreport.store import EventFilter, Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_CSV = SHARED / "data" / "fa-kes-dev.csv"
+DEFAULT_SEED = SHARED / "seed" / "article.txt"
+SEED_PUBLISHED = date(2018, 1, 18)
+
+
+def fakes_documents(path: Path) -> list[Document]:
+    """One Document per FA-KES row; `date` (7/10/2016, or "Sun 10 Jul 2016") is the publication date."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [Document(text=row["article_content"], id=f"fakes-{row['unit_id']}", outlet=row["source"] or None,
+                         title=row["article_title"], published=parse_fakes_date(row["date"]),
+                         origin=f"{path.name}:{row['unit_id']}")
+                for row in csv.DictReader(handle) if row["article_content"].strip()]
+
+
+def parse_fakes_date(value: str) -> date | None:
+    for layout in ("%m/%d/%Y", "%a %d %b %Y"):
+        try:
+            return datetime.strptime(value.strip(), layout).date()
+        except ValueError:
+            continue
+    return None
+
+
+def ingest(store: Store, documents: list[Document]) -> tuple[int, int]:
+    extractor = Extractor()
+    stored = failed = 0
+    for document, events in extractor.extract_many(documents):
+        if isinstance(events, Exception):
+            failed += 1
+            print(f"error: {events}", file=sys.stderr)
+        elif store.save(document, events):
+            stored += 1
+    return stored, failed
+
+
+def merged_events(store: Store) -> list[dict]:
+    return [record for record in store.iter_events(EventFilter()) if record["mentions"] > 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--seed-article", type=Path, default=DEFAULT_SEED)
+    parser.add_argument("--sample", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--limit", type=int, help="Only the first N articles (default: all 642).")
+    parser.add_argument("--db", help="Keep the store in this file (default: a temporary one).")
+    args = parser.parse_args()
+    missing = [p for p in (args.csv, args.seed_article) if not p.exists()]
+    if missing:
+        print(f"{', '.join(map(str, missing))} not found: this benchmark needs ../shared (not shipped with the "
+              "project)", file=sys.stderr)
+        return 1
+    documents = fakes_documents(args.csv)[:args.limit]
+    documents.append(Document(text=args.seed_article.read_text(encoding="utf-8"), published=SEED_PUBLISHED,
+                              outlet="seed", origin=args.seed_article.name))
+    with tempfile.TemporaryDirectory() as tmp, Store(args.db or str(Path(tmp) / "fakes.db")) as store:
+        start = time.perf_counter()
+        stored, failed = ingest(store, documents)
+        seconds = time.perf_counter() - start
+        mentions, events = store.counts()["events"], store.canonical_count()
+        merged = merged_events(store)
+        print(f"{stored} documents stored ({failed} failed) in {seconds:.0f} s")
+        print(f"{mentions} mentions became {events} events; {len(merged)} events merge "
+              f"{sum(r['mentions'] for r in merged)} mentions from 2+ documents "
+              f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions)")
+        for record in random.Random(args.seed).sample(merged, min(args.sample, len(merged))):
+            print()
+            print("\n".join(event_report_lines(store.event(record["id"]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

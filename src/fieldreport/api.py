@@ -1,0 +1,435 @@
+"""The HTTP API and the map page: events, their evidence and territory from a fieldreport store.
+
+`create_app(db_url)` serves reads to anyone and ingestion (`POST /api/documents`, which runs the
+real extractor) only with the bearer token from configuration. `fieldreport serve` runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import secrets
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldreport.errors import FieldreportError
+from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
+from fieldreport.store import EventFilter, FilterError, Store
+
+TOKEN_ENV = "FIELDREPORT_API_TOKEN"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_LIMIT = 1000
+MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
+WEB_DIR = Path(__file__).resolve().parent / "web"
+PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
+CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
+SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
+
+Modality = Literal[MODALITIES]  # type: ignore[valid-type]
+OutputFormat = Literal["json", "geojson", "csv"]
+
+
+class DocumentIn(BaseModel):
+    """A text to ingest; `id` defaults to a hash of the text, so the same text is stored once."""
+
+    text: str = Field(min_length=1, description="The article or report, plain text.")
+    published: date | None = Field(None, description="Publication date, resolves 'on Wednesday'.")
+    outlet: str | None = Field(None, description="Who published it (ACLED 'source').")
+    title: str | None = None
+    url: str | None = None
+    id: str | None = Field(None, description="Your id for the document; default a hash of the text.")
+
+
+class IngestResult(BaseModel):
+    document_id: str
+    stored: bool = Field(description="False when the same document (id or text) was already stored.")
+    events: int = Field(description="Events the extractor found in the text.")
+    message: str
+
+
+class EventPage(BaseModel):
+    total: int = Field(description="Events matching the filters, over all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page, null on the last page.")
+    events: list[dict[str, Any]]
+
+
+class Territory(BaseModel):
+    date: date | None
+    admin1: str | None
+    places: list[dict[str, Any]]
+
+
+class BodySizeLimit:
+    """ASGI middleware answering 413 to a request body over `max_bytes`, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        if declared_length(scope) > self.max_bytes:
+            await too_large(scope, receive, send, self.max_bytes)
+            return
+        messages = await self.body_messages(receive)
+        if messages is None:
+            await too_large(scope, receive, send, self.max_bytes)
+            return
+        await self.app(scope, replay(messages, receive), send)
+
+    async def body_messages(self, receive: Receive) -> list[Message] | None:
+        """The request's body messages, or None once they add up to more than max_bytes."""
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                return None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return messages
+
+
+def declared_length(scope: Scope) -> int:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that gives the buffered messages first, then whatever the client sends next."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
+
+
+async def too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+    response = JSONResponse({"detail": f"request body over {max_bytes:,} bytes"}, status_code=413)
+    await response(scope, receive, send)
+
+
+class Ingestor:
+    """Runs the extractor and the store write on one thread of its own.
+
+    The extractor is loaded on first use (a spaCy model takes seconds), and its gazetteer's SQLite
+    connection may only be used by the thread that opened it; one thread also serialises ingestion.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldreport-ingest")
+        self.extractor: Any = None
+
+    async def ingest(self, document: Document) -> IngestResult:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.extract_and_save, document)
+
+    def extract_and_save(self, document: Document) -> IngestResult:
+        if self.store.has_document(document.id):
+            return already_stored(document, 0)
+        events = self.loaded_extractor().extract(document)
+        if not self.store.save(document, events):
+            return already_stored(document, len(events))
+        return IngestResult(document_id=document.id, stored=True, events=len(events),
+                            message=f"stored {len(events)} event(s)")
+
+    def loaded_extractor(self) -> Any:
+        if self.extractor is None:
+            from fieldreport.pipeline import Extractor
+
+            self.extractor = Extractor()
+        return self.extractor
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+def already_stored(document: Document, n_events: int) -> IngestResult:
+    return IngestResult(document_id=document.id, stored=False, events=n_events,
+                        message="already stored: the same document id or text is in the store")
+
+
+def create_app(db_url: str, token: str | None = None) -> FastAPI:
+    """The API and map page over the store at `db_url` (a SQLite path or SQLAlchemy URL).
+
+    Ingestion needs `token`, or else the FIELDREPORT_API_TOKEN environment variable; with neither,
+    the API is read-only.
+    """
+    api_token = token or os.environ.get(TOKEN_ENV) or None
+    store = Store(db_url)
+    ingestor = Ingestor(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ingestor.close()
+        store.close()
+
+    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan,
+                  summary="ACLED-style conflict events extracted from news, with the evidence behind each field.")
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_exception_handler(FieldreportError, fieldreport_error)
+    app.add_exception_handler(FilterError, filter_error)
+    add_page_routes(app)
+    add_read_routes(app, store)
+    add_ingest_route(app, ingestor, bearer_check(api_token))
+    return app
+
+
+async def fieldreport_error(_request: Request, error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=500)
+
+
+async def filter_error(_request: Request, error: Exception) -> JSONResponse:
+    """A filter the store refuses that our own validation let through is still the client's error."""
+    return JSONResponse({"detail": str(error)}, status_code=422)
+
+
+def add_page_routes(app: FastAPI) -> None:
+    app.mount("/vendor", StaticFiles(directory=WEB_DIR / "vendor", check_dir=False), name="vendor")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return page_file("index.html")
+
+    for name in PAGE_FILES:
+        app.add_api_route(f"/{name}", page_route(name), include_in_schema=False)
+
+
+def page_route(name: str) -> Callable[[], FileResponse]:
+    def serve_page_file() -> FileResponse:
+        return page_file(name)
+
+    return serve_page_file
+
+
+def page_file(name: str) -> FileResponse:
+    return FileResponse(WEB_DIR / name, media_type=PAGE_FILES[name], headers={"Cache-Control": "no-cache"})
+
+
+def add_read_routes(app: FastAPI, store: Store) -> None:
+    @app.get("/api/events", response_model=EventPage, responses=LIST_RESPONSES, tags=["events"])
+    def list_events(
+        filters: Annotated[EventFilter, Depends(event_filter)],
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Events to skip; see next_offset.")] = 0,
+        format: Annotated[OutputFormat, Query(description="json, geojson or csv.")] = "json",
+    ) -> Response:
+        """Events matching every given filter, newest first, one page at a time."""
+        records, total = store.query_events(filters, limit=limit, offset=offset)
+        next_offset = offset + len(records) if offset + len(records) < total else None
+        headers = {"X-Total-Count": str(total)}
+        if format == "geojson":
+            return JSONResponse(feature_collection(records, total, next_offset), headers=headers,
+                                media_type="application/geo+json")
+        if format == "csv":
+            return Response(csv_text(records), headers=headers, media_type="text/csv; charset=utf-8")
+        page = EventPage(total=total, limit=limit, offset=offset, next_offset=next_offset, events=records)
+        return JSONResponse(page.model_dump(mode="json"), headers=headers)
+
+    @app.get("/api/events/{event_id}", tags=["events"], responses={404: {"description": "No such event."}})
+    def one_event(event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+        """One event with every mention of it: outlet, date, notes, evidence spans and sentences."""
+        record = store.event(event_id)
+        if record is None:
+            raise HTTPException(status_code=404, detail=f"no event with id {event_id}")
+        return with_evidence_sentences(record)
+
+    @app.get("/api/territory", response_model=Territory, tags=["territory"])
+    def territory(
+        on: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; default: latest.")] = None,
+        admin1: Annotated[str | None, Query(description="Only this governorate.")] = None,
+    ) -> Territory:
+        """Who controls which place on a date, with the event that says so."""
+        return Territory(date=on, admin1=admin1, places=store.territory(on=on, admin1=admin1))
+
+
+def add_ingest_route(app: FastAPI, ingestor: Ingestor, require_token: Callable[..., None]) -> None:
+    @app.post("/api/documents", response_model=IngestResult, status_code=201, tags=["documents"],
+              dependencies=[Depends(require_token)],
+              responses={200: {"model": IngestResult, "description": "Already stored; nothing written."},
+                         401: {"description": "Missing or wrong bearer token."},
+                         403: {"description": "The server has no token configured: ingestion is off."},
+                         413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
+    async def ingest(body: DocumentIn, response: Response) -> IngestResult:
+        """Extract events from a text and store the document, its events and evidence in one transaction."""
+        document = Document(text=body.text, id=body.id or "", published=body.published, outlet=body.outlet,
+                            title=body.title, url=body.url, origin="api")
+        result = await ingestor.ingest(document)
+        if not result.stored:
+            response.status_code = 200
+        return result
+
+
+bearer = HTTPBearer(auto_error=False, description="The token given to `fieldreport serve --token`.")
+
+
+def bearer_check(api_token: str | None) -> Callable[..., None]:
+    """A dependency that lets a request through only with `Authorization: Bearer <api_token>`."""
+
+    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if api_token is None:
+            raise HTTPException(status_code=403, detail=f"ingestion is off: no API token configured ({TOKEN_ENV})")
+        if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), api_token.encode()):
+            raise HTTPException(status_code=401, detail="missing or wrong bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    return require_token
+
+
+def event_filter(
+    start: Annotated[date | None, Query(description="Events on or after, YYYY-MM-DD.")] = None,
+    end: Annotated[date | None, Query(description="Events on or before, YYYY-MM-DD.")] = None,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat",
+                                      examples=["35.5,32.3,42.4,37.4"])] = None,
+    admin1: Annotated[str | None, Query(description="Governorate, as ACLED names it (Idleb).")] = None,
+    event_type: Annotated[str | None, Query(description="ACLED event type (Battles).")] = None,
+    actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
+    modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
+    q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
+) -> EventFilter:
+    if start and end and start > end:
+        raise invalid_query("end", end.isoformat(), "end is before start")
+    return EventFilter(start=start, end=end, bbox=parsed_bbox(bbox), admin1=admin1, event_type=event_type,
+                       actor=actor, modality=modality, q=q)
+
+
+def parsed_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """min_lon,min_lat,max_lon,max_lat as four floats; a 422 naming `bbox` if they are not that."""
+    if text is None:
+        return None
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise invalid_query("bbox", text, "want four numbers: min_lon,min_lat,max_lon,max_lat") from None
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise invalid_query("bbox", text, "want min_lon <= max_lon within ±180 and min_lat <= max_lat within ±90")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def invalid_query(name: str, value: str, message: str) -> RequestValidationError:
+    """The same 422 shape FastAPI gives for its own validation errors."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}])
+
+
+def feature_collection(records: list[dict], total: int, next_offset: int | None) -> dict:
+    """Events as GeoJSON Points (evidence left out: GET /api/events/{id} has it)."""
+    return {
+        "type": "FeatureCollection",
+        "total": total,
+        "next_offset": next_offset,
+        "features": [event_feature(record) for record in records],
+    }
+
+
+def event_feature(record: dict) -> dict:
+    properties = {key: value for key, value in record.items() if key != "evidence"}
+    has_point = record.get("latitude") is not None and record.get("longitude") is not None
+    geometry = {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]} if has_point else None
+    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": properties}
+
+
+def csv_text(records: list[dict]) -> str:
+    """ACLED's columns after our `id`; lists joined with '; ' and evidence as JSON, as `extract` writes."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        row = dict(record)
+        row["cited_sources"] = "; ".join(record.get("cited_sources") or [])
+        row["evidence"] = json.dumps(record.get("evidence") or [], ensure_ascii=False)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def with_evidence_sentences(record: dict) -> dict:
+    """The event with each mention's evidence laid out as sentences of marked and plain segments."""
+    mentions = [{**mention, "sentences": evidence_sentences(mention.get("evidence") or [])}
+                for mention in record.get("mentions") or []]
+    return {**record, "mentions": mentions}
+
+
+def evidence_sentences(spans: list[dict]) -> list[dict]:
+    """Each sentence that tells the event, split into segments; a segment lists the fields it supports.
+
+    The extractor gives the whole sentence as the `notes` span; the other spans lie inside it. A span
+    covering the whole sentence (fatalities from "killing tens...") goes to the sentence's `fields`
+    rather than marking everything. Spans outside every sentence (a date from an earlier sentence)
+    become sentences of their own.
+    """
+    sentences = sorted({(span["start"], span["end"], span["text"]) for span in spans
+                        if span["field"] == SENTENCE_FIELD})
+    laid_out, placed = [], set()
+    for start, end, text in sentences:
+        inside = [span for span in spans if span["field"] != SENTENCE_FIELD
+                  and start <= span["start"] and span["end"] <= end]
+        placed.update(id(span) for span in inside)
+        laid_out.append(sentence_layout(start, end, text, inside))
+    for span in spans:
+        if span["field"] != SENTENCE_FIELD and id(span) not in placed:
+            laid_out.append(sentence_layout(span["start"], span["end"], span["text"], [span]))
+    return sorted(laid_out, key=lambda sentence: sentence["start"])
+
+
+def sentence_layout(start: int, end: int, text: str, spans: list[dict]) -> dict:
+    whole = [span for span in spans if (span["start"], span["end"]) == (start, end)]
+    partial = [span for span in spans if span not in whole]
+    if whole and not partial:
+        partial = whole  # a span standing alone is marked, or it would not show at all
+    return {
+        "start": start,
+        "end": end,
+        "text": text,
+        "fields": sorted({span["field"] for span in whole}),
+        "segments": marked_segments(start, text, partial),
+    }
+
+
+def marked_segments(start: int, text: str, spans: list[dict]) -> list[dict]:
+    """`text` cut at every span boundary; each piece with the fields of the spans covering it."""
+    cuts = sorted({0, len(text)} | {min(max(point - start, 0), len(text))
+                                    for span in spans for point in (span["start"], span["end"])})
+    segments = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        fields = sorted({span["field"] for span in spans
+                         if span["start"] - start <= left and right <= span["end"] - start})
+        segments.append({"text": text[left:right], "fields": fields})
+    return segments
+
+
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of events: JSON (default), GeoJSON FeatureCollection or CSV.",
+        "content": {
+            "application/geo+json": {"schema": {"type": "object", "title": "FeatureCollection"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    },
+}

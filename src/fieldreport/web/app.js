@@ -1,0 +1,442 @@
+// The map page: events from /api/events on offline Natural Earth boundaries, a brushable timeline,
+// filters, an evidence panel and a territory layer. Plain JS over Leaflet; no network but this server.
+"use strict";
+
+const MAX_EVENTS = 1000;
+const TYPE_COLOURS = {
+  "Battles": "#d7301f",
+  "Explosions/Remote violence": "#fd8d3c",
+  "Violence against civilians": "#7a0177",
+  "Protests": "#2171b5",
+  "Riots": "#6baed6",
+  "Strategic developments": "#31a354",
+};
+const OTHER_COLOUR = "#777";
+const FACTUAL = new Set(["occurred", "ongoing"]);
+const DETAIL_FIELDS = [
+  "event_date", "event_type", "sub_event_type", "actor1", "actor1_text", "actor2", "actor2_text",
+  "location", "admin2", "admin1", "country", "latitude", "longitude", "geo_precision", "fatalities",
+  "modality", "source",
+];
+
+const form = document.getElementById("filters");
+const statusBox = document.getElementById("status");
+const panel = document.getElementById("panel");
+const timeline = document.getElementById("timeline");
+
+const map = L.map("map", { zoomSnap: 0.25, minZoom: 3 }).setView([35.0, 38.3], 7);
+map.attributionControl.setPrefix("Leaflet");
+map.attributionControl.addAttribution("Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0)");
+map.createPane("boundaries").style.zIndex = 250;
+map.createPane("territory").style.zIndex = 390;
+const eventLayer = L.featureGroup().addTo(map);
+const territoryLayer = L.featureGroup().addTo(map);
+let selectedMarker = null;
+let timelineBuckets = [];
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${url}: HTTP ${response.status}`);
+  }
+  return response.json();
+}
+
+function typeColour(eventType) {
+  return TYPE_COLOURS[eventType] || OTHER_COLOUR;
+}
+
+function markerRadius(fatalities) {
+  return 5 + 3 * Math.sqrt(fatalities || 0);
+}
+
+function filterParams(withDates) {
+  const params = new URLSearchParams();
+  for (const name of ["event_type", "admin1", "actor", "modality"]) {
+    const value = form.elements[name].value.trim();
+    if (value) params.set(name, value);
+  }
+  if (withDates) {
+    for (const name of ["start", "end"]) {
+      if (form.elements[name].value) params.set(name, form.elements[name].value);
+    }
+  }
+  return params;
+}
+
+function eventsUrl(withDates) {
+  const params = filterParams(withDates);
+  params.set("format", "geojson");
+  params.set("limit", String(MAX_EVENTS));
+  return `api/events?${params}`;
+}
+
+async function loadBoundaries() {
+  const [world, governorates] = await Promise.all([
+    getJson("vendor/countries-50m.json"), getJson("vendor/syria-admin1.geojson"),
+  ]);
+  L.geoJSON(topojson.feature(world, world.objects.countries), {
+    pane: "boundaries",
+    interactive: false,
+    style: (feature) => ({
+      color: "#8a8a8a", weight: 0.8, fillOpacity: 1,
+      fillColor: feature.properties.name === "Syria" ? "#f4f1e8" : "#e3e0d6",
+    }),
+  }).addTo(map);
+  const governorateLayer = L.geoJSON(governorates, {
+    pane: "boundaries",
+    interactive: false,
+    style: { color: "#9a9080", weight: 1, dashArray: "4 3", fill: false },
+    onEachFeature: (feature, layer) => {
+      if (!feature.properties.admin1) return;
+      layer.bindTooltip(feature.properties.admin1, {
+        permanent: true, direction: "center", className: "governorate-label",
+      });
+    },
+  }).addTo(map);
+  map.fitBounds(governorateLayer.getBounds(), { padding: [10, 10] });
+  fillGovernorateOptions(governorates.features);
+}
+
+function fillGovernorateOptions(features) {
+  const names = features.map((feature) => feature.properties.admin1).filter(Boolean).sort();
+  for (const name of names) {
+    form.elements.admin1.add(new Option(name, name));
+  }
+}
+
+function addLegend() {
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const box = L.DomUtil.create("div", "legend");
+    const rows = Object.entries(TYPE_COLOURS).map(
+      ([name, colour]) => `<div><i style="background:${colour}"></i>${name}</div>`);
+    box.innerHTML = rows.join("") + "<div>size: fatalities · hollow: not (yet) happened</div>" +
+      '<div><span class="territory-key"></span>territory: holder on the date</div>';
+    return box;
+  };
+  legend.addTo(map);
+}
+
+// Events at the same point (a governorate's centre) are set apart on a small spiral so each can be clicked.
+function spreadPositions(features) {
+  const seen = new Map();
+  return features.map((feature) => {
+    const [lon, lat] = feature.geometry.coordinates;
+    const key = `${lat},${lon}`;
+    const index = seen.get(key) || 0;
+    seen.set(key, index + 1);
+    if (index === 0) return [lat, lon];
+    const angle = index * 2.4;
+    const distance = 0.012 * Math.sqrt(index);
+    return [lat + distance * Math.sin(angle), lon + distance * Math.cos(angle)];
+  });
+}
+
+function drawEvents(collection) {
+  eventLayer.clearLayers();
+  selectedMarker = null;
+  const features = collection.features
+    .filter((feature) => feature.geometry)
+    .sort((a, b) => (b.properties.fatalities || 0) - (a.properties.fatalities || 0));
+  const positions = spreadPositions(features);
+  features.forEach((feature, index) => {
+    const event = feature.properties;
+    const factual = FACTUAL.has(event.modality);
+    const marker = L.circleMarker(positions[index], {
+      radius: markerRadius(event.fatalities),
+      color: typeColour(event.event_type),
+      weight: 1.5,
+      fillColor: typeColour(event.event_type),
+      fillOpacity: factual ? 0.7 : 0.15,
+      dashArray: factual ? null : "3 2",
+      className: "event-marker",
+    });
+    marker.bindTooltip(`${event.event_date} · ${event.sub_event_type} · ${event.location || event.admin1}`);
+    marker.on("click", () => selectEvent(marker, event.id));
+    marker.addTo(eventLayer);
+    marker.getElement().dataset.eventId = event.id;
+  });
+  return features.length;
+}
+
+async function loadEvents() {
+  statusBox.textContent = "loading…";
+  const collection = await getJson(eventsUrl(true));
+  const shown = drawEvents(collection);
+  statusBox.dataset.total = collection.total;
+  statusBox.dataset.shown = shown;
+  const capped = collection.total > collection.features.length ? ` (first ${collection.features.length})` : "";
+  statusBox.textContent = `${collection.total} events${capped}, ${shown} on the map`;
+  drawTimelineSelection();
+}
+
+function selectEvent(marker, eventId) {
+  if (selectedMarker) selectedMarker.setStyle({ weight: 1.5, color: selectedMarker.options.fillColor });
+  marker.setStyle({ weight: 3, color: "#111" });
+  marker.bringToFront();
+  selectedMarker = marker;
+  showEvent(eventId).catch(showError);
+}
+
+async function showEvent(eventId) {
+  const event = await getJson(`api/events/${eventId}`);
+  panel.replaceChildren(eventHeading(event), eventFields(event), ...event.mentions.map(mentionSection));
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function eventHeading(event) {
+  return element("h2", `${event.sub_event_type} — ${event.location || event.admin1 || "unknown place"}`);
+}
+
+function eventFields(event) {
+  const list = element("dl");
+  for (const name of DETAIL_FIELDS) {
+    const value = event[name];
+    if (value === null || value === undefined || value === "") continue;
+    list.append(element("dt", name), element("dd", String(value)));
+  }
+  if (event.cited_sources && event.cited_sources.length) {
+    list.append(element("dt", "cited sources"), element("dd", event.cited_sources.join("; ")));
+  }
+  return list;
+}
+
+function mentionSection(mention) {
+  const section = element("section", null, "mention");
+  const where = [mention.outlet, mention.published].filter(Boolean).join(", ") || "unknown outlet";
+  section.append(element("h3", `Reported by ${where}`));
+  section.append(element("p", "Highlighted: the words behind each field (hover to see which).", "supports"));
+  const sentences = mention.sentences || [];
+  if (mention.notes && !sentences.length) {
+    section.append(element("p", mention.notes, "notes"));
+  }
+  for (const sentence of sentences) {
+    section.append(evidenceParagraph(sentence));
+  }
+  const cited = (mention.cited_sources || []).join("; ");
+  section.append(element("p", `Cited sources: ${cited || "none named"} · document ${mention.document_id}`, "cited"));
+  return section;
+}
+
+// One evidence sentence: plain text, with each span that supports a field in a <mark>.
+function evidenceParagraph(sentence) {
+  const paragraph = element("p", null, "evidence");
+  for (const segment of sentence.segments) {
+    if (segment.fields.length) {
+      const mark = element("mark", segment.text);
+      mark.dataset.fields = segment.fields.join(" ");
+      mark.title = segment.fields.join(", ");
+      paragraph.append(mark);
+    } else {
+      paragraph.append(document.createTextNode(segment.text));
+    }
+  }
+  if (sentence.fields.length) {
+    paragraph.append(element("span", `supports: ${sentence.fields.join(", ")}`, "supports"));
+  }
+  return paragraph;
+}
+
+function showError(error) {
+  statusBox.textContent = `error: ${error.message}`;
+}
+
+// ---- timeline: events per day (or month, over long spans) for the filters other than dates ----
+
+function dayNumber(isoDate) {
+  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / 86400000);
+}
+
+function isoDay(day) {
+  return new Date(day * 86400000).toISOString().slice(0, 10);
+}
+
+function bucketsOf(dates) {
+  if (!dates.length) return [];
+  const days = dates.map(dayNumber);
+  let first = Math.min(...days) - 1;
+  let last = Math.max(...days) + 1;
+  const byMonth = last - first > 180;
+  const buckets = [];
+  if (byMonth) {
+    const months = new Map();
+    for (const date of dates) months.set(date.slice(0, 7), (months.get(date.slice(0, 7)) || 0) + 1);
+    const keys = [...months.keys()].sort();
+    for (let month = keys[0]; month <= keys[keys.length - 1]; month = nextMonth(month)) {
+      const start = `${month}-01`;
+      buckets.push({ label: month, start, end: isoDay(dayNumber(nextMonth(month) + "-01") - 1),
+                     count: months.get(month) || 0 });
+    }
+    return buckets;
+  }
+  const counts = new Map();
+  for (const day of days) counts.set(day, (counts.get(day) || 0) + 1);
+  for (let day = first; day <= last; day++) {
+    buckets.push({ label: isoDay(day), start: isoDay(day), end: isoDay(day), count: counts.get(day) || 0 });
+  }
+  return buckets;
+}
+
+function nextMonth(month) {
+  const [year, number] = month.split("-").map(Number);
+  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, "0")}`;
+}
+
+async function loadTimeline() {
+  const collection = await getJson(eventsUrl(false));
+  const dates = collection.features.map((feature) => feature.properties.event_date).filter(Boolean);
+  timelineBuckets = bucketsOf(dates);
+  const capped = collection.total > collection.features.length ? ` (first ${collection.features.length})` : "";
+  document.getElementById("timeline-caption").textContent =
+    `Events per ${timelineBuckets.length && timelineBuckets[0].label.length === 7 ? "month" : "day"}${capped}` +
+    " — drag across the bars to choose dates, double-click for all dates";
+  drawTimeline();
+}
+
+function svgElement(tag, attributes) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+function timelineGeometry() {
+  const width = timeline.clientWidth || 600;
+  const height = timeline.clientHeight || 70;
+  const step = width / Math.max(timelineBuckets.length, 1);
+  return { width, height, step, plotHeight: height - 14 };
+}
+
+function drawTimeline() {
+  timeline.replaceChildren();
+  const { height, step, plotHeight } = timelineGeometry();
+  const highest = Math.max(1, ...timelineBuckets.map((bucket) => bucket.count));
+  const labelEvery = Math.max(1, Math.ceil(timelineBuckets.length / 8));
+  timelineBuckets.forEach((bucket, index) => {
+    const barHeight = (bucket.count / highest) * plotHeight;
+    const bar = svgElement("rect", {
+      class: "bar", x: index * step + 1, y: plotHeight - barHeight,
+      width: Math.max(step - 2, 1), height: barHeight,
+      "data-start": bucket.start, "data-end": bucket.end,
+    });
+    bar.append(svgElement("title", {}));
+    bar.firstChild.textContent = `${bucket.label}: ${bucket.count} events`;
+    timeline.append(bar);
+    if (index % labelEvery === 0) {
+      const label = svgElement("text", { x: index * step + 2, y: height - 2 });
+      label.textContent = bucket.label;
+      timeline.append(label);
+    }
+  });
+  drawTimelineSelection();
+}
+
+function drawTimelineSelection() {
+  const start = form.elements.start.value;
+  const end = form.elements.end.value;
+  for (const bar of timeline.querySelectorAll(".bar")) {
+    const inRange = (start || end) && (!start || bar.dataset.end >= start) && (!end || bar.dataset.start <= end);
+    bar.classList.toggle("in-range", Boolean(inRange));
+  }
+}
+
+function bucketIndexAt(clientX) {
+  const { step } = timelineGeometry();
+  const x = clientX - timeline.getBoundingClientRect().left;
+  return Math.min(timelineBuckets.length - 1, Math.max(0, Math.floor(x / step)));
+}
+
+function enableBrushing() {
+  let anchor = null;
+  let brush = null;
+  timeline.addEventListener("pointerdown", (event) => {
+    if (!timelineBuckets.length) return;
+    anchor = bucketIndexAt(event.clientX);
+    timeline.setPointerCapture(event.pointerId);
+    brush = svgElement("rect", { class: "brush", y: 0, height: timelineGeometry().plotHeight });
+    timeline.append(brush);
+    moveBrush(brush, anchor, anchor);
+  });
+  timeline.addEventListener("pointermove", (event) => {
+    if (anchor !== null) moveBrush(brush, anchor, bucketIndexAt(event.clientX));
+  });
+  timeline.addEventListener("pointerup", (event) => {
+    if (anchor === null) return;
+    const [first, last] = [anchor, bucketIndexAt(event.clientX)].sort((a, b) => a - b);
+    anchor = null;
+    brush.remove();
+    setDates(timelineBuckets[first].start, timelineBuckets[last].end);
+  });
+  timeline.addEventListener("dblclick", () => setDates("", ""));
+}
+
+function moveBrush(brush, from, to) {
+  const { step } = timelineGeometry();
+  const [first, last] = [from, to].sort((a, b) => a - b);
+  brush.setAttribute("x", first * step);
+  brush.setAttribute("width", (last - first + 1) * step);
+}
+
+function setDates(start, end) {
+  form.elements.start.value = start;
+  form.elements.end.value = end;
+  loadEvents().catch(showError);
+}
+
+// ---- territory: who holds which place on a date ----
+
+function actorColour(actor) {
+  let hash = 0;
+  for (const character of actor || "") hash = (hash * 31 + character.charCodeAt(0)) % 360;
+  return `hsl(${hash}, 65%, 45%)`;
+}
+
+async function loadTerritory() {
+  territoryLayer.clearLayers();
+  if (!form.elements.territory.checked) return;
+  const params = new URLSearchParams();
+  if (form.elements.territory_date.value) params.set("date", form.elements.territory_date.value);
+  if (form.elements.admin1.value) params.set("admin1", form.elements.admin1.value);
+  const territory = await getJson(`api/territory?${params}`);
+  for (const place of territory.places) {
+    if (place.latitude === null || place.longitude === null) continue;
+    const icon = L.divIcon({ className: "territory-marker", iconSize: [12, 12],
+                             html: `<div style="border-color:${actorColour(place.actor)}"></div>` });
+    L.marker([place.latitude, place.longitude], { icon, pane: "territory" })
+      .bindTooltip(`${place.place}: ${place.actor} since ${place.since}`)
+      .on("click", () => showEvent(place.event_id).catch(showError))
+      .addTo(territoryLayer);
+  }
+}
+
+// ---- wiring ----
+
+function reloadAll() {
+  Promise.all([loadEvents(), loadTimeline(), loadTerritory()]).catch(showError);
+}
+
+let typingTimer = null;
+form.addEventListener("change", (event) => {
+  const name = event.target.name;
+  if (name === "start" || name === "end") loadEvents().catch(showError);
+  else if (name === "territory" || name === "territory_date") loadTerritory().catch(showError);
+  else if (name !== "actor") reloadAll();
+});
+form.elements.actor.addEventListener("input", () => {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(reloadAll, 300);
+});
+form.addEventListener("submit", (event) => event.preventDefault());
+document.getElementById("all-dates").addEventListener("click", () => setDates("", ""));
+window.addEventListener("resize", drawTimeline);
+
+addLegend();
+enableBrushing();
+loadBoundaries().catch(showError);
+reloadAll();

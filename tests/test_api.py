@@ -1,0 +1,244 @@
+"""The HTTP API over a real SQLite store filled by the real extractor from the seed article."""
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fieldreport.api import MAX_BODY_BYTES, create_app
+from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
+from fieldreport.store import Store
+
+SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
+SEED_PUBLISHED = date(2018, 1, 18)
+TOKEN = "test-token-7f3a"
+IDLIB_BBOX = "36.0,35.5,37.0,36.3"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    path = tmp_path_factory.mktemp("api") / "seed.db"
+    document = Document(text=SEED_ARTICLE.read_text(encoding="utf-8"), published=SEED_PUBLISHED,
+                        outlet="Fars News Agency", origin=SEED_ARTICLE.name)
+    with Store(path) as store:
+        assert store.save(document, extractor.extract(document))
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(seed_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(str(seed_db), token=TOKEN)) as test_client:
+        yield test_client
+
+
+def all_events(client: TestClient, **params: str) -> dict:
+    response = client.get("/api/events", params={"limit": "1000", **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def error_fields(response) -> set[str]:
+    return {item["loc"][-1] for item in response.json()["detail"]}
+
+
+def test_openapi_lists_every_route(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/api/events", "/api/events/{event_id}", "/api/territory", "/api/documents"} <= set(schema["paths"])
+    assert "post" in schema["paths"]["/api/documents"]
+    assert schema["paths"]["/api/documents"]["post"]["security"]
+    parameters = {item["name"] for item in schema["paths"]["/api/events"]["get"]["parameters"]}
+    assert {"start", "end", "bbox", "admin1", "event_type", "actor", "modality", "q", "limit", "offset",
+            "format"} <= parameters
+
+
+def test_events_match_the_store(client: TestClient, seed_db: Path) -> None:
+    page = all_events(client)
+    with Store(seed_db) as store:
+        stored = store.events()
+    assert page["total"] == len(page["events"]) > 5
+    assert page["total"] <= len(stored)
+    assert page["next_offset"] is None
+    assert all(isinstance(event["id"], int) for event in page["events"])
+
+
+def test_date_range_filters_events(client: TestClient) -> None:
+    every = all_events(client)["events"]
+    on_17 = all_events(client, start="2018-01-17", end="2018-01-17")
+    assert on_17["total"] == sum(event["event_date"] == "2018-01-17" for event in every) > 0
+    assert all_events(client, start="2018-01-19")["total"] == 0
+    assert all_events(client, end="2018-01-16")["total"] == 0
+
+
+def test_bbox_keeps_events_inside_it(client: TestClient) -> None:
+    everything = all_events(client)["total"]
+    inside = all_events(client, bbox=IDLIB_BBOX)["events"]
+    assert 0 < len(inside) < everything
+    for event in inside:
+        assert 36.0 <= event["longitude"] <= 37.0 and 35.5 <= event["latitude"] <= 36.3
+
+
+@pytest.mark.parametrize(("name", "value", "check"), [
+    ("admin1", "Idleb", lambda event: event["admin1"] == "Idleb"),
+    ("event_type", "Battles", lambda event: event["event_type"] == "Battles"),
+    ("actor", "Turkey", lambda event: "Turkey" in f"{event['actor1']} {event['actor2']}"),
+    ("modality", "occurred", lambda event: event["modality"] == "occurred"),
+])
+def test_field_filters(client: TestClient, name: str, value: str, check) -> None:
+    everything = all_events(client)["total"]
+    events = all_events(client, **{name: value})["events"]
+    assert 0 < len(events) < everything
+    assert all(check(event) for event in events)
+
+
+def test_pages_do_not_overlap(client: TestClient) -> None:
+    first = client.get("/api/events", params={"limit": 5}).json()
+    second = client.get("/api/events", params={"limit": 5, "offset": first["next_offset"]}).json()
+    assert first["next_offset"] == 5 and len(first["events"]) == 5
+    assert not {event["id"] for event in first["events"]} & {event["id"] for event in second["events"]}
+
+
+def test_geojson_points_at_the_events(client: TestClient) -> None:
+    response = client.get("/api/events", params={"format": "geojson", "limit": 1000})
+    collection = response.json()
+    assert response.headers["content-type"].startswith("application/geo+json")
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == collection["total"] == int(response.headers["x-total-count"])
+    feature = collection["features"][0]
+    assert feature["geometry"]["coordinates"] == [feature["properties"]["longitude"],
+                                                  feature["properties"]["latitude"]]
+
+
+def test_csv_has_one_row_per_event(client: TestClient) -> None:
+    response = client.get("/api/events", params={"format": "csv", "limit": 1000, "admin1": "Aleppo"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == int(response.headers["x-total-count"]) > 0
+    assert list(rows[0])[:3] == ["id", "event_date", "time_precision"]
+    assert {row["admin1"] for row in rows} == {"Aleppo"}
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"start": "2018-13-01"}, "start"),
+    ({"end": "yesterday"}, "end"),
+    ({"start": "2018-01-18", "end": "2018-01-17"}, "end"),
+    ({"bbox": "36,35,37"}, "bbox"),
+    ({"bbox": "37,35,36,36"}, "bbox"),
+    ({"bbox": "a,b,c,d"}, "bbox"),
+    ({"limit": "5000"}, "limit"),
+    ({"offset": "-1"}, "offset"),
+    ({"modality": "rumoured"}, "modality"),
+    ({"format": "xml"}, "format"),
+])
+def test_malformed_query_is_422_naming_the_field(client: TestClient, params: dict, field: str) -> None:
+    response = client.get("/api/events", params=params)
+    assert response.status_code == 422
+    assert field in error_fields(response)
+
+
+def test_event_has_mentions_with_marked_evidence(client: TestClient) -> None:
+    event_id = all_events(client, bbox=IDLIB_BBOX)["events"][0]["id"]
+    event = client.get(f"/api/events/{event_id}").json()
+    assert event["id"] == event_id
+    mention = event["mentions"][0]
+    assert mention["outlet"] == "Fars News Agency"
+    sentence = mention["sentences"][0]
+    assert "".join(segment["text"] for segment in sentence["segments"]) == sentence["text"]
+    marked = [segment for sentence in mention["sentences"] for segment in sentence["segments"] if segment["fields"]]
+    assert marked
+    for segment in marked:
+        for field in segment["fields"]:
+            assert any(span["field"] == field and segment["text"] in span["text"] for span in mention["evidence"])
+
+
+def test_unknown_event_is_404(client: TestClient) -> None:
+    assert client.get("/api/events/987654").status_code == 404
+    assert client.get("/api/events/abc").status_code == 422
+    assert client.get(f"/api/events/{2**70}").status_code == 422
+
+
+def test_territory_lists_places(client: TestClient) -> None:
+    response = client.get("/api/territory", params={"date": "2018-01-18"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["date"] == "2018-01-18"
+    for place in body["places"]:
+        assert {"place", "actor", "since", "event_id"} <= set(place)
+    assert client.get("/api/territory", params={"date": "18/01/2018"}).status_code == 422
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "ingest.db"
+    Store(path).close()
+    return path
+
+
+def test_post_needs_the_token(empty_db: Path) -> None:
+    body = {"text": "The army shelled Harasta on Tuesday."}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        assert api.post("/api/documents", json=body).status_code == 401
+        wrong = api.post("/api/documents", json=body, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        assert wrong.headers["www-authenticate"] == "Bearer"
+    with TestClient(create_app(str(empty_db))) as read_only:
+        assert read_only.post("/api/documents", json=body, headers=auth()).status_code == 403
+    with Store(empty_db) as store:
+        assert store.counts()["documents"] == 0
+
+
+def test_oversized_body_is_413(empty_db: Path) -> None:
+    body = {"text": "x" * (MAX_BODY_BYTES + 10)}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        assert api.post("/api/documents", json=body, headers=auth()).status_code == 413
+
+
+def test_post_stores_a_document_once(empty_db: Path) -> None:
+    body = {"text": SEED_ARTICLE.read_text(encoding="utf-8"), "published": "2018-01-18", "outlet": "FNA",
+            "title": "Syrian army advances", "url": "https://example.org/seed"}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        first = api.post("/api/documents", json=body, headers=auth())
+        assert first.status_code == 201, first.text
+        assert first.json()["stored"] is True and first.json()["events"] > 5
+        again = api.post("/api/documents", json=body, headers=auth())
+        assert again.status_code == 200
+        assert again.json()["stored"] is False and "already stored" in again.json()["message"]
+        assert again.json()["document_id"] == first.json()["document_id"]
+        assert all_events(api)["total"] > 0
+    with Store(empty_db) as store:
+        assert store.counts()["documents"] == 1
+
+
+def test_post_validates_the_body(empty_db: Path) -> None:
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        response = api.post("/api/documents", json={"text": "", "published": "soon"}, headers=auth())
+    assert response.status_code == 422
+    assert {"text", "published"} <= error_fields(response)
+
+
+def test_failed_ingest_leaves_the_store_unchanged(empty_db: Path) -> None:
+    """A database failure halfway through the write (here a real SQLite trigger) rolls it all back."""
+    with sqlite3.connect(empty_db) as conn:
+        conn.execute("CREATE TRIGGER no_evidence BEFORE INSERT ON evidence "
+                     "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+    body = {"text": SEED_ARTICLE.read_text(encoding="utf-8"), "published": "2018-01-18"}
+    with TestClient(create_app(str(empty_db), token=TOKEN), raise_server_exceptions=False) as api:
+        response = api.post("/api/documents", json=body, headers=auth())
+    assert response.status_code == 500
+    assert "disk on fire" in response.json()["detail"]
+    with Store(empty_db) as store:
+        assert set(store.counts().values()) == {0}
+
+
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}

@@ -1,0 +1,73 @@
+"""`fieldreport export` and `fieldreport events show` over a real store."""
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from test_store import DOUMA, report, save_all
+from typer.testing import CliRunner
+
+from fieldreport.cli import app
+from fieldreport.export import plover_mapping
+from fieldreport.store import EventFilter, Store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def filled(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {"fatalities": 3}), report("b", "SOHR", {"fatalities": 5}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-02-03", "event_type": "Explosions/Remote violence",
+                                     "sub_event_type": "Air/drone strike", "notes": "Jets struck Douma."}))
+    return store_url
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_acled_csv_has_merged_columns_and_honours_filters(filled):
+    result = run("export", "--format", "acled-csv", "--db", filled)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["location"] for r in rows] == ["Douma", "Saraqib"]
+    assert rows[1]["mentions"] == "2" and rows[1]["fatalities_low"] == "3" and rows[1]["fatalities_high"] == "5"
+    filtered = run("export", "-f", "acled-csv", "--db", filled, "--bbox", "36,33,37,34", "--q", "jets")
+    assert [r["location"] for r in csv.DictReader(io.StringIO(filtered.stdout))] == ["Douma"]
+
+
+def test_geojson_and_plover(filled):
+    collection = json.loads(run("export", "-f", "geojson", "--db", filled, "--admin1", "Idleb").stdout)
+    [feature] = collection["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [36.8067, 35.8623]}
+    assert feature["properties"]["corroboration"] == 2
+    plover = [json.loads(line) for line in run("export", "-f", "plover-jsonl", "--db", filled).stdout.splitlines()]
+    assert [(p["event_type"], p["mode"]) for p in plover] == [("ASSAULT", "aerial"), ("ASSAULT", "firearms")]
+    assert {"ASSAULT", "COERCE", "PROTEST", "AGREE", "MOBILIZE"} <= {
+        v["event_type"] for v in plover_mapping()["sub_event_type"].values()}
+
+
+def test_parquet_needs_an_output_file(filled, tmp_path):
+    result = run("export", "-f", "parquet", "--db", filled)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "-o" in result.stderr
+    out = tmp_path / "events.parquet"
+    assert run("export", "-f", "parquet", "--db", filled, "-o", out, "--start", "2018-02-01").exit_code == 0
+    table = pq.read_table(out)
+    assert table.num_rows == 1 and table.column("location").to_pylist() == ["Douma"]
+
+
+def test_malformed_filter_is_one_line(filled):
+    result = run("export", "-f", "geojson", "--db", filled, "--bbox", "36,33,37")
+    assert result.exit_code == 2 and result.stderr.startswith("error: bbox must be four numbers")
+
+
+def test_events_show_prints_mentions_and_why_they_merged(filled):
+    with Store(filled) as store:
+        [saraqib] = store.query_events(EventFilter(admin1="Idleb"))[0]
+    result = run("events", "show", saraqib["id"], "--db", filled)
+    assert result.exit_code == 0
+    assert "SANA" in result.stdout and "SOHR" in result.stdout and "why merged:" in result.stdout
+    assert "evidence event_type [21:28]: 'clashes'" in result.stdout
+    assert run("events", "show", 999999, "--db", filled).exit_code == 1
