@@ -8,7 +8,7 @@ the same or a nearby sentence of the same section.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -230,7 +230,44 @@ def place_for(trigger: Trigger, context: SentenceContext) -> Location | None:
         specific = [loc for loc in candidates if loc.level != "country"]
         if specific:
             best = max(specific, key=score)
+    return placed_by_neighbour(best, candidates)
+
+
+def placed_by_neighbour(best: Location, candidates: list[Location]) -> Location:
+    """'the village of Maseh west of the town of al-Zaman': when the known town only locates the
+    place the event happened in, the event keeps that place's name at the town's point (precision 2)."""
+    for other in candidates:
+        if other is best or other.geo_precision < 3 or other.level == "country" or other.mention is None:
+            continue
+        if other.mention.direction or other.mention.cue in ("province", "governorate", "countryside"):
+            continue
+        if modifies(best.mention.span, other.mention.span) or located_by(other.mention.span, best.mention.span):
+            return replace(best, location=other.mention.name, geo_precision=2, mention=other.mention)
     return best
+
+
+RELATIVE_WORDS = {"west", "east", "north", "south", "northwest", "northeast", "southwest", "southeast", "near",
+                  "outside", "close", "nearby", "outskirts", "vicinity", "between", "around"}
+
+
+def located_by(place: Span, landmark: Span, window: int = 12) -> bool:
+    """'Maseh West of the small town of al-Zaman': a relative word between the two, no verb."""
+    if not 0 <= landmark.start - place.end <= window:
+        return False
+    between = place.doc[place.end:landmark.start]
+    return any(t.lower_ in RELATIVE_WORDS for t in between) and not any(t.pos_ in ("VERB", "AUX") for t in between)
+
+
+def modifies(span: Span, other: Span, hops: int = 5) -> bool:
+    """True when `span` hangs below `other` in the parse within a few steps ('X west of Y')."""
+    token = span.root
+    for _ in range(hops):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if other.start <= token.i < other.end:
+            return True
+    return False
 
 
 def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention | None,

@@ -25,6 +25,7 @@ ZERO_PATTERNS = re.compile(
     r"\b(no (one|fatalities|casualties|deaths|injuries)|without (causing )?(any )?(casualties|fatalities|"
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
+CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
 ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b", re.I)
 
 
@@ -92,4 +93,6 @@ def fatalities_in(sentence: Span) -> int | None:
             number = count_of(victim)
             if number is not None:
                 total, found = total + number, True
+    if found and total >= CUMULATIVE_TOLL:
+        return None
     return total if found else None

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
 from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between
@@ -151,6 +152,7 @@ class Geoparser:
         if self.country and self.country != "SY":
             known += self.gazetteer.names(country=self.country)
         self.finder = PlaceFinder(self.nlp, list(dict.fromkeys(known)))
+        self.actor_finder = ActorFinder(self.nlp, default_dictionary())
 
     # ------------------------------------------------------------ documents
 
@@ -194,9 +196,15 @@ class Geoparser:
             toponym.candidates.sort(key=lambda c: -c.score)
         return found
 
+    def organisation_spans(self, doc: Doc) -> list[Span]:
+        """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group
+        alias that is also a place name ('Turkey', 'Ankara') stays a place here."""
+        return [m.span for m in self.actor_finder(doc)
+                if m.actor is not None and not self.gazetteer.contains_name(m.span.text)]
+
     def recognise(self, doc: Doc) -> list[Toponym]:
         people = [e for e in doc.ents if e.label_ == "PERSON"]
-        mentions = [m for m in self.finder(doc, []) if not inside_person_name(m.span, people)]
+        mentions = [m for m in self.finder(doc, self.organisation_spans(doc)) if not inside_person_name(m.span, people)]
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         found = [toponym_of(m) for m in mentions]
         for span in self.adjective_spans(doc):

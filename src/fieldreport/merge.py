@@ -81,7 +81,18 @@ def merge_drafts(drafts: list[DraftEvent]) -> list[DraftEvent]:
             target.event.sub_event_type = draft.event.sub_event_type
         prefer_named_actors(target, draft)
         combine(target, draft)
+    for draft in merged:
+        drop_repeated_actor(draft)
     return merged
+
+
+def drop_repeated_actor(draft: DraftEvent) -> None:
+    """An event is not fought between an actor and itself: a second mention of actor1 is no actor2."""
+    event = draft.event
+    if event.actor2 and event.actor2 == event.actor1:
+        event.actor2 = event.inter2 = event.actor2_text = None
+        draft.actor2 = None
+        event.evidence = [e for e in event.evidence if e.field != "actor2"]
 
 
 def prefer_named_actors(target: DraftEvent, other: DraftEvent) -> None:
