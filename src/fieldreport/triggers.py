@@ -162,8 +162,9 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
 
 def is_passive_description(token: Token) -> bool:
     """'areas controlled by HTS': a participle modifying a noun, with its agent, describes a state."""
-    return token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and not any(
-        c.dep_ in ("aux", "auxpass") for c in token.children)
+    children = list(token.children)
+    return token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and any(c.dep_ == "agent" for c in children) \
+        and not any(c.dep_ in ("aux", "auxpass") for c in children)
 
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
@@ -173,7 +174,7 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if token.pos_ == "VERB" and (token.dep_ == "amod" or is_passive_description(token)):
+        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
         holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
         if holding:
