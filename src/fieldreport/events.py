@@ -317,7 +317,8 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             add_tally(drafts, ctx)
             continue
         strong = [t for t in triggers if not t.is_weak]
-        if strong:
+        if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
+            # a killing told beside a clash or a strike is its outcome, not an event of its own
             triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1]
         fatalities = fatalities_in(ctx.sentence)
         for trigger in triggers:
@@ -346,8 +347,11 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
     if reason == "statement":
         return []
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
-    return [t for t in triggers if armed and t.pattern.event in (ATTACK, REMOTE) or
-            armed and t.pattern.event.startswith("Battles")]
+    if reason == "crime":  # armed men fighting over smuggling routes is still a clash
+        return [t for t in triggers if t.pattern.event.startswith("Battles") or armed and t.pattern.event in
+                (ATTACK, REMOTE, DETENTION)]
+    return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
+                                              t.pattern.event.startswith("Battles"))]
 
 
 def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:

@@ -29,12 +29,13 @@ class TriggerPattern:
     with_particle: frozenset[str] = frozenset()
     with_subject: frozenset[str] = frozenset()
     with_infinitive: frozenset[str] = frozenset()
+    with_prep: frozenset[str] = frozenset()
     needs_instrument: bool = False
 
     @property
     def specificity(self) -> int:
         return sum(bool(x) for x in (self.with_object, self.with_particle, self.with_subject,
-                                     self.with_infinitive, self.needs_instrument))
+                                     self.with_infinitive, self.with_prep, self.needs_instrument))
 
 
 @dataclass
@@ -68,7 +69,8 @@ class Trigger:
         return self.token.lemma_.lower() in WEAK_LEMMAS
 
 
-SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle", "with_subject", "with_infinitive")
+SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle", "with_subject", "with_infinitive",
+              "with_prep")
 
 
 def load_patterns(path: Path | None = None) -> Patterns:
@@ -154,6 +156,9 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
             c.dep_ in ("prt", "advmod") and c.lower_ in pattern.with_particle for c in token.children):
         return False
     if pattern.with_subject and not subject_lemmas(token) & pattern.with_subject:
+        return False
+    if pattern.with_prep and not any(c.dep_ in ("prep", "prt") and c.lower_ in pattern.with_prep
+                                     for c in token.children):
         return False
     return not pattern.with_infinitive or any(
         c.dep_ in ("xcomp", "ccomp", "advcl") and c.lemma_.lower() in pattern.with_infinitive
