@@ -91,3 +91,27 @@ def test_acled_style_note(extractor):
     assert events[0].sub_event_type == "Armed clash"
     assert events[0].fatalities == 2
     assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Islamic State (Syria)"}
+
+
+def test_attacks_on_fighters_are_battles_and_on_civilians_are_attacks(extractor):
+    fighters = extractor.extract(Document(text="On 16 April 2023, IS militants shot at a QSD checkpoint in Deir ez Zor "
+                                               "countryside. There were no fatalities."))
+    assert fighters[0].sub_event_type == "Armed clash"
+    assert {fighters[0].actor1, fighters[0].actor2} == {"Islamic State (Syria)", "QSD: Syrian Democratic Forces"}
+    civilians = extractor.extract(Document(text="On 3 May 2021, unknown gunmen shot and killed a shepherd near "
+                                                "Saraqib in Idleb countryside. 1 fatality."))
+    assert civilians[0].sub_event_type == "Attack" and civilians[0].fatalities == 1
+
+
+def test_out_of_scope_texts_give_no_event(extractor):
+    quake = "A strong earthquake struck the coastal province on Monday, killing eight people."
+    claim = "The group claimed responsibility for the attack on the convoy near Palmyra."
+    assert not [e for e in events_of(extractor, quake) if e.is_factual]
+    assert not [e for e in events_of(extractor, claim) if e.is_factual]
+
+
+def test_protest_forms(extractor):
+    dispersed = events_of(extractor, "Police fired tear gas to disperse hundreds of protesters who rallied in Daraa.")
+    assert dispersed[0].sub_event_type == "Protest with intervention"
+    violent = events_of(extractor, "Protesters torched tyres and hurled stones at the police in As-Suwayda.")
+    assert violent[0].sub_event_type == "Violent demonstration"

@@ -309,7 +309,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
     for ctx in contexts:
         if ctx.dates:
             last_date = ctx.dates[-1]
-        blocked = {i for m in ctx.actors for i in range(m.span.start, m.span.end)}
+        blocked = {i for m in ctx.actors if not is_crowd(m) for i in range(m.span.start, m.span.end)}
         blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
                                                                             loc.mention.span.end)}
         triggers = out_of_scope_removed(find_triggers(ctx.sentence, patterns, blocked), ctx, patterns)
@@ -363,6 +363,13 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     drafts[-1].event.evidence += evidence_for(ctx.sentence, "fatalities")
 
 
+CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
+
+
+def is_crowd(mention: ActorMention) -> bool:
+    return mention.actor is not None and mention.actor.inter in CROWD_INTERS
+
+
 def is_aftermath(draft: DraftEvent) -> bool:
     """A sentence that only adds to the event before it: no actor and no place of its own
     ('A number of terrorists were killed ... in the attack'), or a bare killing with no perpetrator."""
@@ -374,7 +381,8 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
                 dictionary: ActorDictionary, document_id: str, published: date | None, outlet: str | None,
                 last_date: DateMention | None, fatalities: int | None) -> DraftEvent:
     agent_side, other_side = sides_for(trigger, ctx.actors)
-    first, second = pick(agent_side), pick(other_side)
+    crowd = [m for m in ctx.actors if is_crowd(m) and m.span.start <= trigger.token.i < m.span.end]
+    first, second = pick(crowd or agent_side), pick([m for m in other_side if m not in crowd])
     if first is None:
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
                 and not is_source_word(m) and not m.is_partisan]
@@ -382,6 +390,9 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
+    if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
+            "Looting/property destruction", "Attack", "Armed clash"):
+        event_type, sub_event_type = "Riots", "Violent demonstration"  # protesters who burn or attack riot
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
     modality = modality_of(trigger.token, patterns.modality)
     event = Event(
