@@ -117,7 +117,8 @@ def trim(span: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].is_punct or is_possessive(doc[end - 1]) or doc[end - 1].is_space):
         end -= 1
-    if start >= end or not any(t.is_alpha and t.lower_ not in NOT_NAMES for t in doc[start:end]):
+    if start >= end or not any(any(c.isalpha() for c in t.text) and t.lower_ not in NOT_NAMES
+                               for t in doc[start:end]):
         return None
     return doc[start:end]
 
