@@ -387,6 +387,13 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
                 and not is_source_word(m) and not m.is_partisan]
         first = pick(rest)
+    if second is None:
+        # "QSD forces detained an IS member": the parse may lose the object's group; take the
+        # nearest named actor after the trigger that is not the one acting
+        later = [m for m in ctx.actors if m.span.start > trigger.token.i and m not in agent_side and m is not first
+                 and not m.is_partisan and not is_source_word(m)
+                 and (first is None or m.actor != first.actor)]
+        second = later[0] if later and later[0].span.start - trigger.token.i <= 12 else None
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
