@@ -383,7 +383,9 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     agent_side, other_side = sides_for(trigger, ctx.actors)
     crowd = [m for m in ctx.actors if is_crowd(m) and m.span.start <= trigger.token.i < m.span.end]
     first, second = pick(crowd or agent_side), pick([m for m in other_side if m not in crowd])
-    if first is None:
+    agentless_passive = any(c.dep_ == "nsubjpass" for c in trigger.token.children) and not any(
+        c.dep_ == "agent" for c in trigger.token.children)
+    if first is None and not agentless_passive:  # "3 IS fighters were killed": victims, not killers
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
                 and not is_source_word(m) and not m.is_partisan]
         first = pick(rest)

@@ -26,7 +26,7 @@ ZERO_PATTERNS = re.compile(
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
 CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
-ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b", re.I)
+ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\bfatalities (?:were )?coded (?:to|as) (\d[\d,]*)", re.I)
 
 
 def parse_number(text: str) -> int | None:
@@ -77,15 +77,20 @@ def fatalities_in(sentence: Span) -> int | None:
     """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure."""
     tally = ACLED_TALLY.search(sentence.text)
     if tally:
-        return int(tally.group(1).replace(",", ""))
+        return int((tally.group(1) or tally.group(2)).replace(",", ""))
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     total, found = 0, False
     for token in sentence:
         if token.lemma_ not in KILL_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN"):
             continue
-        if token.pos_ == "NOUN" and token.lemma_ in ("death", "fatality"):
+        if token.pos_ == "NOUN":
+            # "5 deaths", "the killing of 1 QSD fighter"
             number = next((parse_number(c.text) for c in token.children if c.dep_ == "nummod"), None)
+            victims = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                       if g.dep_ == "pobj"]
+            if number is None and victims:
+                number = count_of(victims[0])
             if number is not None:
                 total, found = total + number, True
             continue
