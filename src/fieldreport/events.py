@@ -419,8 +419,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     for source in ctx.sources:
         event.evidence += evidence_for(source.span, "cited_sources")
     if modality != "occurred":
-        event.evidence += evidence_for(trigger.token.head.doc[trigger.token.head.i:trigger.token.head.i + 1],
-                                       "modality")
+        event.evidence += evidence_for(token_span(trigger.token.head), "modality")
     draft = DraftEvent(event, trigger, ctx.index, ctx.section, sentences={ctx.index})
     set_actor(draft, 1, first, actor1)
     set_actor(draft, 2, second, actor2)
@@ -447,11 +446,14 @@ def set_actor(draft: DraftEvent, slot: int, mention: ActorMention | None, actor:
     event = draft.event
     if actor is None or mention is None:
         return
+    if slot == 2 and actor.name == event.actor1:
+        return
+    event.evidence = [e for e in event.evidence if e.field != f"actor{slot}"]
     if slot == 1:
         draft.actor1 = mention
         event.actor1, event.inter1, event.actor1_text = actor.name, actor.inter, mention.span.text
         event.evidence += evidence_for(mention.span, "actor1")
-    elif actor.name != event.actor1:
+    else:
         draft.actor2 = mention
         event.actor2, event.inter2, event.actor2_text = actor.name, actor.inter, mention.span.text
         event.evidence += evidence_for(mention.span, "actor2")

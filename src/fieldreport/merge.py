@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fieldreport.events import DraftEvent, combine
+from fieldreport.actors import Actor
+from fieldreport.events import DraftEvent, combine, set_actor
 from fieldreport.geocode import km_between
-from fieldreport.model import Evidence
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
@@ -97,18 +97,10 @@ def drop_repeated_actor(draft: DraftEvent) -> None:
 
 def prefer_named_actors(target: DraftEvent, other: DraftEvent) -> None:
     """Replace a partisan default ('Opposition Rebels') with the named group another sentence gives."""
-    named = [(getattr(other.event, f"actor{n}"), getattr(other.event, f"inter{n}"),
-              getattr(other.event, f"actor{n}_text"), getattr(other, f"actor{n}")) for n in (1, 2)]
-    named = [x for x in named if x[0] and x[0] not in DEFAULT_ACTORS
-             and x[0] not in (target.event.actor1, target.event.actor2)]
+    named = [(getattr(other, f"actor{n}"), Actor(getattr(other.event, f"actor{n}"), getattr(other.event, f"inter{n}")))
+             for n in (1, 2)]
+    named = [(mention, actor) for mention, actor in named if mention is not None and actor.name
+             and actor.name not in DEFAULT_ACTORS and actor.name not in (target.event.actor1, target.event.actor2)]
     for slot in (2, 1):
         if getattr(target.event, f"actor{slot}") in DEFAULT_ACTORS and named:
-            name, inter, text, mention = named.pop(0)
-            setattr(target.event, f"actor{slot}", name)
-            setattr(target.event, f"inter{slot}", inter)
-            setattr(target.event, f"actor{slot}_text", text)
-            setattr(target, f"actor{slot}", mention)
-            target.event.evidence = [e for e in target.event.evidence if e.field != f"actor{slot}"]
-            if mention is not None:
-                span = mention.span
-                target.event.evidence.append(Evidence(f"actor{slot}", span.start_char, span.end_char, span.text))
+            set_actor(target, slot, *named.pop(0))

@@ -182,11 +182,7 @@ def cue_spans(doc: Doc) -> list[Span]:
                 "the", "rural")) and not doc[token.i - 1].is_sent_start:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
-            start = token.i - 1
-            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in NAME_GLUE
-                                 or doc[start - 1].text in ("-", "'")) and not doc[start - 1].is_sent_start:
-                start -= 1
-            span = name_tokens_from(doc[start])
+            span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
         else:
             continue
         if span is not None and len(span) <= 8:
@@ -194,13 +190,14 @@ def cue_spans(doc: Doc) -> list[Span]:
     return spans
 
 
-def name_before(doc: Doc, end: int) -> Span | None:
-    """The capitalised name that ends right before token `end`."""
+def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | None:
+    """The capitalised name that ends right before token `end`; one opening the sentence counts
+    only when asked ("Harasta region was shelled", not "Meanwhile in ...")."""
     start = end - 1
     while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in NAME_GLUE
                          or doc[start - 1].text in ("-", "'")) and not doc[start - 1].is_sent_start:
         start -= 1
-    if doc[start].is_sent_start and start == end - 1:
+    if doc[start].is_sent_start and start == end - 1 and not at_sentence_start:
         return None
     return name_tokens_from(doc[start])
 
