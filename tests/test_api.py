@@ -101,6 +101,18 @@ def test_field_filters(client: TestClient, name: str, value: str, check) -> None
     assert all(check(event) for event in events)
 
 
+def test_timeline_counts_every_matching_event_per_day(client: TestClient) -> None:
+    timeline = client.get("/api/timeline").json()
+    dated = [e for e in client.get("/api/events", params={"limit": 1000}).json()["events"] if e["event_date"]]
+    assert timeline["total"] == len(dated) > 0
+    for day in timeline["days"]:
+        listed = client.get("/api/events", params={"start": day["date"], "end": day["date"]}).json()
+        assert listed["total"] == day["count"]
+    aleppo = client.get("/api/timeline", params={"admin1": "Aleppo"}).json()
+    assert 0 < aleppo["total"] < timeline["total"]
+    assert client.get("/api/timeline", params={"start": "2018-02-30"}).status_code == 422
+
+
 def test_pages_do_not_overlap(client: TestClient) -> None:
     first = client.get("/api/events", params={"limit": 5}).json()
     second = client.get("/api/events", params={"limit": 5, "offset": first["next_offset"]}).json()

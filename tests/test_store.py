@@ -346,6 +346,17 @@ def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_u
         assert [r["document_id"] for r in store.iter_events(EventFilter(admin1="Idleb"))] == ["a"]
 
 
+def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("a", "SANA", {}), report("b", "SOHR", {**DOUMA}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-02-03", "actor1": "Jaish al Islam"}),
+                 report("d", "AP", {**DOUMA, "event_date": None, "time_precision": None}))
+        assert store.daily_counts() == [{"date": "2018-01-17", "count": 2}, {"date": "2018-02-03", "count": 1}]
+        assert store.daily_counts(EventFilter(admin1="Rural Damascus", end=date(2018, 1, 31))) == [
+            {"date": "2018-01-17", "count": 1}]
+        assert store.daily_counts(EventFilter(actor="jaish")) == [{"date": "2018-02-03", "count": 1}]
+
+
 @pytest.mark.parametrize("filters, message", [
     (EventFilter(start="2018-13-01"), "start must be a date"),
     (EventFilter(start=date(2018, 2, 1), end=date(2018, 1, 1)), "is after end"),

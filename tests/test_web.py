@@ -110,6 +110,8 @@ def test_map_page_filters_and_shows_evidence(base_url: str, browser, tmp_path: P
     assert total > 5
     assert shown_markers(page, total) == total
     assert page.locator("#timeline .bar").count() >= 3
+    dated = httpx.get(f"{base_url}/api/timeline", timeout=5).json()["total"]
+    assert page.locator("#timeline-caption").inner_text().startswith(f"{dated} events per day")
     assert page.locator("footer").inner_text().count("GeoNames (CC BY 4.0)") == 1
     assert "Natural Earth" in page.locator("footer").inner_text()
 

@@ -71,6 +71,16 @@ class EventPage(BaseModel):
     events: list[dict[str, Any]]
 
 
+class DayCount(BaseModel):
+    date: date
+    count: int
+
+
+class Timeline(BaseModel):
+    total: int = Field(description="Dated events matching the filters.")
+    days: list[DayCount] = Field(description="Days with at least one event, oldest first.")
+
+
 class Territory(BaseModel):
     date: date | None
     admin1: str | None
@@ -261,6 +271,12 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         if record is None:
             raise HTTPException(status_code=404, detail=f"no event with id {event_id}")
         return with_evidence_sentences(record)
+
+    @app.get("/api/timeline", response_model=Timeline, tags=["events"])
+    def timeline(filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:
+        """Events per day matching every given filter, over all matches (the map's timeline)."""
+        days = store.daily_counts(filters)
+        return Timeline(total=sum(day["count"] for day in days), days=days)
 
     @app.get("/api/territory", response_model=Territory, tags=["territory"])
     def territory(

@@ -307,6 +307,17 @@ class Store:
             spans = evidence_by_event(conn, [row.id for row in rows])
         return [canonical_from_row(row, spans.get(row.id, [])) for row in rows], count
 
+    def daily_counts(self, filters: EventFilter | None = None) -> list[dict]:
+        """How many canonical events match `filters` on each date, oldest first (undated events left out);
+        the map's timeline, which must count every match, not one page of them."""
+        filters = checked_filter(filters or EventFilter())
+        day = canonical_table.c.event_date
+        query = (select(day, func.count().label("count")).where(day.is_not(None), *self._conditions(filters))
+                 .group_by(day).order_by(day))
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return [{"date": as_date(row[0]).isoformat(), "count": row.count} for row in rows]
+
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
         filters = checked_filter(filters or EventFilter())
@@ -885,6 +896,11 @@ def mention_from_row(row: Row) -> corroborate.Mention:
     record["cited_sources"] = json.loads(row.cited_sources)
     return corroborate.Mention(id=row.id, document_id=row.document_id, position=row.position,
                                event_date=parse_event_date(row.event_date), record=record)
+
+
+def as_date(value: date | str) -> date:
+    """A Date column's value: SQLite hands back strings from a GROUP BY over a Date column."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def parse_event_date(value: str | None) -> date | None:

@@ -258,26 +258,25 @@ function isoDay(day) {
   return new Date(day * 86400000).toISOString().slice(0, 10);
 }
 
-function bucketsOf(dates) {
-  if (!dates.length) return [];
-  const days = dates.map(dayNumber);
-  let first = Math.min(...days) - 1;
-  let last = Math.max(...days) + 1;
-  const byMonth = last - first > 180;
+function bucketsOf(dayCounts) {
+  if (!dayCounts.length) return [];
+  const counts = new Map(dayCounts.map((day) => [dayNumber(day.date), day.count]));
+  const first = Math.min(...counts.keys()) - 1;
+  const last = Math.max(...counts.keys()) + 1;
   const buckets = [];
-  if (byMonth) {
+  if (last - first > 180) {
     const months = new Map();
-    for (const date of dates) months.set(date.slice(0, 7), (months.get(date.slice(0, 7)) || 0) + 1);
+    for (const day of dayCounts) {
+      const month = day.date.slice(0, 7);
+      months.set(month, (months.get(month) || 0) + day.count);
+    }
     const keys = [...months.keys()].sort();
     for (let month = keys[0]; month <= keys[keys.length - 1]; month = nextMonth(month)) {
-      const start = `${month}-01`;
-      buckets.push({ label: month, start, end: isoDay(dayNumber(nextMonth(month) + "-01") - 1),
+      buckets.push({ label: month, start: `${month}-01`, end: isoDay(dayNumber(nextMonth(month) + "-01") - 1),
                      count: months.get(month) || 0 });
     }
     return buckets;
   }
-  const counts = new Map();
-  for (const day of days) counts.set(day, (counts.get(day) || 0) + 1);
   for (let day = first; day <= last; day++) {
     buckets.push({ label: isoDay(day), start: isoDay(day), end: isoDay(day), count: counts.get(day) || 0 });
   }
@@ -290,13 +289,11 @@ function nextMonth(month) {
 }
 
 async function loadTimeline() {
-  const collection = await getJson(eventsUrl(false));
-  const dates = collection.features.map((feature) => feature.properties.event_date).filter(Boolean);
-  timelineBuckets = bucketsOf(dates);
-  const capped = collection.total > collection.features.length ? ` (first ${collection.features.length})` : "";
+  const timelineData = await getJson(`api/timeline?${filterParams(false)}`);
+  timelineBuckets = bucketsOf(timelineData.days);
+  const unit = timelineBuckets.length && timelineBuckets[0].label.length === 7 ? "month" : "day";
   document.getElementById("timeline-caption").textContent =
-    `Events per ${timelineBuckets.length && timelineBuckets[0].label.length === 7 ? "month" : "day"}${capped}` +
-    " — drag across the bars to choose dates, double-click for all dates";
+    `${timelineData.total} events per ${unit} — drag across the bars to choose dates, double-click for all dates`;
   drawTimeline();
 }
 
