@@ -71,3 +71,28 @@ def test_events_show_prints_mentions_and_why_they_merged(filled):
     assert "SANA" in result.stdout and "SOHR" in result.stdout and "why merged:" in result.stdout
     assert "evidence event_type [21:28]: 'clashes'" in result.stdout
     assert run("events", "show", 999999, "--db", filled).exit_code == 1
+    absorbed = absorbed_mention(filled, saraqib["id"])
+    followed = run("events", "show", absorbed, "--db", filled)
+    assert followed.exit_code == 0 and f"merged into event {saraqib['id']}" in followed.stderr
+    assert followed.stdout == result.stdout
+
+
+def test_api_redirects_an_absorbed_event_id_to_the_event_that_holds_it(filled):
+    from fastapi.testclient import TestClient
+
+    from fieldreport.api import create_app
+
+    with Store(filled) as store:
+        [saraqib] = store.query_events(EventFilter(admin1="Idleb"))[0]
+    absorbed = absorbed_mention(filled, saraqib["id"])
+    with TestClient(create_app(filled)) as client:
+        moved = client.get(f"/api/events/{absorbed}", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == str(saraqib["id"])
+        assert client.get(f"/api/events/{absorbed}").json()["id"] == saraqib["id"]
+
+
+def absorbed_mention(url, event_id: int) -> int:
+    """The id of the mention of a merged event whose id the event did not take."""
+    with Store(url) as store:
+        [other] = [m["mention_id"] for m in store.event(event_id)["mentions"] if m["mention_id"] != event_id]
+    return other

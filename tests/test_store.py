@@ -315,6 +315,17 @@ def test_a_later_report_can_join_an_event_or_split_it(store_url):
         assert shown == [["a", "b"], ["c", "d"]]
 
 
+def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it(store_url):
+    with Store(store_url) as store:
+        save_all(store, report("b", "SANA", {"event_date": "2018-01-18"}))
+        [first] = store.query_events()[0]
+        save_all(store, report("a", "AFP", {}))  # the same clash dated a day earlier: first in canonical order
+        [merged] = store.query_events()[0]
+        assert merged["id"] != first["id"] and store.event(first["id"]) is None
+        assert store.merged_into(first["id"]) == merged["id"]
+        assert store.merged_into(merged["id"]) is None and store.merged_into(987654) is None
+
+
 def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
     with Store(store_url) as store:
         save_all(store, report("a", "SANA", {}),

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -264,13 +264,18 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         page = EventPage(total=total, limit=limit, offset=offset, next_offset=next_offset, events=records)
         return JSONResponse(page.model_dump(mode="json"), headers=headers)
 
-    @app.get("/api/events/{event_id}", tags=["events"], responses={404: {"description": "No such event."}})
-    def one_event(event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+    @app.get("/api/events/{event_id}", tags=["events"], responses={
+        404: {"description": "No such event."},
+        307: {"description": "The event was merged into another one since; Location names it."}})
+    def one_event(event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> Any:
         """One event with every mention of it: outlet, date, notes, evidence spans and sentences."""
         record = store.event(event_id)
-        if record is None:
+        if record is not None:
+            return with_evidence_sentences(record)
+        current = store.merged_into(event_id)
+        if current is None:
             raise HTTPException(status_code=404, detail=f"no event with id {event_id}")
-        return with_evidence_sentences(record)
+        return RedirectResponse(f"{current}", status_code=307)
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"])
     def timeline(filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:

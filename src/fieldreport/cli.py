@@ -341,6 +341,10 @@ def events_show(
     try:
         with Store(db) as store:
             found = store.event(event_id)
+            current = store.merged_into(event_id) if found is None else None
+            if current is not None:
+                err.print(f"event {event_id} was merged into event {current}", markup=False)
+                found = store.event(current)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if found is None:

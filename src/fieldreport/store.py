@@ -344,6 +344,17 @@ class Store:
         record["explanation"] = json.loads(row.explanation)
         return record
 
+    def merged_into(self, event_id: int) -> int | None:
+        """The event that an id no longer shown now belongs to, or None if the id was never an event.
+
+        A canonical event takes the id of its first mention in canonical order, so an event id is
+        always a mention id; when a later report merges events or comes first, the old id stays a
+        mention of the event that absorbed it, and links to it keep working (the API redirects)."""
+        query = select(events_table.c.canonical_id).where(events_table.c.id == event_id)
+        with self._reading() as conn:
+            current = conn.execute(query).scalar_one_or_none()
+        return current if current != event_id else None
+
     def territory(self, on: date | None = None, admin1: str | None = None) -> list[dict]:
         """Who held each place on `on` (the latest control change on or before it; all dates if None)."""
         on = checked_date(on, "on")
