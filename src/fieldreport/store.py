@@ -54,6 +54,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, SAWarning, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -166,9 +167,12 @@ canonical_table = Table(
     Column("explanation", Text, nullable=False, default="[]"),  # JSON list of lines
     Column("search_text", Text, nullable=False, default=""),  # all mentions' notes, for full text
     Index("ix_canonical_date_lat_lon", "event_date", "latitude", "longitude"),
-    Index("ix_canonical_admin1_date", "admin1", "event_date"),
-    Index("ix_canonical_type_date", "event_type", "event_date"),
 )
+# The admin1 and event type filters match case-insensitively, so their indexes are on lower(...).
+CASELESS_INDEXES = [
+    Index("ix_canonical_lower_admin1_date", func.lower(canonical_table.c.admin1), canonical_table.c.event_date),
+    Index("ix_canonical_lower_type_date", func.lower(canonical_table.c.event_type), canonical_table.c.event_date),
+]
 
 control_table = Table(
     "control_changes",
@@ -742,12 +746,21 @@ def add_merge_components(conn: Connection) -> None:
         remerge_all(conn)
 
 
+def index_caseless_filters(conn: Connection) -> None:
+    """Version 6: the admin1 and event type indexes on lower(...), which the filters can use."""
+    for old_name in ("ix_canonical_admin1_date", "ix_canonical_type_date"):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {old_name}")
+    for index in CASELESS_INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
     (3, add_search_and_spatial_indexes),
     (4, merge_stored_mentions),
     (5, add_merge_components),
+    (6, index_caseless_filters),
 ]
 
 
