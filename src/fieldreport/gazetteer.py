@@ -879,18 +879,19 @@ class Gazetteer:
         self.close()
 
     def lookup(
-        self, name: str, country: str | None = None, admin1_code: str | None = None, limit: int = 20
+        self, name: str, country: str | None = None, admin1_code: str | None = None, limit: int = 20,
+        exact: bool = False,
     ) -> list[Place]:
         """Candidates for a surface name, best first.
 
-        Exact-key matches, then loose-key matches; if neither finds anything, names that differ by a
-        leading "Tall"/"Tell". `country` and `admin1_code` are strict filters. Within a tier: country,
-        admin1, PPLA/PPLC, PPLA2, PPLA3, other places, then landmarks; more populous first.
+        Exact-key matches, then loose-key matches (none with `exact`); if neither finds anything, names
+        that differ by a leading "Tall"/"Tell". `country` and `admin1_code` are strict filters. Within a
+        tier: country, admin1, PPLA/PPLC, PPLA2, PPLA3, other places, then landmarks; more populous first.
         """
-        cache_key = ("lookup", name, country, admin1_code, limit)
+        cache_key = ("lookup", name, country, admin1_code, limit, exact)
         if cache_key not in self._cache:
             where = _Filters(country.upper() if country else None, admin1_code or None, None)
-            self._remember(cache_key, tuple(self._candidates(name_key(name), where, limit)))
+            self._remember(cache_key, tuple(self._candidates(name_key(name), where, limit, exact=exact)))
         return list(self._cache[cache_key])
 
     def admin1(self, name: str, country: str | None = None) -> Place | None:
@@ -956,10 +957,13 @@ class Gazetteer:
             self._cache.clear()
         self._cache[key] = value
 
-    def _candidates(self, key: str, where: _Filters, limit: int, stem: bool = True) -> list[Place]:
+    def _candidates(self, key: str, where: _Filters, limit: int, stem: bool = True,
+                    exact: bool = False) -> list[Place]:
         """Places for an exact key: exact matches first, then close loose matches, best first."""
         if not key or limit <= 0:
             return []
+        if exact:
+            return self._places(dict.fromkeys((i for i, _ in self._names_where(where, "n.key = ?", key)), 0), limit)
         return self._places(self._tiers(key, where, stem), limit)
 
     def _tiers(self, key: str, where: _Filters, stem: bool) -> dict[int, int]:

@@ -35,6 +35,8 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+FOCUS_SHARPNESS = 3.0  # how strongly a mention's country vote follows its best prior reading
+METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the homonymous admin1
 RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
              "southwest of", "near", "outside", "around")
 CONTAINMENT_GLUE = {",", "in", "of"}
@@ -239,12 +241,10 @@ class Geoparser:
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
-        areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level in (ADMIN1, COUNTRY)
+        places = self.gazetteer_places(name, toponym)
+        areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
                  and (p.level == ADMIN1 or (world is None and p.country not in seen))]
-        points = self.geocoder.candidates(name, None)
-        if not self.gazetteer.contains_name(name):  # only variant spellings: keep them in the focus country
-            points = [p for p in points if self.country is None or p.country == self.country]
-            toponym.loose = True
+        points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
         for place in areas + points:
             found.append(self.place_candidate(place))
         for candidate in found:
@@ -253,6 +253,16 @@ class Geoparser:
             found[0].features["name"] = 1.0  # matched one of its names exactly
         demote_areas_named_like_their_seat(found, toponym.mention)
         return found
+
+    def gazetteer_places(self, name: str, toponym: Toponym) -> list[Place]:
+        """Gazetteer places spelled exactly like the mention; only when there are none, variant spellings
+        ('Lyndon' is no reading of 'London'), kept in the focus country and marked `loose`."""
+        if self.gazetteer.contains_name(name):
+            return self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
+        toponym.loose = True
+        areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level == ADMIN1]
+        points = self.geocoder.candidates(name, None)
+        return areas + [p for p in points if self.country is None or p.country == self.country]
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
@@ -280,23 +290,34 @@ class Geoparser:
         """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
         document is most about.
 
-        A mention with one reading votes 1 for its country; an ambiguous one splits a vote among the
-        countries of its candidates, so many small towns of one country outvote one big namesake.
+        Each mention spreads one vote over its readings by their prior scores (`prior_weights`): a
+        mention with one reading votes 1 for its country, while 'London' votes mostly for England, not
+        for the small namesakes that the United States has of almost every big city.
         """
         countries: Counter[str] = Counter()
         admins: Counter[tuple[str, str]] = Counter()
         for toponym in found:
-            options = {c.country for c in toponym.candidates if c.country}
-            for country in options:
-                countries[country] += 1 / len(options)
-            regions = {(c.country, c.admin1_code) for c in toponym.candidates if c.country and c.admin1_code}
-            for region in regions:
-                admins[region] += 1 / len(regions)
+            for candidate, weight in prior_weights(toponym.candidates):
+                if candidate.country:
+                    countries[candidate.country] += weight
+                if candidate.country and candidate.admin1_code:
+                    admins[(candidate.country, candidate.admin1_code)] += weight
         total = sum(countries.values())
         shares = {self.country: 1.0} if self.country else {c: n / total for c, n in countries.items()}
         focus = max(shares, key=shares.__getitem__) if shares else None
         in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 1]
         return shares, in_focus[0][0] if in_focus else None
+
+
+def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
+    """Each candidate's share of its mention's vote: a softmax of the prior scores, sharpened by
+    FOCUS_SHARPNESS."""
+    if not candidates:
+        return []
+    top = max(c.score for c in candidates)
+    weights = [math.exp(FOCUS_SHARPNESS * (c.score - top)) for c in candidates]
+    total = sum(weights)
+    return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
 
 
 def toponym_of(mention: PlaceMention) -> Toponym:
@@ -345,14 +366,19 @@ def link_containment(found: list[Toponym]) -> None:
 
 
 def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMention) -> None:
-    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it
-    keeps its level prior only with an admin cue ('province') or a direction ('northern')."""
+    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it, a
+    capital ('Washington') or a city of millions keeps its level prior only with an admin cue ('province')
+    or a direction ('northern')."""
     if mention.cue in ADMIN_CUES or mention.direction:
         return
     cities = {(c.country, c.admin1_code) for c in found if c.level == PLACE and c.feature_code in CODE_PRIOR}
+    capital_or_metropolis = any(c.level == PLACE and (c.feature_code == "PPLC" or c.population >= METROPOLIS)
+                                for c in found)
     for candidate in found:
-        if candidate.level == ADMIN1 and (candidate.country, candidate.admin1_code) in cities:
-            candidate.features["level"] = 0.3
+        seat_named_alike = (candidate.country, candidate.admin1_code) in cities
+        if candidate.level == ADMIN1 and (capital_or_metropolis or seat_named_alike):
+            candidate.features["level"] = 0.0
+            candidate.features["population"] /= 2  # summed over the area: not how often its name means it
 
 
 def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> dict[str, float]:
@@ -361,9 +387,10 @@ def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> di
     if candidate.level == LANDMARK:
         level = 0.1
     cue = 1.0 if (mention.cue in ADMIN_CUES or mention.direction) and candidate.level == ADMIN1 else 0.0
+    population = 1.0 if candidate.level in ("continent", "region") else math.log10(candidate.population + 1) / 7
     return {
         "name": fuzz.ratio(name_key(name), name_key(candidate.name)) / 100,
-        "population": min(math.log10(candidate.population + 1) / 7, 1.0),
+        "population": min(population, 1.0),
         "level": level,
         "cue": cue,
     }
