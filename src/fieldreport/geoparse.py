@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
-from fieldreport.gazetteer import ADMIN1, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
+from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
 from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
@@ -40,9 +40,9 @@ METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the h
 RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
              "southwest of", "near", "outside", "around")
 CONTAINMENT_GLUE = {",", "in", "of"}
-WEIGHTS = {"name": 1.0, "population": 1.5, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
+WEIGHTS = {"name": 1.0, "population": 2.0, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
            "sentence_admin": 1.0, "proximity": 1.0, "cue": 1.5}
-LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, "continent": 1.0, "region": 0.9}
+LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
 CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
 
 
@@ -305,7 +305,7 @@ class Geoparser:
         total = sum(countries.values())
         shares = {self.country: 1.0} if self.country else {c: n / total for c, n in countries.items()}
         focus = max(shares, key=shares.__getitem__) if shares else None
-        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 1]
+        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 2]
         return shares, in_focus[0][0] if in_focus else None
 
 
@@ -429,7 +429,7 @@ def confidence(candidates: list[Candidate]) -> float:
 
 
 def level_of(candidate: Candidate) -> str:
-    if candidate.level in (COUNTRY, ADMIN1, LANDMARK, "continent", "region"):
+    if candidate.level in (COUNTRY, ADMIN1, ADMIN2, LANDMARK, "continent", "region"):
         return candidate.level
     return PLACE
 
