@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between
+from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
 from fieldreport.places import PlaceFinder, PlaceMention, inside_person_name
@@ -35,6 +35,10 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+MIN_VARIANT_SHARE = 0.2  # a variant spelling is believed in a country with this share of the document
+# Where place names are romanised from Arabic script, so transliteration variants are expected.
+ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
+                                     "LY", "TN", "DZ", "MA", "MR", "SD", "SO", "DJ", "KM", "IR", "AF"})
 FOCUS_SHARPNESS = 3.0  # how strongly a mention's country vote follows its best prior reading
 METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the homonymous admin1
 RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
@@ -75,6 +79,7 @@ class Candidate:
     feature_code: str = ""
     population: int = 0
     geonameid: int | None = None
+    loose: bool = False  # matched only as a variant transliteration of the mention
     features: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -94,7 +99,6 @@ class Toponym:
     relation: str | None = None
     candidates: list[Candidate] = field(default_factory=list)
     within: Candidate | None = None  # the area a containment phrase puts it in
-    loose: bool = False  # the gazetteer knows the name only as a variant spelling
     sentence: int = 0  # token index where its sentence starts
 
 
@@ -188,9 +192,9 @@ class Geoparser:
         link_containment(found)
         shares, focus_admin1 = self.country_focus(found)
         for toponym in found:
-            if toponym.loose:  # a variant spelling is believed only in a country the document is about
-                toponym.candidates = [c for c in toponym.candidates
-                                      if c.level != PLACE or shares.get(c.country or "", 0) >= 0.2]
+            # a variant spelling is believed only in a country the document is about
+            toponym.candidates = [c for c in toponym.candidates
+                                  if not c.loose or shares.get(c.country or "", 0) >= MIN_VARIANT_SHARE]
         anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
         for toponym in found:
             for candidate in toponym.candidates:
@@ -241,12 +245,12 @@ class Geoparser:
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
-        places = self.gazetteer_places(name, toponym)
-        areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
+        places = self.gazetteer_places(name)
+        areas = [(p, loose) for p, loose in places if p.level in (ADMIN1, COUNTRY)
                  and (p.level == ADMIN1 or (world is None and p.country not in seen))]
-        points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
-        for place in areas + points:
-            found.append(self.place_candidate(place))
+        points = [(p, loose) for p, loose in places if p.level not in (ADMIN1, COUNTRY)]
+        for place, loose in areas + points:
+            found.append(self.place_candidate(place, loose))
         for candidate in found:
             candidate.features.update(prior_features(name, candidate, toponym.mention))
         if world is not None:
@@ -254,15 +258,23 @@ class Geoparser:
         demote_areas_named_like_their_seat(found, toponym.mention)
         return found
 
-    def gazetteer_places(self, name: str, toponym: Toponym) -> list[Place]:
-        """Gazetteer places spelled exactly like the mention; only when there are none, variant spellings
-        ('Lyndon' is no reading of 'London'), kept in the focus country and marked `loose`."""
-        if self.gazetteer.contains_name(name):
-            return self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
-        toponym.loose = True
+    def gazetteer_places(self, name: str) -> list[tuple[Place, bool]]:
+        """Gazetteer places for a name, each with whether it matched only as a variant spelling.
+
+        Variant spellings ('Khan Sheikhoun' for 'Khān Shaykhūn') are Arabic transliterations, so they
+        are taken only in countries whose names are romanised from Arabic script: 'Lyndon' is no
+        reading of 'London'. 'Deir-ez-Zor - Al-Joura' (a city and its quarter) falls back to the city.
+        """
+        exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
+        seen = {(p.geonameid, p.name, p.latitude) for p in exact}
         areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level == ADMIN1]
-        points = self.geocoder.candidates(name, None)
-        return areas + [p for p in points if self.country is None or p.country == self.country]
+        variants = [p for p in areas + self.geocoder.candidates(name, None)
+                    if (p.geonameid, p.name, p.latitude) not in seen and p.country in ARABIC_SCRIPT_COUNTRIES
+                    and looks_alike(name, p.name)]
+        found = [(p, False) for p in exact] + [(p, True) for p in variants]
+        if not found and " - " in name:
+            return self.gazetteer_places(name.split(" - ")[0])
+        return found
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
@@ -274,7 +286,7 @@ class Geoparser:
             population=place.population, geonameid=place.geonameid,
         )
 
-    def place_candidate(self, place: Place) -> Candidate:
+    def place_candidate(self, place: Place, loose: bool = False) -> Candidate:
         lat, lon = place.latitude, place.longitude
         if place.level in (ADMIN1, COUNTRY):
             centre = self.gazetteer.area_centre(place.country, place.admin1_code if place.level == ADMIN1 else None)
@@ -283,7 +295,7 @@ class Geoparser:
             name=place.name, latitude=lat, longitude=lon, level=place.level, country=place.country,
             country_name=place.country_name, admin1_code=place.admin1_code, admin1=place.admin1,
             feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
-            geonameid=place.geonameid,
+            geonameid=place.geonameid, loose=loose,
         )
 
     def country_focus(self, found: list[Toponym]) -> tuple[dict[str, float], tuple[str, str] | None]:
