@@ -35,7 +35,6 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
-MIN_VARIANT_SHARE = 0.2  # a variant spelling is believed in a country with this share of the document
 # Where place names are romanised from Arabic script, so transliteration variants are expected.
 ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
                                      "LY", "TN", "DZ", "MA", "MR", "SD", "SO", "DJ", "KM", "IR", "AF"})
@@ -189,12 +188,12 @@ class Geoparser:
         found = self.recognise(doc)
         for toponym in found:
             toponym.candidates = self.candidates(toponym)
-        link_containment(found)
         shares, focus_admin1 = self.country_focus(found)
-        for toponym in found:
-            # a variant spelling is believed only in a country the document is about
-            toponym.candidates = [c for c in toponym.candidates
-                                  if not c.loose or shares.get(c.country or "", 0) >= MIN_VARIANT_SHARE]
+        focus = max(shares, key=shares.__getitem__) if shares else None
+        if focus in ARABIC_SCRIPT_COUNTRIES:
+            for toponym in found:
+                toponym.candidates += self.variant_candidates(toponym, focus)
+        link_containment(found)
         anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
         for toponym in found:
             for candidate in toponym.candidates:
@@ -246,11 +245,11 @@ class Geoparser:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
         places = self.gazetteer_places(name)
-        areas = [(p, loose) for p, loose in places if p.level in (ADMIN1, COUNTRY)
+        areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
                  and (p.level == ADMIN1 or (world is None and p.country not in seen))]
-        points = [(p, loose) for p, loose in places if p.level not in (ADMIN1, COUNTRY)]
-        for place, loose in areas + points:
-            found.append(self.place_candidate(place, loose))
+        points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
+        for place in areas + points:
+            found.append(self.place_candidate(place))
         for candidate in found:
             candidate.features.update(prior_features(name, candidate, toponym.mention))
         if world is not None:
@@ -258,23 +257,37 @@ class Geoparser:
         demote_areas_named_like_their_seat(found, toponym.mention)
         return found
 
-    def gazetteer_places(self, name: str) -> list[tuple[Place, bool]]:
-        """Gazetteer places for a name, each with whether it matched only as a variant spelling.
-
-        Variant spellings ('Khan Sheikhoun' for 'Khān Shaykhūn') are Arabic transliterations, so they
-        are taken only in countries whose names are romanised from Arabic script: 'Lyndon' is no
-        reading of 'London'. 'Deir-ez-Zor - Al-Joura' (a city and its quarter) falls back to the city.
-        """
+    def gazetteer_places(self, name: str) -> list[Place]:
+        """Gazetteer places spelled exactly like the mention; 'Deir-ez-Zor - Al-Joura' (a city and its
+        quarter) falls back to the city."""
         exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
-        seen = {(p.geonameid, p.name, p.latitude) for p in exact}
-        areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level == ADMIN1]
-        variants = [p for p in areas + self.geocoder.candidates(name, None)
-                    if (p.geonameid, p.name, p.latitude) not in seen and p.country in ARABIC_SCRIPT_COUNTRIES
-                    and looks_alike(name, p.name)]
-        found = [(p, False) for p in exact] + [(p, True) for p in variants]
-        if not found and " - " in name:
+        if not exact and " - " in name:
             return self.gazetteer_places(name.split(" - ")[0])
-        return found
+        return exact
+
+    def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
+        """Places of the focus country that the mention names in another transliteration ('Khan
+        Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
+
+        Only in a focus country whose names are romanised from Arabic script, where such variants are
+        the rule; elsewhere 'Lyndon' is no reading of 'London'.
+        """
+        if toponym.kind == "adjective":
+            return []
+        name = toponym.mention.name
+        known = {(c.geonameid, c.name, c.latitude) for c in toponym.candidates}
+        places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
+        if not places and " - " in name:
+            places = [p for p in self.gazetteer.lookup(name.split(" - ")[0], country) if p.level != COUNTRY]
+        if not self.gazetteer.contains_name(name):
+            places = [p for p in places if looks_alike(name, p.name)]
+        variants = []
+        for place in places:
+            candidate = self.place_candidate(place, loose=True)
+            if (candidate.geonameid, candidate.name, candidate.latitude) not in known:
+                candidate.features.update(prior_features(name, candidate, toponym.mention))
+                variants.append(candidate)
+        return variants
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
