@@ -35,6 +35,7 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
 # Where place names are romanised from Arabic script, so transliteration variants are expected.
 ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
                                      "LY", "TN", "DZ", "MA", "MR", "SD", "SO", "DJ", "KM", "IR", "AF"})
@@ -189,10 +190,10 @@ class Geoparser:
         for toponym in found:
             toponym.candidates = self.candidates(toponym)
         shares, focus_admin1 = self.country_focus(found)
-        focus = max(shares, key=shares.__getitem__) if shares else None
-        if focus in ARABIC_SCRIPT_COUNTRIES:
+        for country in sorted(c for c, share in shares.items()
+                              if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
             for toponym in found:
-                toponym.candidates += self.variant_candidates(toponym, focus)
+                toponym.candidates += self.variant_candidates(toponym, country)
         link_containment(found)
         anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
         for toponym in found:
@@ -266,11 +267,11 @@ class Geoparser:
         return exact
 
     def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
-        """Places of the focus country that the mention names in another transliteration ('Khan
-        Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
+        """Places of a country the document is about that the mention names in another transliteration
+        ('Khan Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
 
-        Only in a focus country whose names are romanised from Arabic script, where such variants are
-        the rule; elsewhere 'Lyndon' is no reading of 'London'.
+        Only in countries whose names are romanised from Arabic script, where such variants are the
+        rule; elsewhere 'Lyndon' is no reading of 'London'.
         """
         if toponym.kind == "adjective":
             return []
