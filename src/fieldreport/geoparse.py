@@ -379,7 +379,12 @@ def relation_before(span: Span) -> str | None:
 
 
 def link_containment(found: list[Toponym]) -> None:
-    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area."""
+    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area.
+
+    When that area is named as one ('Dara countryside', 'Idlib province'), readings of the first in
+    other countries are dropped: a village the gazetteer lacks is left unplaced, with a reason,
+    rather than put on a foreign namesake.
+    """
     for current, following in zip(found, found[1:], strict=False):
         doc = current.mention.span.doc
         between = doc[current.mention.span.end:following.mention.span.start]
@@ -389,6 +394,8 @@ def link_containment(found: list[Toponym]) -> None:
         areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
         if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
             current.within = areas[0]
+            if following.mention.cue in ADMIN_CUES and areas[0].level == ADMIN1:
+                current.candidates = [c for c in current.candidates if c.country == areas[0].country]
 
 
 def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMention) -> None:
