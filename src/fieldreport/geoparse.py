@@ -35,6 +35,7 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+NEIGHBOUR_LEVELS = frozenset({PLACE, ADMIN2, LANDMARK})  # readings small enough to locate the others
 MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
 # Where place names are romanised from Arabic script, so transliteration variants are expected.
 ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
@@ -195,12 +196,26 @@ class Geoparser:
             for toponym in found:
                 toponym.candidates += self.variant_candidates(toponym, country)
         link_containment(found)
-        anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
-        for toponym in found:
-            for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1, anchors))
-            toponym.candidates.sort(key=lambda c: -c.score)
+        unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
+        self.rank(found, shares, focus_admin1, unambiguous)
+        self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
         return found
+
+    @staticmethod
+    def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
+             picks: list[tuple[Toponym, Candidate]]) -> None:
+        """Score and sort each toponym's candidates given `picks`, the readings taken for the others.
+
+        Run twice: first with the unambiguous mentions as the only neighbours, then with every other
+        mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
+        """
+        for toponym in found:
+            key = name_key(toponym.mention.name)
+            neighbours = [c for t, c in picks if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS]
+            for candidate in toponym.candidates:
+                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1,
+                                                           neighbours))
+            toponym.candidates.sort(key=lambda c: -c.score)
 
     def organisation_spans(self, doc: Doc) -> list[Span]:
         """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group
@@ -316,13 +331,15 @@ class Geoparser:
         """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
         document is most about.
 
-        Each mention spreads one vote over its readings by their prior scores (`prior_weights`): a
-        mention with one reading votes 1 for its country, while 'London' votes mostly for England, not
-        for the small namesakes that the United States has of almost every big city.
+        Each distinct name spreads one vote over its readings by their prior scores (`prior_weights`):
+        a name with one reading votes 1 for its country, while 'London' votes mostly for England, not
+        for the small namesakes that the United States has of almost every big city. A name repeated
+        votes once, or its likeliest reading would outvote the places around it.
         """
         countries: Counter[str] = Counter()
         admins: Counter[tuple[str, str]] = Counter()
-        for toponym in found:
+        distinct = {name_key(t.mention.name): t for t in found}
+        for toponym in distinct.values():
             for candidate, weight in prior_weights(toponym.candidates):
                 if candidate.country:
                     countries[candidate.country] += weight
@@ -438,8 +455,7 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     named_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
                     and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
-    others = [a for a in anchors if a is not candidate and a.level not in (COUNTRY, "region")]
-    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in others),
+    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
                   default=None)
     return {
         "focus": shares.get(candidate.country or "", 0.0),
