@@ -82,6 +82,14 @@ def test_state_abbreviations_place_the_town(geoparser: Geoparser) -> None:
     assert found["Louisville"]["admin1"] == "Kentucky"
 
 
+def test_abbreviations_demonym_plurals_and_no_bare_directions(geoparser: Geoparser) -> None:
+    text = "The EU and the US warned Europeans about the South. Meanwhile the Centre said nothing to us."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["EU"]["name"] == "European Union" and found["US"]["country"] == "United States"
+    assert found["Europeans"]["name"] == "Europe"
+    assert not {"South", "Centre", "us"} & set(found)
+
+
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
     records = geoparser.places(Document(text="George Washington visited the farm with Paris officials."))
     assert "Washington" not in by_text(records)

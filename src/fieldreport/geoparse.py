@@ -126,6 +126,8 @@ class WorldNames:
                 self.by_name.setdefault(name_key(name), place)
             for adjective in filter(None, adjectives.split("|")):
                 self.by_adjective.setdefault(adjective, place)
+                if adjective.endswith(("an", "ian", "ean")):  # 'Europeans', 'Central Americans'
+                    self.by_adjective.setdefault(adjective + "s", place)
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,10 @@ NOT_NAMES = {"wednesday", "monday", "tuesday", "thursday", "friday", "saturday",
              "sources", "source", "news", "daily", "agency", "observatory", "meanwhile", "meantime", "also",
              "he", "she", "they", "it", "we", "in", "on", "at", "a", "an", "this", "that"}
 
+# Words that name places only as part of a longer name ('Centre' of 'Kennedy Centre', 'South' of 'South Korea').
+GENERIC_WORDS = {"centre", "center", "central", "coast", "village", "metro", "saint", "human", "north", "south",
+                 "east", "west", "northern", "southern", "eastern", "western", "midwest", "downtown", "uptown"}
+
 
 @dataclass
 class PlaceMention:
@@ -73,6 +77,8 @@ class PlaceFinder:
         candidates: list[tuple[Span, str]] = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
+            if len(span.text) <= 2 and not span.text.isupper():
+                continue  # 'us' is no 'US'
             if span[0].is_title or span[0].is_upper or span[0].lower_ in NAME_GLUE:
                 candidates.append((span, "gazetteer"))
         candidates += [(ent, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS]
@@ -106,7 +112,9 @@ def with_folded_norms(doc: Doc) -> Doc:
 
 
 def usable_name(name: str) -> bool:
-    return len(name) >= 3 and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
+    """A name worth matching as a phrase: three letters or more, or an abbreviation like 'EU', 'UK'."""
+    long_enough = len(name) >= 3 or (len(name) == 2 and name.isupper() and name.isalpha())
+    return long_enough and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
 
 
 def trim(span: Span) -> Span | None:
@@ -221,6 +229,6 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
                    " district", " subdistrict", " area", " camp"):
         if name.lower().endswith(suffix):
             name, cue = name[: -len(suffix)], suffix.strip()
-    if not name or name.lower() in NOT_NAMES:
+    if not name or name.lower() in NOT_NAMES or name.lower() in GENERIC_WORDS:
         return None
     return PlaceMention(span, name, direction, cue, source)
