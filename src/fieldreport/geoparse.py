@@ -35,6 +35,7 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+NAME_SUFFIXES = frozenset({"City", "County", "Parish", "Township", "Borough", "Province", "Governorate"})
 NEIGHBOUR_LEVELS = frozenset({PLACE, ADMIN2, LANDMARK})  # readings small enough to locate the others
 MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
 # Where place names are romanised from Arabic script, so transliteration variants are expected.
@@ -281,6 +282,9 @@ class Geoparser:
         exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
         if not exact and " - " in name:
             return self.gazetteer_places(name.split(" - ")[0])
+        head, _, last = name.rpartition(" ")
+        if not exact and head and last in NAME_SUFFIXES:
+            return self.gazetteer_places(head)  # 'Homs City' is Homs
         return exact
 
     def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
@@ -366,8 +370,13 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
 
 
 def toponym_of(mention: PlaceMention) -> Toponym:
-    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo')."""
+    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo'); a capitalised
+    'City' or 'County' is part of the name ('New York City', 'Henderson County')."""
     span = mention.span
+    last = span[-1].text
+    if last in NAME_SUFFIXES and not mention.name.endswith(last):
+        mention.name = f"{mention.name} {last}"
+        mention.cue = mention.cue if mention.cue in ADMIN_CUES else None
     offset = span.text.find(mention.name)
     start = span.start_char + max(offset, 0)
     end = start + len(mention.name) if offset >= 0 else span.end_char
@@ -459,6 +468,10 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
                     and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
     nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
                   default=None)
+    if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
+        nearest = 0.0 if any(a.country == candidate.country and (candidate.level == COUNTRY
+                                                                  or a.admin1_code == candidate.admin1_code)
+                             for a in anchors) else nearest
     return {
         "focus": shares.get(candidate.country or "", 0.0),
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1

@@ -21,7 +21,9 @@ DIRECTIONS = {
     "northeastern": "northeast", "north-eastern": "northeast", "northwestern": "northwest",
     "north-western": "northwest", "southeastern": "southeast", "south-eastern": "southeast",
     "southwestern": "southwest", "south-western": "southwest", "central": "centre",
-    "north": "north", "south": "south", "east": "east", "west": "west",
+    "north": "north", "south": "south", "east": "east", "west": "west", "northeast": "northeast",
+    "northwest": "northwest", "southeast": "southeast", "southwest": "southwest", "north-east": "northeast",
+    "north-west": "northwest", "south-east": "southeast", "south-west": "southwest",
 }
 CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "region", "district", "neighbourhood",
                     "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
