@@ -113,12 +113,13 @@ def error_km(predicted: dict, gold: Gold) -> float:
     return km_between(predicted["latitude"], predicted["longitude"], gold.latitude, gold.longitude)
 
 
-def score_corpus(name: str, geoparser: Geoparser, limit: int) -> float:
+def score_corpus(name: str, geoparser: Geoparser, limit: int, processes: int = 1) -> float:
     """Print one corpus's figures; returns the seconds spent geoparsing."""
     articles = [a for _, a in zip(range(limit), READERS[name](SHARED / CORPORA[name]), strict=False)]
     documents = [Document(text=text, id=str(i)) for i, (text, _) in enumerate(articles)]
     start = time.perf_counter()
-    results = {doc.id: places for doc, places in geoparser.places_many(documents) if isinstance(places, list)}
+    results = {doc.id: places for doc, places in geoparser.places_many(documents, n_process=processes)
+               if isinstance(places, list)}
     seconds = time.perf_counter() - start
     true_pos = predicted_count = gold_count = 0
     errors: list[float] = []
@@ -182,6 +183,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=50, help="articles per corpus (default 50)")
     parser.add_argument("--notes", type=int, default=300, help="ACLED notes (default 300)")
     parser.add_argument("--country", help="fix the country focus for the ACLED notes (default: inferred)")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes for the recogniser (default 1)")
     args = parser.parse_args()
     missing = [p for p in [*CORPORA.values(), "acled-syria-battles-dev.csv", "ucdp-ged-syria-dev.csv"]
                if not (SHARED / p).exists()]
@@ -193,9 +195,10 @@ def main() -> int:
     geoparser = Geoparser(Gazetteer(), nlp)
     seconds = articles = 0.0
     for name in CORPORA:
-        seconds += score_corpus(name, geoparser, args.limit)
+        seconds += score_corpus(name, geoparser, args.limit, args.processes)
         articles += args.limit
-    print(f"speed: {articles / seconds:.1f} articles/s for places alone (model loaded, all corpora)")
+    print(f"speed: {articles / seconds:.1f} articles/s for places alone (model loaded, all corpora, "
+          f"{args.processes} process{'es' if args.processes > 1 else ''})")
     rows = acled_rows(args.notes)
     score_notes("shipped gazetteer", Geoparser(Gazetteer(), nlp, args.country), rows)
     with tempfile.TemporaryDirectory() as tmp:

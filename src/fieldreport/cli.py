@@ -210,6 +210,8 @@ def places(
         False,
     country: Annotated[str | None, typer.Option(help="Country focus (ISO code); default: inferred per document.")]
         = None,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes for entity recognition (for many "
+                                                       "documents).")] = 1,
 ) -> None:
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
     from fieldreport.geoparse import Geoparser
@@ -232,7 +234,7 @@ def places(
                 else:
                     yield item
 
-    for _, records in geoparser.places_many(documents(), explain=explain):
+    for _, records in geoparser.places_many(documents(), explain=explain, n_process=processes):
         if isinstance(records, FieldreportError):
             problems += 1
             err.print(f"error: {records}", markup=False)

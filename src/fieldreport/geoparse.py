@@ -173,13 +173,17 @@ class Geoparser:
             return result
         return []
 
-    def places_many(self, documents: Iterable[Document], explain: bool = False,
-                    batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
-        """Toponym records per document; a document that fails yields an error and the others go on."""
+    def places_many(self, documents: Iterable[Document], explain: bool = False, batch_size: int = 32,
+                    n_process: int = 1) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+        """Toponym records per document; a document that fails yields an error and the others go on.
+
+        With `n_process` > 1 the entity recogniser runs in that many worker processes (worth it for
+        hundreds of documents: each worker loads the model) while resolution stays in this one.
+        """
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
         with self.nlp.select_pipes(disable=disabled):
             pairs = ((d.text, d) for d in documents)
-            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
                 try:
                     yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
