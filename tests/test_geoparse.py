@@ -13,6 +13,7 @@ from fieldreport.errors import GazetteerError
 from fieldreport.gazetteer import Gazetteer, default_gazetteer_path, import_places
 from fieldreport.geoparse import Geoparser
 from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
 
 SYRIAN = ("Heavy clashes erupted near the village of Qwertzabad west of Aleppo, while Russian jets struck "
           "Idlib province. The army shelled Harasta in Damascus countryside.")
@@ -88,6 +89,14 @@ def test_abbreviations_demonym_plurals_and_no_bare_directions(geoparser: Geopars
     assert found["EU"]["name"] == "European Union" and found["US"]["country"] == "United States"
     assert found["Europeans"]["name"] == "Europe"
     assert not {"South", "Centre", "us"} & set(found)
+
+
+def test_extract_takes_each_documents_country_focus(gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    american = Document(text="Gunmen attacked a police checkpoint in Shreveport, Louisiana, killing two officers.")
+    syrian = Document(text="Regime forces shelled Kafr Nabl in Idlib countryside, killing two civilians.")
+    assert [(e.location, e.country) for e in extractor.extract(american)] == [("Shreveport", "United States")]
+    assert [(e.admin1, e.country) for e in extractor.extract(syrian)] == [("Idleb", "Syria")]
 
 
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
