@@ -99,6 +99,12 @@ def test_extract_takes_each_documents_country_focus(gazetteer: Gazetteer) -> Non
     assert [(e.admin1, e.country) for e in extractor.extract(syrian)] == [("Idleb", "Syria")]
 
 
+def test_a_known_place_heads_a_longer_unknown_name(geoparser: Geoparser) -> None:
+    text = "Deputies from the Rapides Parish Fire District met officials in Alexandria, Louisiana."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["Rapides Parish"]["level"] == "admin2" and found["Rapides Parish"]["admin1"] == "Louisiana"
+
+
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
     records = geoparser.places(Document(text="George Washington visited the farm with Paris officials."))
     assert "Washington" not in by_text(records)

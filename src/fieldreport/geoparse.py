@@ -27,7 +27,7 @@ from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gaze
 from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
-from fieldreport.places import PlaceFinder, PlaceMention, inside_person_name
+from fieldreport.places import NAME_GLUE, PlaceFinder, PlaceMention, inside_person_name, make_mention, trim
 
 WORLD_PATH = Path(__file__).parent / "data" / "world_places.tsv"
 # Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
@@ -232,7 +232,8 @@ class Geoparser:
 
     def recognise(self, doc: Doc) -> list[Toponym]:
         people = [e for e in doc.ents if e.label_ == "PERSON"]
-        mentions = [m for m in self.finder(doc, self.organisation_spans(doc)) if not inside_person_name(m.span, people)]
+        mentions = [self.known_head(m) for m in self.finder(doc, self.organisation_spans(doc))
+                    if not inside_person_name(m.span, people)]
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         found = [toponym_of(m) for m in mentions]
         for span in self.adjective_spans(doc):
@@ -241,6 +242,34 @@ class Geoparser:
                                      span.end_char, span.text, kind="adjective", sentence=sentence_start(span)))
         found.sort(key=lambda t: t.start)
         return found
+
+    def known_head(self, mention: PlaceMention) -> PlaceMention:
+        """The place at the head of a longer unknown name: 'Rapides Parish' of 'Rapides Parish Fire
+        District', 'Minnesota' of 'Minnesota Highway Safety'. A one-word head must be prominent (a
+        country, an admin1, a city of millions), and a name the gazetteer knows in another
+        spelling, or whose tail goes on with an article ('Sabah al Khayr'), is kept whole."""
+        span = mention.span
+        if len(span) < 2 or self.is_known(mention.name) or self.gazetteer.lookup(mention.name, None, limit=1):
+            return mention
+        doc = span.doc
+        for end in range(span.end - 1, span.start, -1):
+            head_span = trim(doc[span.start:end])
+            if head_span is None or head_span[-1].lower_ in NAME_GLUE or doc[end].lower_ in NAME_GLUE:
+                continue
+            head = make_mention(head_span, mention.source)
+            if head is not None and self.is_known(head.name) and (
+                    len(head.name.split()) >= 2 or self.is_prominent(head.name)):
+                return head
+        return mention
+
+    def is_known(self, name: str) -> bool:
+        return name_key(name) in self.world.by_name or self.gazetteer.contains_name(name)
+
+    def is_prominent(self, name: str) -> bool:
+        """A country, an admin1 or a city of millions spelled exactly so."""
+        return name_key(name) in self.world.by_name or any(
+            p.level in (COUNTRY, ADMIN1) or p.population >= METROPOLIS
+            for p in self.gazetteer.lookup(name, None, limit=5, exact=True))
 
     def adjective_spans(self, doc: Doc) -> list[Span]:
         """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
