@@ -47,7 +47,7 @@ RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "nort
              "southwest of", "near", "outside", "around")
 CONTAINMENT_GLUE = {",", "in", "of"}
 WEIGHTS = {"name": 1.0, "population": 2.0, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
-           "sentence_admin": 1.0, "proximity": 1.0, "cue": 1.5}
+           "sentence_admin": 1.0, "document_admin": 1.5, "proximity": 1.0, "cue": 1.5}
 LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
 CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
 
@@ -499,6 +499,8 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     named_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
                     and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
+    document_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
+                       for c in t.candidates[:1] if c.level == ADMIN1}
     nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
                   default=None)
     if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
@@ -511,6 +513,8 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
         and candidate.level != ADMIN1 else 0.0,
         "contained": contained,
         "sentence_admin": 1.0 if (candidate.country, candidate.admin1_code) in named_admins
+        and candidate.level != ADMIN1 else 0.0,
+        "document_admin": 1.0 if (candidate.country, candidate.admin1_code) in document_admins
         and candidate.level != ADMIN1 else 0.0,
         "proximity": 0.0 if nearest is None else max(0.0, 1 - nearest / 500),
     }
