@@ -113,8 +113,8 @@ def error_km(predicted: dict, gold: Gold) -> float:
     return km_between(predicted["latitude"], predicted["longitude"], gold.latitude, gold.longitude)
 
 
-def score_corpus(name: str, geoparser: Geoparser, limit: int, processes: int = 1) -> float:
-    """Print one corpus's figures; returns the seconds spent geoparsing."""
+def score_corpus(name: str, geoparser: Geoparser, limit: int, processes: int = 1) -> tuple[float, int]:
+    """Print one corpus's figures; returns the seconds spent geoparsing and the number of articles."""
     articles = [a for _, a in zip(range(limit), READERS[name](SHARED / CORPORA[name]), strict=False)]
     documents = [Document(text=text, id=str(i)) for i, (text, _) in enumerate(articles)]
     start = time.perf_counter()
@@ -145,7 +145,7 @@ def score_corpus(name: str, geoparser: Geoparser, limit: int, processes: int = 1
           f"median {statistics.median(errors) if errors else float('nan'):.0f} km  "
           f"mean {statistics.fmean(errors) if errors else float('nan'):.0f} km  "
           f"({len(articles) / seconds:.1f} articles/s)")
-    return seconds
+    return seconds, len(articles)
 
 
 def acled_rows(limit: int) -> list[dict]:
@@ -195,8 +195,9 @@ def main() -> int:
     geoparser = Geoparser(Gazetteer(), nlp)
     seconds = articles = 0.0
     for name in CORPORA:
-        seconds += score_corpus(name, geoparser, args.limit, args.processes)
-        articles += args.limit
+        spent, count = score_corpus(name, geoparser, args.limit, args.processes)
+        seconds += spent
+        articles += count
     print(f"speed: {articles / seconds:.1f} articles/s for places alone (model loaded, all corpora, "
           f"{args.processes} process{'es' if args.processes > 1 else ''})")
     rows = acled_rows(args.notes)
