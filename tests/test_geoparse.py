@@ -105,6 +105,12 @@ def test_a_known_place_heads_a_longer_unknown_name(geoparser: Geoparser) -> None
     assert found["Rapides Parish"]["level"] == "admin2" and found["Rapides Parish"]["admin1"] == "Louisiana"
 
 
+def test_a_bare_surname_of_a_named_person_is_not_a_place(geoparser: Geoparser) -> None:
+    text = "Governor Tim Pawlenty spoke in Duluth. Later Pawlenty flew to Boston."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert "Pawlenty" not in found and "Boston" in found
+
+
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:
     records = geoparser.places(Document(text="George Washington visited the farm with Paris officials."))
     assert "Washington" not in by_text(records)

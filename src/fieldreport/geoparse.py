@@ -232,8 +232,10 @@ class Geoparser:
 
     def recognise(self, doc: Doc) -> list[Toponym]:
         people = [e for e in doc.ents if e.label_ == "PERSON"]
+        names_of_people = person_name_parts(people)
         mentions = [self.known_head(m) for m in self.finder(doc, self.organisation_spans(doc))
-                    if not inside_person_name(m.span, people)]
+                    if not inside_person_name(m.span, people)
+                    and not (len(m.span) == 1 and m.cue is None and m.span.text in names_of_people)]
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         found = [toponym_of(m) for m in mentions]
         for span in self.adjective_spans(doc):
@@ -400,6 +402,12 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     weights = [math.exp(FOCUS_SHARPNESS * (c.score - top)) for c in candidates]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+
+
+def person_name_parts(people: list[Span]) -> set[str]:
+    """Surnames of the people the document names in full: a later bare 'Bush' or 'Pawlenty' is that
+    person, not a place. First names are left alone: 'Virginia Smith' says nothing about Virginia."""
+    return {person[-1].text for person in people if len(person) >= 2 and person[-1].is_title}
 
 
 def toponym_of(mention: PlaceMention) -> Toponym:
