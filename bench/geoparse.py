@@ -13,7 +13,7 @@ gazetteer and once with a temporary copy that has UCDP's place columns imported.
 
 The data is read from ../shared at run time and never copied into the project (licence terms).
 
-    python bench/geoparse.py [--limit 50] [--notes 300] [--country SY]
+    python bench/geoparse.py [--limit 50] [--notes 300] [--country SY] [--processes 2]
 """
 
 from __future__ import annotations

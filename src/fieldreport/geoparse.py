@@ -2,10 +2,12 @@
 
 Recognition reuses the extractor's PlaceFinder (spaCy entities, gazetteer phrase matches, cue
 patterns) with a world-wide name list, adds country adjectives ("Russian" -> Russia) and drops
-names inside a person's name ("George Washington"). Resolution scores each gazetteer candidate on
-features an analyst can read in `--explain`: name match, population, feature level, the document's
-country focus (inferred from the places it mentions most), containment ("X, Louisiana", "X in Idlib
-province"), admin1s named in the same sentence, and distance to the document's other places.
+names inside a person's name ("George Washington") or that are a named person's surname. Candidates
+are the places spelled exactly like the mention; transliteration variants only in Arabic-script
+countries the document is about. Resolution scores each candidate on features an analyst can read in
+`--explain`: name match, population, feature level, the document's country focus (each distinct name
+votes by its prior readings), containment ("X, Louisiana", "X in Idlib province"), admin1s named in
+the sentence or the document, and distance to the other places' best readings (ranked twice).
 """
 
 from __future__ import annotations
@@ -232,10 +234,10 @@ class Geoparser:
 
     def recognise(self, doc: Doc) -> list[Toponym]:
         people = [e for e in doc.ents if e.label_ == "PERSON"]
-        names_of_people = person_name_parts(people)
+        surnames = surnames_of(people)
         mentions = [self.known_head(m) for m in self.finder(doc, self.organisation_spans(doc))
                     if not inside_person_name(m.span, people)
-                    and not (len(m.span) == 1 and m.cue is None and m.span.text in names_of_people)]
+                    and not (len(m.span) == 1 and m.cue is None and m.span.text in surnames)]
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         found = [toponym_of(m) for m in mentions]
         for span in self.adjective_spans(doc):
@@ -404,7 +406,7 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
 
 
-def person_name_parts(people: list[Span]) -> set[str]:
+def surnames_of(people: list[Span]) -> set[str]:
     """Surnames of the people the document names in full: a later bare 'Bush' or 'Pawlenty' is that
     person, not a place. First names are left alone: 'Virginia Smith' says nothing about Virginia."""
     return {person[-1].text for person in people if len(person) >= 2 and person[-1].is_title}
@@ -564,7 +566,7 @@ def record(document_id: str, toponym: Toponym, explain: bool = False) -> dict:
     }
     if explain:
         out["candidates"] = [
-            {"name": c.name, "geonameid": c.geonameid, "country": c.country, "admin1": c.admin1,
+            {"name": c.name, "geonameid": c.geonameid, "country": c.country, "admin1": c.admin1, "variant": c.loose,
              "level": level_of(c), "latitude": round(c.latitude, 5), "longitude": round(c.longitude, 5),
              "score": round(c.score, 3), "features": {k: round(v, 3) for k, v in c.features.items()}}
             for c in toponym.candidates
