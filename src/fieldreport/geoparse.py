@@ -113,6 +113,7 @@ class WorldNames:
         self.by_name: dict[str, WorldPlace] = {}
         self.by_adjective: dict[str, WorldPlace] = {}
         self.by_code: dict[str, WorldPlace] = {}
+        self.adjective_first_words: set[str] = set()  # 'South' of 'South Korean', for a quick screen
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -131,6 +132,8 @@ class WorldNames:
                 self.by_adjective.setdefault(adjective, place)
                 if adjective.endswith(("an", "ian", "ean")):  # 'Europeans', 'Central Americans'
                     self.by_adjective.setdefault(adjective + "s", place)
+                if " " in adjective:
+                    self.adjective_first_words.add(adjective.split()[0])
 
 
 @lru_cache(maxsize=1)
@@ -278,13 +281,13 @@ class Geoparser:
     def adjective_spans(self, doc: Doc) -> list[Span]:
         """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
         spans = []
+        adjectives, first_words = self.world.by_adjective, self.world.adjective_first_words
         for token in doc:
-            if not token.is_title and not token.is_upper:
+            if token.text not in first_words and token.text not in adjectives:
                 continue
-            two = doc[token.i:token.i + 2].text if token.i + 1 < len(doc) else ""
-            if two in self.world.by_adjective:
+            if token.i + 1 < len(doc) and f"{token.text} {doc[token.i + 1].text}" in adjectives:
                 spans.append(doc[token.i:token.i + 2])
-            elif token.text in self.world.by_adjective:
+            elif token.text in adjectives:
                 spans.append(doc[token.i:token.i + 1])
         return spans
 

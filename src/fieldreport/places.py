@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 from spacy.language import Language
@@ -109,8 +110,14 @@ def with_folded_norms(doc: Doc) -> Doc:
     gazetteer names match whatever apostrophes and diacritics the text uses. Runs after the
     statistical components, which read NORM, so their predictions are unaffected."""
     for token in doc:
-        token.norm_ = APOSTROPHES.sub("", anyascii(token.text)).lower() or token.lower_
+        token.norm_ = folded(token.text) or token.lower_
     return doc
+
+
+@lru_cache(maxsize=1 << 16)
+def folded(text: str) -> str:
+    """ASCII, lower case, no apostrophes: 'Ḩarastā' -> 'harasta' (cached: news repeats its words)."""
+    return APOSTROPHES.sub("", anyascii(text)).lower()
 
 
 def usable_name(name: str) -> bool:
