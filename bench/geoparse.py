@@ -13,7 +13,7 @@ gazetteer and once with a temporary copy that has UCDP's place columns imported.
 
 The data is read from ../shared at run time and never copied into the project (licence terms).
 
-    python bench/geoparse.py [--limit 50] [--notes 300] [--country SY]
+    python bench/geoparse.py [--limit 50] [--notes 300] [--country SY] [--processes 2]
 """
 
 from __future__ import annotations
@@ -113,12 +113,13 @@ def error_km(predicted: dict, gold: Gold) -> float:
     return km_between(predicted["latitude"], predicted["longitude"], gold.latitude, gold.longitude)
 
 
-def score_corpus(name: str, geoparser: Geoparser, limit: int) -> float:
-    """Print one corpus's figures; returns the seconds spent geoparsing."""
+def score_corpus(name: str, geoparser: Geoparser, limit: int, processes: int = 1) -> tuple[float, int]:
+    """Print one corpus's figures; returns the seconds spent geoparsing and the number of articles."""
     articles = [a for _, a in zip(range(limit), READERS[name](SHARED / CORPORA[name]), strict=False)]
     documents = [Document(text=text, id=str(i)) for i, (text, _) in enumerate(articles)]
     start = time.perf_counter()
-    results = {doc.id: places for doc, places in geoparser.places_many(documents) if isinstance(places, list)}
+    results = {doc.id: places for doc, places in geoparser.places_many(documents, n_process=processes)
+               if isinstance(places, list)}
     seconds = time.perf_counter() - start
     true_pos = predicted_count = gold_count = 0
     errors: list[float] = []
@@ -144,7 +145,7 @@ def score_corpus(name: str, geoparser: Geoparser, limit: int) -> float:
           f"median {statistics.median(errors) if errors else float('nan'):.0f} km  "
           f"mean {statistics.fmean(errors) if errors else float('nan'):.0f} km  "
           f"({len(articles) / seconds:.1f} articles/s)")
-    return seconds
+    return seconds, len(articles)
 
 
 def acled_rows(limit: int) -> list[dict]:
@@ -182,6 +183,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=50, help="articles per corpus (default 50)")
     parser.add_argument("--notes", type=int, default=300, help="ACLED notes (default 300)")
     parser.add_argument("--country", help="fix the country focus for the ACLED notes (default: inferred)")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes for the recogniser (default 1)")
     args = parser.parse_args()
     missing = [p for p in [*CORPORA.values(), "acled-syria-battles-dev.csv", "ucdp-ged-syria-dev.csv"]
                if not (SHARED / p).exists()]
@@ -193,9 +195,11 @@ def main() -> int:
     geoparser = Geoparser(Gazetteer(), nlp)
     seconds = articles = 0.0
     for name in CORPORA:
-        seconds += score_corpus(name, geoparser, args.limit)
-        articles += args.limit
-    print(f"speed: {articles / seconds:.1f} articles/s for places alone (model loaded, all corpora)")
+        spent, count = score_corpus(name, geoparser, args.limit, args.processes)
+        seconds += spent
+        articles += count
+    print(f"speed: {articles / seconds:.1f} articles/s for places alone (model loaded, all corpora, "
+          f"{args.processes} process{'es' if args.processes > 1 else ''})")
     rows = acled_rows(args.notes)
     score_notes("shipped gazetteer", Geoparser(Gazetteer(), nlp, args.country), rows)
     with tempfile.TemporaryDirectory() as tmp:

@@ -428,6 +428,26 @@ def test_build_from_small_sources(tmp_path: Path) -> None:
         assert gaz.lookup("Maseh")[0].admin1 == "Aleppo"
 
 
+def test_build_adds_admin2_areas_unless_a_town_bears_the_name(tmp_path: Path) -> None:
+    village = VILLAGE.replace("\t09\t\t", "\t09\t042\t")
+    seat = village.replace("99000001", "99000002").replace("Māsah\tMasah\tMaseh,Masah,ماسح", "Jabal\tJabal\t")
+    geonames, admin1 = write_small_sources(tmp_path, [village, seat])
+    admin2 = tmp_path / "admin2.json"
+    admin2.write_text(json.dumps([{"code": "SY.09.042", "name": "Jabal Saman District"},
+                                  {"code": "SY.09.043", "name": "Empty District"},
+                                  {"code": "SY.09.044", "name": "Jabal"}]))
+    out = tmp_path / "gaz.sqlite"
+
+    build_gazetteer(geonames, admin1, out, admin2_names=admin2)
+
+    with Gazetteer(out) as gaz:
+        district = gaz.lookup("Jabal Saman District")[0]
+        assert (district.level, district.feature_code, district.admin1) == ("admin2", "ADM2", "Aleppo")
+        assert district.latitude == pytest.approx(36.05)
+        assert gaz.lookup("Empty District") == []  # no towns: no point to give it
+        assert [p.level for p in gaz.lookup("Jabal")] == ["populated place"]  # the town stands for it
+
+
 def test_failed_build_leaves_the_old_gazetteer(tmp_path: Path) -> None:
     geonames, admin1 = write_small_sources(tmp_path, [VILLAGE])
     out = tmp_path / "gaz.sqlite"

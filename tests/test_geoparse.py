@@ -13,6 +13,7 @@ from fieldreport.errors import GazetteerError
 from fieldreport.gazetteer import Gazetteer, default_gazetteer_path, import_places
 from fieldreport.geoparse import Geoparser
 from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
 
 SYRIAN = ("Heavy clashes erupted near the village of Qwertzabad west of Aleppo, while Russian jets struck "
           "Idlib province. The army shelled Harasta in Damascus countryside.")
@@ -61,6 +62,53 @@ def test_country_focus_is_inferred_per_document(geoparser: Geoparser) -> None:
     assert abs(found["Alexandria"]["latitude"] - 31.3) < 0.5
     syrian = by_text(geoparser.places(Document(text=SYRIAN)))
     assert syrian["Harasta"]["country"] == "Syria"
+
+
+def test_a_capital_and_a_metropolis_outrank_the_homonymous_state(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text="Officials in Washington and New York met on Monday.")))
+    assert found["Washington"]["admin1"] == "District of Columbia"
+    assert found["New York"]["level"] == "populated place"
+
+
+def test_an_exact_spelling_beats_a_variant_and_a_big_city_its_namesakes(geoparser: Geoparser) -> None:
+    text = "Flights from London and Paris to Tokyo were cancelled on Monday."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["London"]["country"] == "United Kingdom"
+    assert found["Paris"]["country"] == "France"
+
+
+def test_state_abbreviations_place_the_town(geoparser: Geoparser) -> None:
+    found = by_text(geoparser.places(Document(text="A fire broke out in Louisville, Ky., on Sunday.")))
+    assert found["Ky."]["admin1"] == "Kentucky"
+    assert found["Louisville"]["admin1"] == "Kentucky"
+
+
+def test_abbreviations_demonym_plurals_and_no_bare_directions(geoparser: Geoparser) -> None:
+    text = "The EU and the US warned Europeans about the South. Meanwhile the Centre said nothing to us."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["EU"]["name"] == "European Union" and found["US"]["country"] == "United States"
+    assert found["Europeans"]["name"] == "Europe"
+    assert not {"South", "Centre", "us"} & set(found)
+
+
+def test_extract_takes_each_documents_country_focus(gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    american = Document(text="Gunmen attacked a police checkpoint in Shreveport, Louisiana, killing two officers.")
+    syrian = Document(text="Regime forces shelled Kafr Nabl in Idlib countryside, killing two civilians.")
+    assert [(e.location, e.country) for e in extractor.extract(american)] == [("Shreveport", "United States")]
+    assert [(e.admin1, e.country) for e in extractor.extract(syrian)] == [("Idleb", "Syria")]
+
+
+def test_a_known_place_heads_a_longer_unknown_name(geoparser: Geoparser) -> None:
+    text = "Deputies from the Rapides Parish Fire District met officials in Alexandria, Louisiana."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["Rapides Parish"]["level"] == "admin2" and found["Rapides Parish"]["admin1"] == "Louisiana"
+
+
+def test_a_bare_surname_of_a_named_person_is_not_a_place(geoparser: Geoparser) -> None:
+    text = "Governor Tim Pawlenty spoke in Duluth. Later Pawlenty flew to Boston."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert "Pawlenty" not in found and "Boston" in found
 
 
 def test_a_surname_is_not_a_place(geoparser: Geoparser) -> None:

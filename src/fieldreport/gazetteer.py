@@ -39,7 +39,9 @@ _BATCH_SIZE = 5000
 LOOSE_MIN_RATIO = 75
 SHORT_LOOSE_MIN_RATIO = 85
 
-COUNTRY, ADMIN1, PLACE, LANDMARK = "country", "admin1", "populated place", "landmark"
+COUNTRY, ADMIN1, ADMIN2, PLACE, LANDMARK = "country", "admin1", "admin2", "populated place", "landmark"
+# Sort rank of a county or district: after the towns, which usually give it its name.
+ADMIN2_RANK = 6
 
 # Display name first, then other names the country goes by in English news.
 COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
@@ -340,6 +342,7 @@ class _Row(NamedTuple):
     admin1_code: str
     population: int
     origin: str  # FILE:LINE, for messages
+    admin2_code: str = ""
 
 
 def _geonames_rows(path: Path) -> Iterator[_Row]:
@@ -381,6 +384,7 @@ def _parse_geonames_line(line: str, where: str) -> _Row:
         admin1_code=fields[10].strip(),
         population=_parse_number(int, fields[14], "population", where) if fields[14].strip() else 0,
         origin=where,
+        admin2_code=fields[11].strip(),
     )
 
 
@@ -413,6 +417,16 @@ def _level_and_rank(feature_class: str, feature_code: str) -> tuple[str, int]:
 
 def _admin1_names(path: Path) -> dict[tuple[str, str], str]:
     """admin1.json as {(country, code): name}."""
+    return {(country, admin1): name for (country, admin1, _), name in _admin_names(path, 2).items()}
+
+
+def _admin2_names(path: Path) -> dict[tuple[str, str, str], str]:
+    """admin2.json as {(country, admin1 code, admin2 code): name}."""
+    return _admin_names(path, 3)
+
+
+def _admin_names(path: Path, parts: int) -> dict[tuple[str, str, str], str]:
+    """A JSON list of {code: 'US.CA[.059]', name} as {(country, admin1, admin2 or ''): name}."""
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
         pairs = [(str(entry["code"]), str(entry["name"])) for entry in entries]
@@ -420,12 +434,13 @@ def _admin1_names(path: Path) -> dict[tuple[str, str], str]:
         raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise GazetteerError(f"{path}: not a JSON list of {{code, name}} objects") from exc
-    names: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str, str], str] = {}
     for code, name in pairs:
-        country, _, admin1 = code.partition(".")
-        if not (country and admin1):
-            raise GazetteerError(f"{path}: admin1 code {code!r} is not COUNTRY.CODE")
-        names[(country.upper(), admin1)] = name
+        fields = code.split(".")
+        if len(fields) != parts or not all(fields):
+            shape = "COUNTRY.CODE" if parts == 2 else "COUNTRY.ADMIN1.CODE"
+            raise GazetteerError(f"{path}: admin code {code!r} is not {shape}")
+        names[(fields[0].upper(), fields[1], fields[2] if parts == 3 else "")] = name
     return names
 
 
@@ -450,21 +465,27 @@ def _admin1_aliases(path: Path) -> dict[tuple[str, str], list[str]]:
 
 
 def build_gazetteer(
-    geonames: Path, admin1_names: Path, out: Path | None = None, aliases: Path = ALIASES_PATH
+    geonames: Path, admin1_names: Path, out: Path | None = None, aliases: Path = ALIASES_PATH,
+    admin2_names: Path | None = None,
 ) -> int:
-    """Build the index from a GeoNames dump and admin1.json; returns the number of places.
+    """Build the index from a GeoNames dump, admin1.json and optionally admin2.json; returns the number
+    of places.
+
+    An admin2 (county, district) becomes a place at the middle of its towns' bounding box, unless a
+    town in its admin1 has the same name (the seat stands for it).
 
     The file is written next to `out` under a temporary name and renamed, so a reader never sees
     a half-built gazetteer.
     """
     out = Path(out) if out is not None else default_gazetteer_path()
     admin1 = _admin1_names(Path(admin1_names))
+    admin2 = _admin2_names(Path(admin2_names)) if admin2_names is not None else {}
     alias_map = _admin1_aliases(Path(aliases))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        count = _write_new_index(tmp, Path(geonames), admin1, alias_map)
+        count = _write_new_index(tmp, Path(geonames), admin1, alias_map, admin2)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -472,7 +493,8 @@ def build_gazetteer(
 
 
 def _write_new_index(
-    path: Path, geonames: Path, admin1: dict[tuple[str, str], str], aliases: dict[tuple[str, str], list[str]]
+    path: Path, geonames: Path, admin1: dict[tuple[str, str], str], aliases: dict[tuple[str, str], list[str]],
+    admin2: dict[tuple[str, str, str], str],
 ) -> int:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -481,15 +503,49 @@ def _write_new_index(
         meta = [("schema", SCHEMA_VERSION), ("source", geonames.name)]
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         _insert_admin1_names(conn, admin1, aliases)
-        _insert_rows(conn, _geonames_rows(geonames))
+        extents = _Admin2Extents()
+        _insert_rows(conn, extents.watch(_geonames_rows(geonames)))
         for statement in _INDEXES.strip().rstrip(";").split(";\n"):
             conn.execute(statement)
         _refresh_regions(conn, _countries_in(conn))
+        _insert_admin2_places(conn, admin2, extents)
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
         return conn.execute("SELECT count(*) FROM places").fetchone()[0]
     finally:
         conn.close()
+
+
+class _Admin2Extents:
+    """Bounding box, population and town names of each admin2, gathered while the rows stream past."""
+
+    def __init__(self) -> None:
+        self.boxes: dict[tuple[str, str, str], list[float]] = {}
+        self.town_keys: dict[tuple[str, str], set[str]] = {}
+
+    def watch(self, rows: Iterable[_Row]) -> Iterator[_Row]:
+        for row in rows:
+            if row.feature_class == "P":
+                self.town_keys.setdefault((row.country, row.admin1_code), set()).add(name_key(row.name))
+            if row.admin2_code and row.feature_class == "P":
+                box = self.boxes.setdefault((row.country, row.admin1_code, row.admin2_code),
+                                            [row.latitude, row.latitude, row.longitude, row.longitude, 0])
+                box[0], box[1] = min(box[0], row.latitude), max(box[1], row.latitude)
+                box[2], box[3] = min(box[2], row.longitude), max(box[3], row.longitude)
+                box[4] += row.population
+            yield row
+
+
+def _insert_admin2_places(conn: sqlite3.Connection, admin2: dict[tuple[str, str, str], str],
+                          extents: _Admin2Extents) -> None:
+    """Counties and districts that have towns, named unlike any town of their admin1."""
+    for (country, admin1_code, code), name in admin2.items():
+        box = extents.boxes.get((country, admin1_code, code))
+        if box is None or name_key(name) in extents.town_keys.get((country, admin1_code), set()):
+            continue
+        place_id = _insert_derived_place(conn, name, (box[0] + box[1]) / 2, (box[2] + box[3]) / 2, country,
+                                         admin1_code, "ADM2", int(box[4]), ADMIN2)
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, [name, anyascii(name)]))
 
 
 def import_places(path: Path, db: Path | None = None, columns: CsvColumns | None = None) -> int:
@@ -829,7 +885,7 @@ def _insert_derived_place(
     conn: sqlite3.Connection, name: str, lat: float, lon: float, country: str, admin1_code: str | None,
     feature_code: str, population: int, level: str,
 ) -> int:
-    rank = 0 if level == COUNTRY else 1
+    rank = {COUNTRY: 0, ADMIN1: 1, ADMIN2: ADMIN2_RANK}[level]
     return conn.execute(
         "INSERT INTO places (geonameid, name, latitude, longitude, country, admin1_code, feature_class,"
         " feature_code, population, level, rank) VALUES (NULL, ?, ?, ?, ?, ?, 'A', ?, ?, ?, ?)",
@@ -879,18 +935,19 @@ class Gazetteer:
         self.close()
 
     def lookup(
-        self, name: str, country: str | None = None, admin1_code: str | None = None, limit: int = 20
+        self, name: str, country: str | None = None, admin1_code: str | None = None, limit: int = 20,
+        exact: bool = False,
     ) -> list[Place]:
         """Candidates for a surface name, best first.
 
-        Exact-key matches, then loose-key matches; if neither finds anything, names that differ by a
-        leading "Tall"/"Tell". `country` and `admin1_code` are strict filters. Within a tier: country,
-        admin1, PPLA/PPLC, PPLA2, PPLA3, other places, then landmarks; more populous first.
+        Exact-key matches, then loose-key matches (none with `exact`); if neither finds anything, names
+        that differ by a leading "Tall"/"Tell". `country` and `admin1_code` are strict filters. Within a
+        tier: country, admin1, PPLA/PPLC, PPLA2, PPLA3, other places, then landmarks; more populous first.
         """
-        cache_key = ("lookup", name, country, admin1_code, limit)
+        cache_key = ("lookup", name, country, admin1_code, limit, exact)
         if cache_key not in self._cache:
             where = _Filters(country.upper() if country else None, admin1_code or None, None)
-            self._remember(cache_key, tuple(self._candidates(name_key(name), where, limit)))
+            self._remember(cache_key, tuple(self._candidates(name_key(name), where, limit, exact=exact)))
         return list(self._cache[cache_key])
 
     def admin1(self, name: str, country: str | None = None) -> Place | None:
@@ -956,10 +1013,13 @@ class Gazetteer:
             self._cache.clear()
         self._cache[key] = value
 
-    def _candidates(self, key: str, where: _Filters, limit: int, stem: bool = True) -> list[Place]:
+    def _candidates(self, key: str, where: _Filters, limit: int, stem: bool = True,
+                    exact: bool = False) -> list[Place]:
         """Places for an exact key: exact matches first, then close loose matches, best first."""
         if not key or limit <= 0:
             return []
+        if exact:
+            return self._places(dict.fromkeys((i for i, _ in self._names_where(where, "n.key = ?", key)), 0), limit)
         return self._places(self._tiers(key, where, stem), limit)
 
     def _tiers(self, key: str, where: _Filters, stem: bool) -> dict[int, int]:

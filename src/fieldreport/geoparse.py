@@ -2,10 +2,12 @@
 
 Recognition reuses the extractor's PlaceFinder (spaCy entities, gazetteer phrase matches, cue
 patterns) with a world-wide name list, adds country adjectives ("Russian" -> Russia) and drops
-names inside a person's name ("George Washington"). Resolution scores each gazetteer candidate on
-features an analyst can read in `--explain`: name match, population, feature level, the document's
-country focus (inferred from the places it mentions most), containment ("X, Louisiana", "X in Idlib
-province"), admin1s named in the same sentence, and distance to the document's other places.
+names inside a person's name ("George Washington") or that are a named person's surname. Candidates
+are the places spelled exactly like the mention; transliteration variants only in Arabic-script
+countries the document is about. Resolution scores each candidate on features an analyst can read in
+`--explain`: name match, population, feature level, the document's country focus (each distinct name
+votes by its prior readings), containment ("X, Louisiana", "X in Idlib province"), admin1s named in
+the sentence or the document, and distance to the other places' best readings (ranked twice).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
-from fieldreport.gazetteer import ADMIN1, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between
+from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
+from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
-from fieldreport.places import PlaceFinder, PlaceMention, inside_person_name
+from fieldreport.places import NAME_GLUE, PlaceFinder, PlaceMention, inside_person_name, make_mention, trim
 
 WORLD_PATH = Path(__file__).parent / "data" / "world_places.tsv"
 # Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
@@ -35,12 +37,20 @@ PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
 MAX_CANDIDATES = 30
+NAME_SUFFIXES = frozenset({"City", "County", "Parish", "Township", "Borough", "Province", "Governorate"})
+NEIGHBOUR_LEVELS = frozenset({PLACE, ADMIN2, LANDMARK})  # readings small enough to locate the others
+MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
+# Where place names are romanised from Arabic script, so transliteration variants are expected.
+ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
+                                     "LY", "TN", "DZ", "MA", "MR", "SD", "SO", "DJ", "KM", "IR", "AF"})
+FOCUS_SHARPNESS = 3.0  # how strongly a mention's country vote follows its best prior reading
+METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the homonymous admin1
 RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
              "southwest of", "near", "outside", "around")
 CONTAINMENT_GLUE = {",", "in", "of"}
-WEIGHTS = {"name": 1.0, "population": 1.5, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
-           "sentence_admin": 1.0, "proximity": 1.0, "cue": 1.5}
-LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, "continent": 1.0, "region": 0.9}
+WEIGHTS = {"name": 1.0, "population": 2.0, "level": 1.0, "focus": 1.5, "focus_admin1": 1.0, "contained": 3.0,
+           "sentence_admin": 1.0, "document_admin": 1.5, "proximity": 1.0, "cue": 1.5}
+LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
 CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
 
 
@@ -73,6 +83,7 @@ class Candidate:
     feature_code: str = ""
     population: int = 0
     geonameid: int | None = None
+    loose: bool = False  # matched only as a variant transliteration of the mention
     features: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -92,7 +103,6 @@ class Toponym:
     relation: str | None = None
     candidates: list[Candidate] = field(default_factory=list)
     within: Candidate | None = None  # the area a containment phrase puts it in
-    loose: bool = False  # the gazetteer knows the name only as a variant spelling
     sentence: int = 0  # token index where its sentence starts
 
 
@@ -103,6 +113,7 @@ class WorldNames:
         self.by_name: dict[str, WorldPlace] = {}
         self.by_adjective: dict[str, WorldPlace] = {}
         self.by_code: dict[str, WorldPlace] = {}
+        self.adjective_first_words: set[str] = set()  # 'South' of 'South Korean', for a quick screen
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -119,6 +130,10 @@ class WorldNames:
                 self.by_name.setdefault(name_key(name), place)
             for adjective in filter(None, adjectives.split("|")):
                 self.by_adjective.setdefault(adjective, place)
+                if adjective.endswith(("an", "ian", "ean")):  # 'Europeans', 'Central Americans'
+                    self.by_adjective.setdefault(adjective + "s", place)
+                if " " in adjective:
+                    self.adjective_first_words.add(adjective.split()[0])
 
 
 @lru_cache(maxsize=1)
@@ -163,13 +178,17 @@ class Geoparser:
             return result
         return []
 
-    def places_many(self, documents: Iterable[Document], explain: bool = False,
-                    batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
-        """Toponym records per document; a document that fails yields an error and the others go on."""
+    def places_many(self, documents: Iterable[Document], explain: bool = False, batch_size: int = 32,
+                    n_process: int = 1) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+        """Toponym records per document; a document that fails yields an error and the others go on.
+
+        With `n_process` > 1 the entity recogniser runs in that many worker processes (worth it for
+        hundreds of documents: each worker loads the model) while resolution stays in this one.
+        """
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
         with self.nlp.select_pipes(disable=disabled):
             pairs = ((d.text, d) for d in documents)
-            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
                 try:
                     yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
@@ -183,18 +202,32 @@ class Geoparser:
         found = self.recognise(doc)
         for toponym in found:
             toponym.candidates = self.candidates(toponym)
-        link_containment(found)
         shares, focus_admin1 = self.country_focus(found)
-        for toponym in found:
-            if toponym.loose:  # a variant spelling is believed only in a country the document is about
-                toponym.candidates = [c for c in toponym.candidates
-                                      if c.level != PLACE or shares.get(c.country or "", 0) >= 0.2]
-        anchors = [t.candidates[0] for t in found if len(t.candidates) == 1 and t.candidates[0].level != "continent"]
-        for toponym in found:
-            for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1, anchors))
-            toponym.candidates.sort(key=lambda c: -c.score)
+        for country in sorted(c for c, share in shares.items()
+                              if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
+            for toponym in found:
+                toponym.candidates += self.variant_candidates(toponym, country)
+        link_containment(found)
+        unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
+        self.rank(found, shares, focus_admin1, unambiguous)
+        self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
         return found
+
+    @staticmethod
+    def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
+             picks: list[tuple[Toponym, Candidate]]) -> None:
+        """Score and sort each toponym's candidates given `picks`, the readings taken for the others.
+
+        Run twice: first with the unambiguous mentions as the only neighbours, then with every other
+        mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
+        """
+        for toponym in found:
+            key = name_key(toponym.mention.name)
+            neighbours = [c for t, c in picks if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS]
+            for candidate in toponym.candidates:
+                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1,
+                                                           neighbours))
+            toponym.candidates.sort(key=lambda c: -c.score)
 
     def organisation_spans(self, doc: Doc) -> list[Span]:
         """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group
@@ -204,7 +237,10 @@ class Geoparser:
 
     def recognise(self, doc: Doc) -> list[Toponym]:
         people = [e for e in doc.ents if e.label_ == "PERSON"]
-        mentions = [m for m in self.finder(doc, self.organisation_spans(doc)) if not inside_person_name(m.span, people)]
+        surnames = surnames_of(people)
+        mentions = [self.known_head(m) for m in self.finder(doc, self.organisation_spans(doc))
+                    if not inside_person_name(m.span, people)
+                    and not (len(m.span) == 1 and m.cue is None and m.span.text in surnames)]
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         found = [toponym_of(m) for m in mentions]
         for span in self.adjective_spans(doc):
@@ -214,16 +250,44 @@ class Geoparser:
         found.sort(key=lambda t: t.start)
         return found
 
+    def known_head(self, mention: PlaceMention) -> PlaceMention:
+        """The place at the head of a longer unknown name: 'Rapides Parish' of 'Rapides Parish Fire
+        District', 'Minnesota' of 'Minnesota Highway Safety'. A one-word head must be prominent (a
+        country, an admin1, a city of millions), and a name the gazetteer knows in another
+        spelling, or whose tail goes on with an article ('Sabah al Khayr'), is kept whole."""
+        span = mention.span
+        if len(span) < 2 or self.is_known(mention.name) or self.gazetteer.lookup(mention.name, None, limit=1):
+            return mention
+        doc = span.doc
+        for end in range(span.end - 1, span.start, -1):
+            head_span = trim(doc[span.start:end])
+            if head_span is None or head_span[-1].lower_ in NAME_GLUE or doc[end].lower_ in NAME_GLUE:
+                continue
+            head = make_mention(head_span, mention.source)
+            if head is not None and self.is_known(head.name) and (
+                    len(head.name.split()) >= 2 or self.is_prominent(head.name)):
+                return head
+        return mention
+
+    def is_known(self, name: str) -> bool:
+        return name_key(name) in self.world.by_name or self.gazetteer.contains_name(name)
+
+    def is_prominent(self, name: str) -> bool:
+        """A country, an admin1 or a city of millions spelled exactly so."""
+        return name_key(name) in self.world.by_name or any(
+            p.level in (COUNTRY, ADMIN1) or p.population >= METROPOLIS
+            for p in self.gazetteer.lookup(name, None, limit=5, exact=True))
+
     def adjective_spans(self, doc: Doc) -> list[Span]:
         """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
         spans = []
+        adjectives, first_words = self.world.by_adjective, self.world.adjective_first_words
         for token in doc:
-            if not token.is_title and not token.is_upper:
+            if token.text not in first_words and token.text not in adjectives:
                 continue
-            two = doc[token.i:token.i + 2].text if token.i + 1 < len(doc) else ""
-            if two in self.world.by_adjective:
+            if token.i + 1 < len(doc) and f"{token.text} {doc[token.i + 1].text}" in adjectives:
                 spans.append(doc[token.i:token.i + 2])
-            elif token.text in self.world.by_adjective:
+            elif token.text in adjectives:
                 spans.append(doc[token.i:token.i + 1])
         return spans
 
@@ -239,12 +303,10 @@ class Geoparser:
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
-        areas = [p for p in self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES) if p.level in (ADMIN1, COUNTRY)
+        places = self.gazetteer_places(name)
+        areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
                  and (p.level == ADMIN1 or (world is None and p.country not in seen))]
-        points = self.geocoder.candidates(name, None)
-        if not self.gazetteer.contains_name(name):  # only variant spellings: keep them in the focus country
-            points = [p for p in points if self.country is None or p.country == self.country]
-            toponym.loose = True
+        points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
         for place in areas + points:
             found.append(self.place_candidate(place))
         for candidate in found:
@@ -253,6 +315,41 @@ class Geoparser:
             found[0].features["name"] = 1.0  # matched one of its names exactly
         demote_areas_named_like_their_seat(found, toponym.mention)
         return found
+
+    def gazetteer_places(self, name: str) -> list[Place]:
+        """Gazetteer places spelled exactly like the mention; 'Deir-ez-Zor - Al-Joura' (a city and its
+        quarter) falls back to the city."""
+        exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
+        if not exact and " - " in name:
+            return self.gazetteer_places(name.split(" - ")[0])
+        head, _, last = name.rpartition(" ")
+        if not exact and head and last in NAME_SUFFIXES:
+            return self.gazetteer_places(head)  # 'Homs City' is Homs
+        return exact
+
+    def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
+        """Places of a country the document is about that the mention names in another transliteration
+        ('Khan Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
+
+        Only in countries whose names are romanised from Arabic script, where such variants are the
+        rule; elsewhere 'Lyndon' is no reading of 'London'.
+        """
+        if toponym.kind == "adjective":
+            return []
+        name = toponym.mention.name
+        known = {(c.geonameid, c.name, c.latitude) for c in toponym.candidates}
+        places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
+        if not places and " - " in name:
+            places = [p for p in self.gazetteer.lookup(name.split(" - ")[0], country) if p.level != COUNTRY]
+        if not self.gazetteer.contains_name(name):
+            places = [p for p in places if looks_alike(name, p.name)]
+        variants = []
+        for place in places:
+            candidate = self.place_candidate(place, loose=True)
+            if (candidate.geonameid, candidate.name, candidate.latitude) not in known:
+                candidate.features.update(prior_features(name, candidate, toponym.mention))
+                variants.append(candidate)
+        return variants
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
@@ -264,7 +361,7 @@ class Geoparser:
             population=place.population, geonameid=place.geonameid,
         )
 
-    def place_candidate(self, place: Place) -> Candidate:
+    def place_candidate(self, place: Place, loose: bool = False) -> Candidate:
         lat, lon = place.latitude, place.longitude
         if place.level in (ADMIN1, COUNTRY):
             centre = self.gazetteer.area_centre(place.country, place.admin1_code if place.level == ADMIN1 else None)
@@ -273,35 +370,59 @@ class Geoparser:
             name=place.name, latitude=lat, longitude=lon, level=place.level, country=place.country,
             country_name=place.country_name, admin1_code=place.admin1_code, admin1=place.admin1,
             feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
-            geonameid=place.geonameid,
+            geonameid=place.geonameid, loose=loose,
         )
 
     def country_focus(self, found: list[Toponym]) -> tuple[dict[str, float], tuple[str, str] | None]:
         """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
         document is most about.
 
-        A mention with one reading votes 1 for its country; an ambiguous one splits a vote among the
-        countries of its candidates, so many small towns of one country outvote one big namesake.
+        Each distinct name spreads one vote over its readings by their prior scores (`prior_weights`):
+        a name with one reading votes 1 for its country, while 'London' votes mostly for England, not
+        for the small namesakes that the United States has of almost every big city. A name repeated
+        votes once, or its likeliest reading would outvote the places around it.
         """
         countries: Counter[str] = Counter()
         admins: Counter[tuple[str, str]] = Counter()
-        for toponym in found:
-            options = {c.country for c in toponym.candidates if c.country}
-            for country in options:
-                countries[country] += 1 / len(options)
-            regions = {(c.country, c.admin1_code) for c in toponym.candidates if c.country and c.admin1_code}
-            for region in regions:
-                admins[region] += 1 / len(regions)
+        distinct = {name_key(t.mention.name): t for t in found}
+        for toponym in distinct.values():
+            for candidate, weight in prior_weights(toponym.candidates):
+                if candidate.country:
+                    countries[candidate.country] += weight
+                if candidate.country and candidate.admin1_code:
+                    admins[(candidate.country, candidate.admin1_code)] += weight
         total = sum(countries.values())
         shares = {self.country: 1.0} if self.country else {c: n / total for c, n in countries.items()}
         focus = max(shares, key=shares.__getitem__) if shares else None
-        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 1]
+        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 2]
         return shares, in_focus[0][0] if in_focus else None
 
 
+def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
+    """Each candidate's share of its mention's vote: a softmax of the prior scores, sharpened by
+    FOCUS_SHARPNESS."""
+    if not candidates:
+        return []
+    top = max(c.score for c in candidates)
+    weights = [math.exp(FOCUS_SHARPNESS * (c.score - top)) for c in candidates]
+    total = sum(weights)
+    return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+
+
+def surnames_of(people: list[Span]) -> set[str]:
+    """Surnames of the people the document names in full: a later bare 'Bush' or 'Pawlenty' is that
+    person, not a place. First names are left alone: 'Virginia Smith' says nothing about Virginia."""
+    return {person[-1].text for person in people if len(person) >= 2 and person[-1].is_title}
+
+
 def toponym_of(mention: PlaceMention) -> Toponym:
-    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo')."""
+    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo'); a capitalised
+    'City' or 'County' is part of the name ('New York City', 'Henderson County')."""
     span = mention.span
+    last = span[-1].text
+    if last in NAME_SUFFIXES and not mention.name.endswith(last):
+        mention.name = f"{mention.name} {last}"
+        mention.cue = mention.cue if mention.cue in ADMIN_CUES else None
     offset = span.text.find(mention.name)
     start = span.start_char + max(offset, 0)
     end = start + len(mention.name) if offset >= 0 else span.end_char
@@ -332,7 +453,12 @@ def relation_before(span: Span) -> str | None:
 
 
 def link_containment(found: list[Toponym]) -> None:
-    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area."""
+    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area.
+
+    When that area is named as one ('Dara countryside', 'Idlib province'), readings of the first in
+    other countries are dropped: a village the gazetteer lacks is left unplaced, with a reason,
+    rather than put on a foreign namesake.
+    """
     for current, following in zip(found, found[1:], strict=False):
         doc = current.mention.span.doc
         between = doc[current.mention.span.end:following.mention.span.start]
@@ -342,17 +468,24 @@ def link_containment(found: list[Toponym]) -> None:
         areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
         if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
             current.within = areas[0]
+            if following.mention.cue in ADMIN_CUES and areas[0].level == ADMIN1:
+                current.candidates = [c for c in current.candidates if c.country == areas[0].country]
 
 
 def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMention) -> None:
-    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it
-    keeps its level prior only with an admin cue ('province') or a direction ('northern')."""
+    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it, a
+    capital ('Washington') or a city of millions keeps its level prior only with an admin cue ('province')
+    or a direction ('northern')."""
     if mention.cue in ADMIN_CUES or mention.direction:
         return
     cities = {(c.country, c.admin1_code) for c in found if c.level == PLACE and c.feature_code in CODE_PRIOR}
+    capital_or_metropolis = any(c.level == PLACE and (c.feature_code == "PPLC" or c.population >= METROPOLIS)
+                                for c in found)
     for candidate in found:
-        if candidate.level == ADMIN1 and (candidate.country, candidate.admin1_code) in cities:
-            candidate.features["level"] = 0.3
+        seat_named_alike = (candidate.country, candidate.admin1_code) in cities
+        if candidate.level == ADMIN1 and (capital_or_metropolis or seat_named_alike):
+            candidate.features["level"] = 0.0
+            candidate.features["population"] /= 2  # summed over the area: not how often its name means it
 
 
 def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> dict[str, float]:
@@ -361,9 +494,10 @@ def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> di
     if candidate.level == LANDMARK:
         level = 0.1
     cue = 1.0 if (mention.cue in ADMIN_CUES or mention.direction) and candidate.level == ADMIN1 else 0.0
+    population = 1.0 if candidate.level in ("continent", "region") else math.log10(candidate.population + 1) / 7
     return {
         "name": fuzz.ratio(name_key(name), name_key(candidate.name)) / 100,
-        "population": min(math.log10(candidate.population + 1) / 7, 1.0),
+        "population": min(population, 1.0),
         "level": level,
         "cue": cue,
     }
@@ -378,15 +512,22 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     named_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
                     and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
-    others = [a for a in anchors if a is not candidate and a.level not in (COUNTRY, "region")]
-    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in others),
+    document_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
+                       for c in t.candidates[:1] if c.level == ADMIN1}
+    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
                   default=None)
+    if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
+        nearest = 0.0 if any(a.country == candidate.country and (candidate.level == COUNTRY
+                                                                  or a.admin1_code == candidate.admin1_code)
+                             for a in anchors) else nearest
     return {
         "focus": shares.get(candidate.country or "", 0.0),
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
         and candidate.level != ADMIN1 else 0.0,
         "contained": contained,
         "sentence_admin": 1.0 if (candidate.country, candidate.admin1_code) in named_admins
+        and candidate.level != ADMIN1 else 0.0,
+        "document_admin": 1.0 if (candidate.country, candidate.admin1_code) in document_admins
         and candidate.level != ADMIN1 else 0.0,
         "proximity": 0.0 if nearest is None else max(0.0, 1 - nearest / 500),
     }
@@ -402,7 +543,7 @@ def confidence(candidates: list[Candidate]) -> float:
 
 
 def level_of(candidate: Candidate) -> str:
-    if candidate.level in (COUNTRY, ADMIN1, LANDMARK, "continent", "region"):
+    if candidate.level in (COUNTRY, ADMIN1, ADMIN2, LANDMARK, "continent", "region"):
         return candidate.level
     return PLACE
 
@@ -428,7 +569,7 @@ def record(document_id: str, toponym: Toponym, explain: bool = False) -> dict:
     }
     if explain:
         out["candidates"] = [
-            {"name": c.name, "geonameid": c.geonameid, "country": c.country, "admin1": c.admin1,
+            {"name": c.name, "geonameid": c.geonameid, "country": c.country, "admin1": c.admin1, "variant": c.loose,
              "level": level_of(c), "latitude": round(c.latitude, 5), "longitude": round(c.longitude, 5),
              "score": round(c.score, 3), "features": {k: round(v, 3) for k, v in c.features.items()}}
             for c in toponym.candidates

@@ -26,6 +26,8 @@ from fieldreport.sources import find_sources
 from fieldreport.triggers import default_patterns, load_patterns
 
 MAX_HEADER_TOKENS = 4
+# The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.
+DEFAULT_FOCUS = "SY"
 # spaCy's parser needs about 1 GB per 100,000 characters at once; longer texts go in pieces
 # (events are not merged across pieces).
 CHUNK_CHARS = 100_000
@@ -40,14 +42,18 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None,
                  actors_path: Path | None = None, patterns_path: Path | None = None,
-                 country: str = "SY") -> None:
+                 country: str | None = None) -> None:
+        """`country` fixes the country focus of every document; by default each document's places decide
+        it (`document_focus`)."""
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
         self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
         self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
         self.actor_finder = ActorFinder(self.nlp, self.dictionary)
-        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=country)))
-        self.geocoder = Geocoder(self.gazetteer, country)
+        self.country = country.upper() if country else None
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or DEFAULT_FOCUS)))
+        self.geocoders: dict[str, Geocoder] = {}
+        self.geocoder = self.geocoder_for(self.country or DEFAULT_FOCUS)
 
     def extract(self, document: Document) -> list[Event]:
         for _, events in self.extract_many([document]):
@@ -90,9 +96,34 @@ class Extractor:
                               document.outlet, default_location)
         return [draft.event for draft in merge_drafts(drafts)]
 
+    def geocoder_for(self, country: str) -> Geocoder:
+        """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
+        if country not in self.geocoders:
+            self.geocoders[country] = Geocoder(self.gazetteer, country)
+        return self.geocoders[country]
+
+    def document_focus(self, places: list[PlaceMention]) -> str:
+        """The country a document is about: each distinct place name votes for its country if it names
+        a country or an admin1 ('Idlib', 'Texas'), else for the countries that have a place so named,
+        split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria. A tie or no
+        vote leaves DEFAULT_FOCUS."""
+        if self.country:
+            return self.country
+        votes: Counter[str] = Counter()
+        for name in {p.name for p in places}:
+            area = self.gazetteer.country(name) or self.gazetteer.admin1(name)
+            found = {area.country} if area else {
+                p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)}
+            for code in found:
+                votes[code] += 1 / len(found)
+        if not votes:
+            return DEFAULT_FOCUS
+        return max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS))
+
     def sentence_contexts(self, doc: Doc, document: Document) -> list[SentenceContext]:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
+        self.geocoder = self.geocoder_for(self.document_focus(places))
         dates = find_dates(doc, document.published)
         sources = find_sources(doc)
         contexts: list[SentenceContext] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 from spacy.language import Language
@@ -21,7 +22,9 @@ DIRECTIONS = {
     "northeastern": "northeast", "north-eastern": "northeast", "northwestern": "northwest",
     "north-western": "northwest", "southeastern": "southeast", "south-eastern": "southeast",
     "southwestern": "southwest", "south-western": "southwest", "central": "centre",
-    "north": "north", "south": "south", "east": "east", "west": "west",
+    "north": "north", "south": "south", "east": "east", "west": "west", "northeast": "northeast",
+    "northwest": "northwest", "southeast": "southeast", "southwest": "southwest", "north-east": "northeast",
+    "north-west": "northwest", "south-east": "southeast", "south-west": "southwest",
 }
 CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "region", "district", "neighbourhood",
                     "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
@@ -41,6 +44,10 @@ NOT_NAMES = {"wednesday", "monday", "tuesday", "thursday", "friday", "saturday",
              "syrian", "russian", "turkish", "kurdish", "arab", "islamic", "state", "front", "forces", "force",
              "sources", "source", "news", "daily", "agency", "observatory", "meanwhile", "meantime", "also",
              "he", "she", "they", "it", "we", "in", "on", "at", "a", "an", "this", "that"}
+
+# Words that name places only as part of a longer name ('Centre' of 'Kennedy Centre', 'South' of 'South Korea').
+GENERIC_WORDS = {"centre", "center", "central", "coast", "village", "metro", "saint", "human", "north", "south",
+                 "east", "west", "northern", "southern", "eastern", "western", "midwest", "downtown", "uptown"}
 
 
 @dataclass
@@ -73,6 +80,8 @@ class PlaceFinder:
         candidates: list[tuple[Span, str]] = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
+            if len(span.text) <= 2 and not span.text.isupper():
+                continue  # 'us' is no 'US'
             if span[0].is_title or span[0].is_upper or span[0].lower_ in NAME_GLUE:
                 candidates.append((span, "gazetteer"))
         candidates += [(ent, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS]
@@ -101,12 +110,20 @@ def with_folded_norms(doc: Doc) -> Doc:
     gazetteer names match whatever apostrophes and diacritics the text uses. Runs after the
     statistical components, which read NORM, so their predictions are unaffected."""
     for token in doc:
-        token.norm_ = APOSTROPHES.sub("", anyascii(token.text)).lower() or token.lower_
+        token.norm_ = folded(token.text) or token.lower_
     return doc
 
 
+@lru_cache(maxsize=1 << 16)
+def folded(text: str) -> str:
+    """ASCII, lower case, no apostrophes: 'Ḩarastā' -> 'harasta' (cached: news repeats its words)."""
+    return APOSTROPHES.sub("", anyascii(text)).lower()
+
+
 def usable_name(name: str) -> bool:
-    return len(name) >= 3 and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
+    """A name worth matching as a phrase: three letters or more, or an abbreviation like 'EU', 'UK'."""
+    long_enough = len(name) >= 3 or (len(name) == 2 and name.isupper() and name.isalpha())
+    return long_enough and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
 
 
 def trim(span: Span) -> Span | None:
@@ -221,6 +238,6 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
                    " district", " subdistrict", " area", " camp"):
         if name.lower().endswith(suffix):
             name, cue = name[: -len(suffix)], suffix.strip()
-    if not name or name.lower() in NOT_NAMES:
+    if not name or name.lower() in NOT_NAMES or name.lower() in GENERIC_WORDS:
         return None
     return PlaceMention(span, name, direction, cue, source)
