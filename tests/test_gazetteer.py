@@ -460,3 +460,8 @@ def test_failed_build_leaves_the_old_gazetteer(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
     with Gazetteer(out) as gaz:
         assert gaz.lookup("Maseh")[0].geonameid == 99000001
+
+
+def test_short_abbreviations_match_only_as_spelled(gazetteer: Gazetteer) -> None:
+    assert gazetteer.admin1("Del.", "US").name == "Delaware"
+    assert gazetteer.admin1("Da'el") is None and gazetteer.admin1("Khan") is None

@@ -97,6 +97,8 @@ def test_extract_takes_each_documents_country_focus(gazetteer: Gazetteer) -> Non
     syrian = Document(text="Regime forces shelled Kafr Nabl in Idlib countryside, killing two civilians.")
     assert [(e.location, e.country) for e in extractor.extract(american)] == [("Shreveport", "United States")]
     assert [(e.admin1, e.country) for e in extractor.extract(syrian)] == [("Idleb", "Syria")]
+    one_namesake = Document(text="Unknown gunmen shot and killed a man in Sayda town in Dar'a countryside.")
+    assert {e.country for e in extractor.extract(one_namesake)} == {"Syria"}
 
 
 def test_a_known_place_heads_a_longer_unknown_name(geoparser: Geoparser) -> None:

@@ -296,6 +296,12 @@ def _similarity(query_key: str, other_key: str) -> float:
     return fuzz.ratio(_spelling_form(query_key), _spelling_form(other_key))
 
 
+def _too_short_to_vary(key: str, other: str) -> bool:
+    """Names of three letters or fewer ('Del.', 'Kan.', 'Ky.', 'Sur') match only as spelled: their
+    consonant skeletons are shared by too many other words ('Da'el', 'Khan')."""
+    return min(len(key.replace(" ", "")), len(other.replace(" ", ""))) <= 3
+
+
 def _stem_key(words: list[str]) -> str | None:
     """Loose key without a leading mound word ("tall daman" -> "dmn"), or None."""
     if len(words) > 1 and words[0] in MOUND_WORDS:
@@ -1031,7 +1037,7 @@ class Gazetteer:
         for place_id, other in self._names_where(where, "(n.key = ? OR n.loose = ?)", key, loose):
             if other == key:
                 tiers[place_id] = 0
-            elif place_id not in tiers and _similarity(key, other) >= floor:
+            elif place_id not in tiers and not _too_short_to_vary(key, other) and _similarity(key, other) >= floor:
                 tiers[place_id] = 1
         if tiers or not stem or key.split()[0] in MOUND_WORDS:
             return tiers

@@ -28,6 +28,9 @@ from fieldreport.triggers import default_patterns, load_patterns
 MAX_HEADER_TOKENS = 4
 # The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.
 DEFAULT_FOCUS = "SY"
+# Another country becomes a document's focus only on two or more votes: one village name that is also
+# a town abroad ('Sayda', 'Safa') must not move a Syrian report to Algeria or Jordan.
+MIN_FOCUS_VOTES = 2
 # spaCy's parser needs about 1 GB per 100,000 characters at once; longer texts go in pieces
 # (events are not merged across pieces).
 CHUNK_CHARS = 100_000
@@ -105,8 +108,8 @@ class Extractor:
     def document_focus(self, places: list[PlaceMention]) -> str:
         """The country a document is about: each distinct place name votes for its country if it names
         a country or an admin1 ('Idlib', 'Texas'), else for the countries that have a place so named,
-        split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria. A tie or no
-        vote leaves DEFAULT_FOCUS."""
+        split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria. A tie, no vote or
+        a winner with fewer than MIN_FOCUS_VOTES leaves DEFAULT_FOCUS."""
         if self.country:
             return self.country
         votes: Counter[str] = Counter()
@@ -116,9 +119,8 @@ class Extractor:
                 p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)}
             for code in found:
                 votes[code] += 1 / len(found)
-        if not votes:
-            return DEFAULT_FOCUS
-        return max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS))
+        best = max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS), default=DEFAULT_FOCUS)
+        return best if votes[best] >= MIN_FOCUS_VOTES else DEFAULT_FOCUS
 
     def sentence_contexts(self, doc: Doc, document: Document) -> list[SentenceContext]:
         actors = self.actor_finder(doc)
