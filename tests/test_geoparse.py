@@ -183,3 +183,12 @@ def test_malformed_csv_names_the_line_and_changes_nothing(gazetteer_copy: Path, 
     headless.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match=r"headless\.csv:1"):
         import_places(headless, gazetteer_copy)
+
+
+def test_governorates_written_with_hyphens_or_apostrophes_place_the_event(gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    hyphens = Document(text="IS members ambushed a QSD vehicle in Jdid Ekeidat in Deir-ez-Zor.")
+    apostrophe = Document(text="Unidentified gunmen attacked a regime checkpoint in the village of Zayzun in the "
+                               "countryside of Dar'a.")
+    assert {e.admin1 for e in extractor.extract(hyphens)} == {"Deir ez Zor"}
+    assert {e.admin1 for e in extractor.extract(apostrophe)} == {"Dara"}

@@ -70,7 +70,8 @@ class PlaceFinder:
 
     def __init__(self, nlp: Language, known_names: list[str]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        patterns = [with_folded_norms(nlp.make_doc(name)) for name in known_names if usable_name(name)]
+        patterns = [with_folded_norms(nlp.make_doc(form)) for name in known_names if usable_name(name)
+                    for form in written_forms(name)]
         for start in range(0, len(patterns), 5000):
             self.matcher.add("PLACE", patterns[start:start + 5000])
 
@@ -82,7 +83,7 @@ class PlaceFinder:
             span = doc[start:end]
             if len(span.text) <= 2 and not span.text.isupper():
                 continue  # 'us' is no 'US'
-            if span[0].is_title or span[0].is_upper or span[0].lower_ in NAME_GLUE:
+            if span[0].text[0].isupper() or span[0].lower_ in NAME_GLUE:  # "Dar'a" is no str.istitle()
                 candidates.append((span, "gazetteer"))
         candidates += [(ent, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS]
         candidates += [(span, "cue") for span in cue_spans(doc)]
@@ -100,6 +101,14 @@ class PlaceFinder:
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+def written_forms(name: str) -> list[str]:
+    """A multi-word name as written with spaces and with hyphens ('Deir ez Zor', 'Deir-ez-Zor'): the
+    tokenizer splits hyphens off as tokens of their own, which a phrase pattern must also have."""
+    words = name.replace("-", " ").split()
+    forms = [name, " ".join(words), "-".join(words)] if len(words) > 1 else [name]
+    return list(dict.fromkeys(forms))
 
 
 APOSTROPHES = re.compile(r"['’‘`ʿʾ´]")
