@@ -192,3 +192,12 @@ def test_governorates_written_with_hyphens_or_apostrophes_place_the_event(gazett
                                "countryside of Dar'a.")
     assert {e.admin1 for e in extractor.extract(hyphens)} == {"Deir ez Zor"}
     assert {e.admin1 for e in extractor.extract(apostrophe)} == {"Dara"}
+
+
+def test_a_governorate_name_is_not_read_as_its_capital_and_city_quarters_fall_back_to_the_city(
+        gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    rural = Document(text="Israeli warplanes carried out airstrikes on military facilities in Rural Damascus.")
+    quarter = Document(text="Israeli warplanes struck Hezbollah positions in Aleppo - International Airport.")
+    assert {(e.admin1, e.geo_precision) for e in extractor.extract(rural)} == {("Rural Damascus", 3)}
+    assert {(e.admin1, e.geo_precision) for e in extractor.extract(quarter)} == {("Aleppo", 2)}

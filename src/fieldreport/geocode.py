@@ -117,13 +117,13 @@ class Geocoder:
         if place is not None:
             precision = 2 if self.names_admin_capital(mention, place) else 1
             return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
+        admin = self.admin_area(mention)  # before the parts: 'Rural Damascus' is no 'Damascus'
+        if admin is not None:
+            return admin
         for part in name_parts(mention.name):
             place = self.best_candidate(part, context, strict=True, strict_context=strict)
             if place is not None:
                 return location_from(place, mention.name, 2, mention)
-        admin = self.admin_area(mention)
-        if admin is not None:
-            return admin
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
@@ -190,7 +190,11 @@ def looks_alike(mention: str, place: str) -> bool:
 
 
 def name_parts(name: str) -> list[str]:
-    """Trailing parts of a multi-word name, longest first: 'Bireh Armanaz' -> ['Armanaz']."""
+    """Trailing parts of a multi-word name, longest first: 'Bireh Armanaz' -> ['Armanaz']; for a
+    'City - Quarter' name, as ACLED writes them ('Aleppo - International Airport'), the city."""
+    if " - " in name:
+        city = name.split(" - ", 1)[0].strip()
+        return [city] if len(city) >= 3 else []
     words = name.split()
     return [" ".join(words[i:]) for i in range(1, len(words)) if len(" ".join(words[i:])) >= 4]
 
