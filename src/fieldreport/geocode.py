@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from fieldreport.gazetteer import Gazetteer, Place, loose_key, name_key
 from fieldreport.places import PlaceMention
 
-NEAR_CONTEXT_KM = 60.0  # a place outside the governorate in context is accepted only this close to it
+NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 ADMIN_CUES = {"province", "governorate", "countryside"}
 AREA_LEVELS = {"admin1", "country"}  # resolved by admin_area, never as a point candidate
 MIN_FOREIGN_POPULATION = 50_000
