@@ -21,6 +21,10 @@ class Actor:
     name: str
     inter: int | None = None
     country: str | None = None
+    side: str | None = None  # the bloc it fights for; actors of one side are allies, not opponents
+
+    def allied_with(self, other: Actor | None) -> bool:
+        return other is not None and (other.name == self.name or self.side is not None and self.side == other.side)
 
 
 @dataclass
@@ -51,14 +55,14 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
         actors, aliases, codes = {}, {}, {}
         for entry in data["actor"]:
-            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"))
+            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"))
             actors[actor.name] = actor
             for alias in entry.get("aliases", []):
                 aliases[alias.lower()] = actor.name
             for code in entry.get("codes", []):
                 codes[code] = actor.name
         partisan = data["partisan"]
-        default = Actor(partisan["default"], partisan.get("default_inter"), None)
+        default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
     actors[default.name] = default

@@ -60,6 +60,7 @@ class DraftEvent:
     location: Location | None = None
     location_inherited: bool = False
     sentences: set[int] = field(default_factory=set)
+    armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
 
 
 def in_subtree(mention_span: Span, root: Token) -> bool:
@@ -165,8 +166,11 @@ def pick(mentions: list[ActorMention]) -> ActorMention | None:
 
 
 def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], index: int,
-                     dictionary: ActorDictionary, exclude: set[str]) -> Actor:
-    """A named non-state group near a partisan label ("terrorists"), else the dictionary's default."""
+                     dictionary: ActorDictionary, against: Actor | None) -> Actor:
+    """A named non-state group near a partisan label ("terrorists"), else the dictionary's default.
+
+    A group allied with `against`, the other party of the event, is not who the label names:
+    in 'regime forces and pro-regime militias clashed with rebels', the rebels are no militia."""
     here = contexts[index]
     for back in range(0, 4):
         if index - back < 0 or contexts[index - back].section != here.section:
@@ -176,7 +180,7 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
             ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
         for other in ordered:
             actor = other.actor
-            if actor and actor.inter in (2, 3) and actor.name not in exclude and \
+            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and \
                     actor.name != "Unidentified Armed Group (Syria)":
                 return actor
     return dictionary.partisan_default
@@ -335,7 +339,72 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             elif not draft.location.is_admin:
                 previous_place[ctx.section] = draft.location
             drafts.append(draft)
-    return fold_sentence_triggers(drafts)
+    folded = fold_sentence_triggers(drafts)
+    for draft in folded:
+        draft.armed_nearby = armed_mentions_near(draft, contexts, dictionary)
+    return folded
+
+
+NON_COMBATANT_INTERS = {5, 6, 7}
+NEARBY_SENTENCES = 2
+
+
+def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
+                        dictionary: ActorDictionary) -> list[tuple[ActorMention, Actor]]:
+    """Armed actors named around an event: in its sentence first, then in the nearest sentences of its section."""
+    here = contexts[draft.sentence_index]
+    nearby = sorted((c for c in contexts if c.section == here.section
+                     and abs(c.index - here.index) <= NEARBY_SENTENCES),
+                    key=lambda c: (abs(c.index - here.index), c.index < here.index))
+    present = draft.event.actor1 or draft.event.actor2
+    against = dictionary.actors.get(present) if present else None
+    found = []
+    for ctx in nearby:
+        for mention in ctx.actors:
+            if is_source_word(mention):
+                continue
+            actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, against)
+            if actor.inter not in NON_COMBATANT_INTERS:
+                found.append((mention, actor))
+    return found
+
+
+def unidentified_armed_group(country: str | None) -> Actor:
+    return Actor(f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group", 3, country)
+
+
+def fill_missing_sides(draft: DraftEvent) -> None:
+    """ACLED names both sides of a battle and the perpetrator of an attack or a bombing. A side the parse
+    left empty (or gave to civilians, who are no party to a battle) is the nearest armed actor the text
+    names that is not allied with the other side, else an unidentified armed group."""
+    event = draft.event
+    battle = event.event_type == "Battles"
+    if not battle and event.event_type != "Violence against civilians" and event.sub_event_type not in EXPLOSIVE_TYPES:
+        return
+    known = {actor.name: actor for _, actor in draft.armed_nearby}
+    for slot in (1, 2) if battle else (1,):
+        if battle and getattr(event, f"inter{slot}") in NON_COMBATANT_INTERS:
+            clear_actor(draft, slot)
+        if getattr(event, f"actor{slot}"):
+            continue
+        other_name = getattr(event, f"actor{3 - slot}")
+        other = known.get(other_name) or (Actor(other_name) if other_name else None)
+        choice = next(((m, a) for m, a in draft.armed_nearby if not a.allied_with(other)), None) if battle else None
+        if choice is not None:
+            set_actor(draft, slot, *choice)
+        else:
+            actor = unidentified_armed_group(event.country)
+            setattr(event, f"actor{slot}", actor.name)
+            setattr(event, f"inter{slot}", actor.inter)
+
+
+def clear_actor(draft: DraftEvent, slot: int) -> None:
+    event = draft.event
+    for name in ("actor", "inter", "actor_text"):
+        key = f"actor{slot}_text" if name == "actor_text" else f"{name}{slot}"
+        setattr(event, key, None)
+    setattr(draft, f"actor{slot}", None)
+    event.evidence = [e for e in event.evidence if e.field != f"actor{slot}"]
 
 
 def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns: Patterns) -> list[Trigger]:
@@ -396,8 +465,8 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
                  and not m.is_partisan and not is_source_word(m)
                  and (first is None or m.actor != first.actor)]
         second = later[0] if later and later[0].span.start - trigger.token.i <= 12 else None
-    actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
-    actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
+    actor1 = resolved_actor(first, contexts, ctx.index, dictionary, None)
+    actor2 = resolved_actor(second, contexts, ctx.index, dictionary, actor1)
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
     if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
             "Looting/property destruction", "Attack", "Armed clash"):
@@ -434,12 +503,12 @@ def is_source_word(mention: ActorMention) -> bool:
 
 
 def resolved_actor(mention: ActorMention | None, contexts: list[SentenceContext], index: int,
-                   dictionary: ActorDictionary, exclude: set[str]) -> Actor | None:
+                   dictionary: ActorDictionary, against: Actor | None) -> Actor | None:
     if mention is None:
         return None
     if mention.actor is not None:
         return mention.actor
-    return resolve_partisan(mention, contexts, index, dictionary, exclude)
+    return resolve_partisan(mention, contexts, index, dictionary, against)
 
 
 def set_actor(draft: DraftEvent, slot: int, mention: ActorMention | None, actor: Actor | None) -> None:

@@ -1,0 +1,43 @@
+"""Event coding rules on sentences written for these tests, with the real model, gazetteer and actor file."""
+
+from datetime import date
+
+import pytest
+
+from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def factual(extractor, text, published=date(2021, 5, 4)):
+    return [e for e in extractor.extract(Document(text=text, published=published)) if e.is_factual]
+
+
+def test_partisan_label_is_not_resolved_to_an_ally_of_the_other_side(extractor):
+    events = factual(extractor, "Army units and pro-government militias clashed with rebel groups near the town "
+                                "of Kafr Nabl in Idlib.")
+    assert events[0].sub_event_type == "Armed clash"
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}
+
+
+def test_battle_opponent_the_parse_loses_is_taken_from_the_sentence(extractor):
+    events = factual(extractor, "The clashes between the Syrian army and IS fighters went on near Al Mayadin "
+                                "in Deir ez-Zor.")
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Islamic State (Syria)"}
+
+
+def test_unnamed_side_of_a_battle_is_an_unidentified_armed_group(extractor):
+    events = factual(extractor, "The SDF captured a hill north of Raqqa. No casualties were reported.")
+    assert events[0].actor1 == "QSD: Syrian Democratic Forces"
+    assert events[0].actor2.startswith("Unidentified Armed Group")
+
+
+def test_civilians_are_no_party_to_a_battle(extractor):
+    events = factual(extractor, "Clashes broke out between HTS and Ahrar al-Sham in Sarmada in Idlib, and a "
+                                "civilian was killed by stray bullets.")
+    battle = next(e for e in events if e.event_type == "Battles")
+    assert "Civilians (Syria)" not in (battle.actor1, battle.actor2)
