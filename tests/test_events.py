@@ -41,3 +41,13 @@ def test_civilians_are_no_party_to_a_battle(extractor):
                                 "civilian was killed by stray bullets.")
     battle = next(e for e in events if e.event_type == "Battles")
     assert "Civilians (Syria)" not in (battle.actor1, battle.actor2)
+
+
+def test_unnamed_islamists_and_rebels_are_both_coded(extractor):
+    events = factual(extractor, "Regime forces, backed by pro-regime militias, clashed with rebel and Islamist "
+                                "factions near Saraqib in Idlib.")
+    battle = events[0]
+    sides = {battle.actor1, battle.actor2}
+    assert {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"} <= sides
+    assert "Islamist Militia (Syria)" in battle.assoc_actor_2
+    assert "Militia (Pro-Government)" in battle.assoc_actor_1

@@ -22,6 +22,7 @@ class Actor:
     inter: int | None = None
     country: str | None = None
     side: str | None = None  # the bloc it fights for; actors of one side are allies, not opponents
+    generic: bool = False  # a class of actor ("unidentified gunmen"), not a named group
 
     def allied_with(self, other: Actor | None) -> bool:
         return other is not None and (other.name == self.name or self.side is not None and self.side == other.side)
@@ -55,7 +56,8 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
         actors, aliases, codes = {}, {}, {}
         for entry in data["actor"]:
-            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"))
+            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
+                          entry.get("generic", False))
             actors[actor.name] = actor
             for alias in entry.get("aliases", []):
                 aliases[alias.lower()] = actor.name

@@ -160,7 +160,8 @@ def pick(mentions: list[ActorMention]) -> ActorMention | None:
         return None
     first = mentions[0]
     if first.is_partisan:
-        named_near = [m for m in mentions[1:] if not m.is_partisan and abs(m.span.start - first.span.start) <= 3]
+        named_near = [m for m in mentions[1:] if not m.is_partisan and not m.actor.generic
+                      and abs(m.span.start - first.span.start) <= 3]
         return named_near[0] if named_near else first
     return first
 
@@ -180,8 +181,7 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
             ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
         for other in ordered:
             actor = other.actor
-            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and \
-                    actor.name != "Unidentified Armed Group (Syria)":
+            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and not actor.generic:
                 return actor
     return dictionary.partisan_default
 
@@ -382,6 +382,9 @@ def fill_missing_sides(draft: DraftEvent) -> None:
     if not battle and event.event_type != "Violence against civilians" and event.sub_event_type not in EXPLOSIVE_TYPES:
         return
     known = {actor.name: actor for _, actor in draft.armed_nearby}
+    if battle and event.actor2 and known.get(event.actor2, Actor(event.actor2)).allied_with(known.get(event.actor1)) \
+            and any(not a.allied_with(known.get(event.actor1)) for _, a in draft.armed_nearby):
+        clear_actor(draft, 2)  # "regime and pro-regime militia forces against opposition factions"
     for slot in (1, 2) if battle else (1,):
         if battle and getattr(event, f"inter{slot}") in NON_COMBATANT_INTERS:
             clear_actor(draft, slot)
@@ -396,6 +399,24 @@ def fill_missing_sides(draft: DraftEvent) -> None:
             actor = unidentified_armed_group(event.country)
             setattr(event, f"actor{slot}", actor.name)
             setattr(event, f"inter{slot}", actor.inter)
+    if battle:
+        set_associated_actors(draft, known)
+
+
+def set_associated_actors(draft: DraftEvent, known: dict[str, Actor]) -> None:
+    """ACLED's associated actors: the allies of each side that the event's sentence names
+    ('regime forces, supported by pro-regime militias, clashed with rebel and Islamist factions')."""
+    event = draft.event
+    sentence = draft.trigger.token.sent
+    here = [a for m, a in draft.armed_nearby if sentence.start <= m.span.start < sentence.end]
+    for slot in (1, 2):
+        main = known.get(getattr(event, f"actor{slot}"))
+        if main is None or main.side is None:
+            continue
+        allies = dict.fromkeys(a.name for a in here
+                               if a.allied_with(main) and a.name not in (event.actor1, event.actor2))
+        if allies and not getattr(event, f"assoc_actor_{slot}"):
+            setattr(event, f"assoc_actor_{slot}", "; ".join(allies))
 
 
 def clear_actor(draft: DraftEvent, slot: int) -> None:
