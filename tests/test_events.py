@@ -51,3 +51,17 @@ def test_unnamed_islamists_and_rebels_are_both_coded(extractor):
     assert {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"} <= sides
     assert "Islamist Militia (Syria)" in battle.assoc_actor_2
     assert "Militia (Pro-Government)" in battle.assoc_actor_1
+
+
+def test_gunmen_suspected_to_be_a_group_are_coded_as_that_group(extractor):
+    events = factual(extractor, "Unknown gunmen believed to be IS members shot dead an SDF fighter near Shheil "
+                                "in Deir ez-Zor.")
+    assert events[0].actor1 == "Islamic State (Syria)"
+    assert events[0].actor2 == "QSD: Syrian Democratic Forces"
+
+
+def test_canonical_names_and_operation_codes_are_recognised(extractor):
+    events = factual(extractor, "The Military Forces of Syria clashed with HTS near Kabani in Latakia. Later, "
+                                "SNA factions operating under OPS clashed with the SDF near Tal Tamr.")
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham"}
+    assert "Operation Peace Spring" in (events[1].assoc_actor_1 or "") + (events[1].actor1 or "")

@@ -61,6 +61,7 @@ class DraftEvent:
     location_inherited: bool = False
     sentences: set[int] = field(default_factory=set)
     armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
+    attributed: tuple[ActorMention, Actor] | None = None  # the group the text suspects of the attack
 
 
 def in_subtree(mention_span: Span, root: Token) -> bool:
@@ -181,7 +182,8 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
             ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
         for other in ordered:
             actor = other.actor
-            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and not actor.generic:
+            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and not actor.generic \
+                    and dictionary.may_name(mention.span.text, actor):
                 return actor
     return dictionary.partisan_default
 
@@ -342,7 +344,22 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
     folded = fold_sentence_triggers(drafts)
     for draft in folded:
         draft.armed_nearby = armed_mentions_near(draft, contexts, dictionary)
+        draft.attributed = attributed_group(contexts[draft.sentence_index].actors, dictionary)
     return folded
+
+
+def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) -> tuple[ActorMention, Actor] | None:
+    """The named group a sentence pins unidentified attackers on: 'gunmen believed to be IS members'."""
+    for mention in mentions:
+        if mention.actor is None or mention.actor.generic:
+            continue
+        doc, span = mention.span.doc, mention.span
+        before = doc[max(span.start - 5, 0):span.start].text.lower()
+        after = doc[span.end:span.end + 2].text.lower()
+        if any(before.endswith(cue) for cue in dictionary.attribution_before) or \
+                any(after.startswith(cue) for cue in dictionary.attribution_after):
+            return mention, mention.actor
+    return None
 
 
 NON_COMBATANT_INTERS = {5, 6, 7}
@@ -399,8 +416,20 @@ def fill_missing_sides(draft: DraftEvent) -> None:
             actor = unidentified_armed_group(event.country)
             setattr(event, f"actor{slot}", actor.name)
             setattr(event, f"inter{slot}", actor.inter)
+    pin_unidentified_attackers(draft)
     if battle:
         set_associated_actors(draft, known)
+
+
+def pin_unidentified_attackers(draft: DraftEvent) -> None:
+    """Unidentified attackers the text suspects to be a named group are coded as that group, as ACLED does."""
+    event = draft.event
+    if draft.attributed is None or draft.attributed[1].name in (event.actor1, event.actor2):
+        return
+    for slot in (1, 2):
+        if (getattr(event, f"actor{slot}") or "").startswith("Unidentified Armed Group"):
+            set_actor(draft, slot, *draft.attributed)
+            return
 
 
 def set_associated_actors(draft: DraftEvent, known: dict[str, Actor]) -> None:
