@@ -65,3 +65,8 @@ def test_canonical_names_and_operation_codes_are_recognised(extractor):
                                 "SNA factions operating under OPS clashed with the SDF near Tal Tamr.")
     assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham"}
     assert "Operation Peace Spring" in (events[1].assoc_actor_1 or "") + (events[1].actor1 or "")
+
+
+def test_tribal_fighting_is_between_tribal_militias(extractor):
+    events = factual(extractor, "Clashes erupted between two tribes in the town of Tell Abiad over a land dispute.")
+    assert events[0].actor1 == "Unidentified Tribal Militia (Syria)"
