@@ -413,7 +413,8 @@ def fill_missing_sides(draft: DraftEvent) -> None:
         if choice is not None:
             set_actor(draft, slot, *choice)
         else:
-            actor = unidentified_armed_group(event.country)
+            # "clashes between two tribes": a generic side with no named opponent fights its own kind
+            actor = other if battle and other is not None and other.generic else unidentified_armed_group(event.country)
             setattr(event, f"actor{slot}", actor.name)
             setattr(event, f"inter{slot}", actor.inter)
     pin_unidentified_attackers(draft)
