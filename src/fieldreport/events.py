@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.dates import DateMention
-from fieldreport.fatalities import fatalities_in
+from fieldreport.fatalities import fatalities_in, stated_tally
 from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
@@ -475,9 +475,12 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
 
 
 def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
-    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it."""
+    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it; a coder's
+    stated tally ('Unknown fatalities coded as 10.') closes its section's story however far it comes."""
     count = fatalities_in(ctx.sentence)
-    if count is None or not drafts or drafts[-1].section != ctx.section or ctx.index - drafts[-1].sentence_index > 1:
+    if count is None or not drafts or drafts[-1].section != ctx.section:
+        return
+    if ctx.index - drafts[-1].sentence_index > 1 and stated_tally(ctx.sentence.text) is None:
         return
     drafts[-1].event.fatalities = count
     drafts[-1].event.evidence += evidence_for(ctx.sentence, "fatalities")
