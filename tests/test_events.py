@@ -70,3 +70,10 @@ def test_canonical_names_and_operation_codes_are_recognised(extractor):
 def test_tribal_fighting_is_between_tribal_militias(extractor):
     events = factual(extractor, "Clashes erupted between two tribes in the town of Tell Abiad over a land dispute.")
     assert events[0].actor1 == "Unidentified Tribal Militia (Syria)"
+
+
+def test_coders_tally_goes_to_the_main_event(extractor):
+    events = factual(extractor, "Regime forces clashed with IS fighters near Al-Sukhnah in Homs amid strikes by "
+                                "Russian warplanes. Given heavy fighting, unknown fatalities coded as 10.")
+    battle = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert battle.fatalities == 10

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.dates import DateMention
-from fieldreport.fatalities import fatalities_in, stated_tally
+from fieldreport.fatalities import CODED_TALLY, fatalities_in, stated_tally
 from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
@@ -319,7 +319,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
                                                                             loc.mention.span.end)}
         triggers = out_of_scope_removed(find_triggers(ctx.sentence, patterns, blocked), ctx, patterns)
-        if not triggers:
+        if not triggers or is_coders_comment(ctx.sentence) and any(d.section == ctx.section for d in drafts):
             add_tally(drafts, ctx)
             continue
         strong = [t for t in triggers if not t.is_weak]
@@ -474,16 +474,26 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
                                               t.pattern.event.startswith("Battles"))]
 
 
+def is_coders_comment(sentence: Span) -> bool:
+    """'Given heavy fighting, unknown fatalities coded as 10.': a coder's note on the figure, not a new event."""
+    return bool(CODED_TALLY.search(sentence.text))
+
+
 def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
-    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it; a coder's
-    stated tally ('Unknown fatalities coded as 10.') closes its section's story however far it comes."""
+    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it. A coder's
+    stated tally ('Unknown fatalities coded as 10.') is the figure of its section's main event, the first
+    that happened, however far it comes: clashes 'amid air strikes' come first, the air strikes after."""
     count = fatalities_in(ctx.sentence)
-    if count is None or not drafts or drafts[-1].section != ctx.section:
+    same_section = [d for d in drafts if d.section == ctx.section]
+    if count is None or not same_section:
         return
-    if ctx.index - drafts[-1].sentence_index > 1 and stated_tally(ctx.sentence.text) is None:
+    target = same_section[-1]
+    if stated_tally(ctx.sentence.text) is not None:
+        target = next((d for d in same_section if d.event.is_factual), target)
+    elif ctx.index - target.sentence_index > 1:
         return
-    drafts[-1].event.fatalities = count
-    drafts[-1].event.evidence += evidence_for(ctx.sentence, "fatalities")
+    target.event.fatalities = count
+    target.event.evidence += evidence_for(ctx.sentence, "fatalities")
 
 
 CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
