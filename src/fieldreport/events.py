@@ -322,6 +322,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         if not triggers or is_coders_comment(ctx.sentence) and any(d.section == ctx.section for d in drafts):
             add_tally(drafts, ctx)
             continue
+        triggers = subordinate_attacks_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
@@ -472,6 +473,18 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
                 (ATTACK, REMOTE, DETENTION)]
     return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                               t.pattern.event.startswith("Battles"))]
+
+
+SUBORDINATE_DEPS = {"pcomp", "advcl"}
+
+
+def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
+    """'gunmen shot and killed two soldiers after opening fire on their car': the attack told in a subordinate
+    clause is the manner of the main one, not an event of its own (nor the one that names it)."""
+    main = [t for t in triggers if t.pattern.event == ATTACK and t.token.dep_ not in SUBORDINATE_DEPS]
+    if not main:
+        return triggers
+    return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
 
 
 def is_coders_comment(sentence: Span) -> bool:
