@@ -77,3 +77,26 @@ def test_coders_tally_goes_to_the_main_event(extractor):
                                 "Russian warplanes. Given heavy fighting, unknown fatalities coded as 10.")
     battle = next(e for e in events if e.sub_event_type == "Armed clash")
     assert battle.fatalities == 10
+
+
+def test_arrests_at_a_protest_are_a_protest_with_intervention(extractor):
+    events = factual(extractor, "Police detained dozens of activists during a protest against fuel prices in the "
+                                "capital on Sunday.")
+    assert events[0].sub_event_type == "Protest with intervention"
+
+
+def test_protest_violence_in_the_next_sentence_makes_a_violent_demonstration(extractor):
+    events = factual(extractor, "Thousands of students marched through the city centre on Friday. Some of them "
+                                "threw stones at shop windows and set fire to bins.")
+    assert events[0].sub_event_type == "Violent demonstration"
+
+
+def test_unnamed_state_forces_regain_territory(extractor):
+    events = factual(extractor, "Federal security forces on Tuesday freed three villages from the insurgents, "
+                                "officials said.")
+    assert events[0].sub_event_type == "Government regains territory"
+
+
+def test_territory_taken_without_a_fight_is_a_non_violent_transfer(extractor):
+    events = factual(extractor, "The militants took control of the deserted border post on Monday.")
+    assert events[0].sub_event_type == "Non-violent transfer of territory"

@@ -20,7 +20,14 @@ from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
 from fieldreport.sources import SourceMention
-from fieldreport.triggers import Patterns, Trigger, find_triggers, first_cue_group, instrument_class
+from fieldreport.triggers import (
+    Patterns,
+    Trigger,
+    find_triggers,
+    first_cue_group,
+    instrument_class,
+    subject_words,
+)
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
 TERRITORY = "@territory"
@@ -189,10 +196,15 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
 
 
 def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
-                sentence: Span, patterns: Patterns) -> tuple[str, str]:
+                sentence: Span, patterns: Patterns, story: Span | None = None) -> tuple[str, str]:
+    """ACLED event type and sub-event type. `story` (the sentence and its neighbours) decides what kind of
+    protest it was: protesters who throw stones in the next sentence rioted in this one."""
+    story = story if story is not None else sentence
     event = trigger.pattern.event
     if event == TERRITORY:
-        if actor1 is not None and actor1.inter == 1:
+        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}):
+            return "Strategic developments", "Non-violent transfer of territory"
+        if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
             return "Battles", "Government regains territory"
         return "Battles", "Non-state actor overtakes territory"
     if event == REMOTE:
@@ -202,16 +214,35 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         kind = instrument_class(sentence, patterns.instruments)
         return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
     if event == PROTEST:
-        kind = first_cue_group(sentence, patterns.protest) or "Peaceful protest"
+        kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
             target_words(trigger.token) & patterns.armed_targets)
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
-        return ("Violence against civilians", "Attack") if event == ATTACK else ("Strategic developments", "Arrests")
+        if event == ATTACK:
+            return "Violence against civilians", "Attack"
+        if first_cue_group(story, {"protest": patterns.arrests.get("at_protest", [])}):
+            return "Protests", "Protest with intervention"  # "police detained activists during the protest"
+        return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
+
+
+def is_state_subject(token: Token, patterns: Patterns) -> bool:
+    """An unnamed subject that is a state's forces: 'Iraqi security forces', 'the Somali National Army'."""
+    words = subject_words(token)
+    return bool(words & set(patterns.territory.get("state_subjects", []))) and \
+        not words & set(patterns.territory.get("non_state_subjects", []))
+
+
+def story_around(contexts: list[SentenceContext], index: int, reach: int = 2) -> Span:
+    """The sentence at `index` with up to `reach` sentences either side in its section."""
+    here = contexts[index]
+    near = [c for c in contexts if c.section == here.section and abs(c.index - index) <= reach]
+    doc = here.sentence.doc
+    return doc[min(c.sentence.start for c in near):max(c.sentence.end for c in near)]
 
 
 def place_for(trigger: Trigger, context: SentenceContext) -> Location | None:
@@ -378,13 +409,26 @@ def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
     against = dictionary.actors.get(present) if present else None
     found = []
     for ctx in nearby:
+        groups_before = {m.span.end + gap for m in ctx.actors if not m.is_partisan and m.actor.inter in (2, 3)
+                         for gap in (0, 1)}
         for mention in ctx.actors:
-            if is_source_word(mention):
-                continue
+            if is_source_word(mention) or mention.is_partisan and mention.span.start in groups_before:
+                continue  # "IS militants": the label only repeats the group before it
             actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, against)
             if actor.inter not in NON_COMBATANT_INTERS:
                 found.append((mention, actor))
     return found
+
+
+GOVERNMENT_REGAINS = "Government regains territory"
+NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+
+
+def territory_typed_by_actor(event: Event) -> None:
+    """Who took the place decides the sub-event type; sentences folded into the event may have named the
+    taker after its type was first set ('...positions were seized. Government troops occupied the hills')."""
+    if event.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and event.inter1 is not None:
+        event.sub_event_type = GOVERNMENT_REGAINS if event.inter1 == 1 else NON_STATE_OVERTAKES
 
 
 def unidentified_armed_group(country: str | None) -> Actor:
@@ -397,6 +441,7 @@ def fill_missing_sides(draft: DraftEvent) -> None:
     names that is not allied with the other side, else an unidentified armed group."""
     event = draft.event
     battle = event.event_type == "Battles"
+    territory_typed_by_actor(event)
     if not battle and event.event_type != "Violence against civilians" and event.sub_event_type not in EXPLOSIVE_TYPES:
         return
     known = {actor.name: actor for _, actor in draft.armed_nearby}
@@ -406,8 +451,8 @@ def fill_missing_sides(draft: DraftEvent) -> None:
     for slot in (1, 2) if battle else (1,):
         if battle and getattr(event, f"inter{slot}") in NON_COMBATANT_INTERS:
             clear_actor(draft, slot)
-        if getattr(event, f"actor{slot}"):
-            continue
+        if getattr(event, f"actor{slot}") or slot == 1 and event.sub_event_type == GOVERNMENT_REGAINS:
+            continue  # an unnamed state's forces stay unnamed rather than take a rebel's name
         other_name = getattr(event, f"actor{3 - slot}")
         other = known.get(other_name) or (Actor(other_name) if other_name else None)
         choice = next(((m, a) for m, a in draft.armed_nearby if not a.allied_with(other)), None) if battle else None
@@ -544,7 +589,8 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
         second = later[0] if later and later[0].span.start - trigger.token.i <= 12 else None
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, None)
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, actor1)
-    event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
+    event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns,
+                                             story_around(contexts, ctx.index))
     if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
             "Looting/property destruction", "Attack", "Armed clash"):
         event_type, sub_event_type = "Riots", "Violent demonstration"  # protesters who burn or attack riot

@@ -46,6 +46,8 @@ class Patterns:
     armed_targets: frozenset[str] = frozenset()
     protest: dict[str, list[str]] = field(default_factory=dict)
     reject: dict[str, list[str]] = field(default_factory=dict)
+    territory: dict[str, list[str]] = field(default_factory=dict)
+    arrests: dict[str, list[str]] = field(default_factory=dict)
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,7 +87,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
                                            needs_instrument=entry.get("needs_instrument", False), **fields))
         return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
-                        data.get("protest", {}), data.get("reject", {}))
+                        data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
+                        data.get("arrests", {}))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -113,6 +116,14 @@ def subject_lemmas(token: Token) -> set[str]:
     if token.dep_ in ("conj", "xcomp") and not lemmas:
         lemmas = {c.lemma_.lower() for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")}
     return lemmas
+
+
+def subject_words(token: Token) -> set[str]:
+    """Lemmas of the whole subject phrase of a trigger's clause: 'Iraqi security forces' -> iraqi, security, force."""
+    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not heads and token.dep_ in ("conj", "xcomp"):
+        heads = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for head in heads for t in head.subtree}
 
 
 def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
