@@ -100,3 +100,19 @@ def test_unnamed_state_forces_regain_territory(extractor):
 def test_territory_taken_without_a_fight_is_a_non_violent_transfer(extractor):
     events = factual(extractor, "The militants took control of the deserted border post on Monday.")
     assert events[0].sub_event_type == "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Two suicide bombers blew themselves up at the gate of the camp on Tuesday, killing five guards.", "Suicide bomb"),
+    ("Twelve fighters surrendered to the army in the northern district on Sunday.", "Agreement"),
+    ("Soldiers discovered a large amount of ammunition hidden in a cave near the border.", "Disrupted weapons use"),
+    ("The army has established a total of 12 observation points along the road.",
+     "Headquarters or base established"),
+    ("Police said a teenage girl was raped by three men in the village last week.", "Sexual violence"),
+])
+def test_event_forms_seen_in_news_worldwide(extractor, text, sub_event_type):
+    assert factual(extractor, text)[0].sub_event_type == sub_event_type
+
+
+def test_industrial_explosions_are_not_political_violence(extractor):
+    assert not factual(extractor, "A gas explosion at a fertilizer plant killed three workers on Monday.")

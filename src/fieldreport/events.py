@@ -36,6 +36,8 @@ ATTACK = "@attack"
 DETENTION = "@detention"
 PROTEST = "@protest"
 EXPLOSION = "@explosion"
+WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
+SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
 
@@ -222,6 +224,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         if event == ATTACK:
+            kind = instrument_class(sentence, patterns.instruments)
+            if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
+                return "Explosions/Remote violence", kind
             return "Violence against civilians", "Attack"
         if first_cue_group(story, {"protest": patterns.arrests.get("at_protest", [])}):
             return "Protests", "Protest with intervention"  # "police detained activists during the protest"
@@ -513,9 +518,9 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
     if reason == "statement":
         return []
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
-    if reason == "crime":  # armed men fighting over smuggling routes is still a clash
-        return [t for t in triggers if t.pattern.event.startswith("Battles") or armed and t.pattern.event in
-                (ATTACK, REMOTE, DETENTION)]
+    if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
+        return [t for t in triggers if t.pattern.event.startswith("Battles") or t.pattern.event == SEXUAL_VIOLENCE
+                or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
     return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                               t.pattern.event.startswith("Battles"))]
 

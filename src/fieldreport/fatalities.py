@@ -37,7 +37,7 @@ SURFACE_TOLLS = [
     re.compile(rf"\b{COUNT}\s+(?:[\w'-]+\s+){{0,6}}?(?:were|was|have been|had been|got|reported)\s+"
                rf"(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead|dead)\b", re.I),
     re.compile(rf"\b(?:killing|killed|the killing of|the death of|the deaths of|left|leaving)\s+(?:at least\s+)?{COUNT}"
-               rf"\b(?!\s+(?:[\w'-]+\s+){{0,4}}?(?:injured|wounded))", re.I),
+               rf"\b(?!\s+(?:people\s+|others\s+|civilians\s+|persons\s+)?(?:injured|wounded))", re.I),
     re.compile(r"\b(?:shot dead|shot and killed|killed|killing|assassinated|executed|the death of|the killing of)"
                r"\s+(a|an)\s", re.I),
 ]

@@ -104,11 +104,18 @@ def object_lemmas(token: Token) -> set[str]:
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
             lemmas.add(child.lemma_.lower())
+            lemmas |= quantified_lemmas(child)
         if child.dep_ in ("prep", "agent", "prt"):
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
         lemmas.add(token.head.lemma_.lower())
     return lemmas
+
+
+def quantified_lemmas(noun: Token) -> set[str]:
+    """What a quantity noun counts: 'a large amount of ammunition', 'a total of 56 observation points'."""
+    return {g.lemma_.lower() for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+            for g in prep.children if g.dep_ == "pobj"}
 
 
 def subject_lemmas(token: Token) -> set[str]:
