@@ -116,3 +116,9 @@ def test_event_forms_seen_in_news_worldwide(extractor, text, sub_event_type):
 
 def test_industrial_explosions_are_not_political_violence(extractor):
     assert not factual(extractor, "A gas explosion at a fertilizer plant killed three workers on Monday.")
+
+
+def test_unit_names_are_no_weapons(extractor):
+    events = factual(extractor, "Unknown gunmen attacked an Air Force Intelligence checkpoint near the town of "
+                                "Nawa in Daraa, wounding two soldiers.")
+    assert events[0].sub_event_type == "Armed clash"

@@ -135,15 +135,26 @@ def subject_words(token: Token) -> set[str]:
 
 def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
     """The first group (in file order) with a word or phrase present in the sentence."""
-    text = " " + re.sub(r"[^a-z0-9' -]+", " ", sentence.text.lower()) + " "
+    return first_cue_group_in(sentence.text, groups)
+
+
+def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
+    text = " " + re.sub(r"[^a-z0-9' -]+", " ", text.lower()) + " "
     for label, words in groups.items():
         if any(f" {w} " in text or f" {w}s " in text for w in words):
             return label
     return None
 
 
+NOT_INSTRUMENTS = "not instruments"
+
+
 def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
-    return first_cue_group(sentence, instruments)
+    """The first instrument group named in the sentence; names of units ('Air Force Intelligence') are no weapon."""
+    text = sentence.text.lower()
+    for phrase in instruments.get(NOT_INSTRUMENTS, []):
+        text = text.replace(phrase, " ")
+    return first_cue_group_in(text, {k: v for k, v in instruments.items() if k != NOT_INSTRUMENTS})
 
 
 def word_forms(token: Token) -> set[str]:
