@@ -122,3 +122,10 @@ def test_unit_names_are_no_weapons(extractor):
     events = factual(extractor, "Unknown gunmen attacked an Air Force Intelligence checkpoint near the town of "
                                 "Nawa in Daraa, wounding two soldiers.")
     assert events[0].sub_event_type == "Armed clash"
+
+
+def test_two_sides_shelling_each_other_is_an_armed_clash(extractor):
+    events = factual(extractor, "Regime forces shelled the village of Kansafra in Idlib. Opposition rebels responded "
+                                "by shelling regime positions near the village.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}

@@ -379,7 +379,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             elif not draft.location.is_admin:
                 previous_place[ctx.section] = draft.location
             drafts.append(draft)
-    folded = fold_sentence_triggers(drafts)
+    folded = reciprocal_fire_as_clashes(fold_sentence_triggers(drafts), dictionary)
     for draft in folded:
         draft.armed_nearby = armed_mentions_near(draft, contexts, dictionary)
         draft.attributed = attributed_group(contexts[draft.sentence_index].actors, dictionary)
@@ -402,6 +402,41 @@ def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) 
 
 NON_COMBATANT_INTERS = {5, 6, 7}
 NEARBY_SENTENCES = 2
+
+
+RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
+
+
+def reciprocal_fire_as_clashes(drafts: list[DraftEvent], dictionary: ActorDictionary) -> list[DraftEvent]:
+    """'The army shelled the village as rebels shelled army positions': two sides firing at each other in one
+    sentence or the next is an armed clash between them (ACLED), not two one-sided bombardments."""
+    kept: list[DraftEvent] = []
+    for draft in drafts:
+        partner = next((k for k in kept if fires_back(k, draft, dictionary)), None)
+        if partner is None:
+            kept.append(draft)
+            continue
+        partner.event.event_type, partner.event.sub_event_type = "Battles", "Armed clash"
+        if not partner.event.actor2 and draft.actor1 is not None:
+            set_actor(partner, 2, draft.actor1, Actor(draft.event.actor1, draft.event.inter1))
+        combine(partner, draft)
+    return kept
+
+
+def fires_back(first: DraftEvent, second: DraftEvent, dictionary: ActorDictionary) -> bool:
+    """True when `second` is the other side's fire answering `first`."""
+    a, b = first.event, second.event
+    if a.sub_event_type not in RECIPROCAL_FIRE | {"Armed clash"} or b.sub_event_type not in RECIPROCAL_FIRE:
+        return False
+    if a.sub_event_type == "Armed clash" and a.actor2 != b.actor1:
+        return False
+    if first.section != second.section or second.sentence_index - first.sentence_index > 1:
+        return False
+    if not a.is_factual or not b.is_factual or not a.actor1 or not b.actor1:
+        return False
+    one, other = dictionary.actors.get(a.actor1), dictionary.actors.get(b.actor1)
+    opposed = a.actor1 != b.actor1 and not (one is not None and one.allied_with(other))
+    return opposed and (not a.actor2 or a.actor2 == b.actor1 or b.actor2 == a.actor1)
 
 
 def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
