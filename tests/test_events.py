@@ -129,3 +129,19 @@ def test_two_sides_shelling_each_other_is_an_armed_clash(extractor):
                                 "by shelling regime positions near the village.")
     assert [e.sub_event_type for e in events] == ["Armed clash"]
     assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}
+
+
+def test_state_forces_arresting_militants_make_arrests(extractor):
+    events = factual(extractor, "The armed forces detained 40 militants of the outlawed group in the eastern "
+                                "provinces on Monday.")
+    assert events[0].sub_event_type == "Arrests"
+
+
+def test_armed_group_detaining_fighters_is_a_clash(extractor):
+    events = factual(extractor, "HTS detained five fighters at one of its checkpoints near Sarmada in Idlib.")
+    assert events[0].sub_event_type == "Armed clash"
+
+
+def test_police_clashing_with_protesters_is_a_violent_demonstration(extractor):
+    events = factual(extractor, "Protesters clashed with police outside the parliament on Saturday night.")
+    assert events[0].sub_event_type == "Violent demonstration"

@@ -40,6 +40,7 @@ WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
 SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
+NON_STATE_ARMED_INTERS = {2, 3, 4}
 
 
 @dataclass
@@ -139,8 +140,9 @@ def target_words(token: Token) -> set[str]:
     """Lemmas in the core of what a trigger acts on: 'a regime soldier', 'the vehicle of a commander'."""
     words = set()
     for target in target_tokens(token):
-        words |= {t.lemma_.lower() for t in target.subtree if t.i == target.i or t.dep_ in
-                  ("compound", "poss", "amod", "pobj", "nmod") and t.i <= target.right_edge.i}
+        words |= {form for t in target.subtree if t.i == target.i or t.dep_ in
+                  ("compound", "poss", "amod", "pobj", "nmod") and t.i <= target.right_edge.i
+                  for form in (t.lemma_.lower(), t.lower_)}
     return words
 
 
@@ -198,7 +200,8 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
 
 
 def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
-                sentence: Span, patterns: Patterns, story: Span | None = None) -> tuple[str, str]:
+                sentence: Span, patterns: Patterns, story: Span | None = None,
+                actor2_is_label: bool = False) -> tuple[str, str]:
     """ACLED event type and sub-event type. `story` (the sentence and its neighbours) decides what kind of
     protest it was: protesters who throw stones in the next sentence rioted in this one."""
     story = story if story is not None else sentence
@@ -221,6 +224,10 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
             target_words(trigger.token) & patterns.armed_targets)
+        if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
+            # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
+            # and clash only with the members of a group the text names
+            armed_target = armed_target and actor2 is not None and not actor2_is_label
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         if event == ATTACK:
@@ -631,7 +638,10 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, None)
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, actor1)
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns,
-                                             story_around(contexts, ctx.index))
+                                             story_around(contexts, ctx.index),
+                                             actor2_is_label=second is not None and second.is_partisan)
+    if any(a is not None and a.inter in CROWD_INTERS for a in (actor1, actor2)) and sub_event_type == "Armed clash":
+        event_type, sub_event_type = "Riots", "Violent demonstration"  # "police clashed with protesters"
     if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
             "Looting/property destruction", "Attack", "Armed clash"):
         event_type, sub_event_type = "Riots", "Violent demonstration"  # protesters who burn or attack riot
