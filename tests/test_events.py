@@ -145,3 +145,11 @@ def test_armed_group_detaining_fighters_is_a_clash(extractor):
 def test_police_clashing_with_protesters_is_a_violent_demonstration(extractor):
     events = factual(extractor, "Protesters clashed with police outside the parliament on Saturday night.")
     assert events[0].sub_event_type == "Violent demonstration"
+
+
+def test_crime_and_accidents_are_rejected_but_gang_clashes_are_not(extractor):
+    assert not factual(extractor, "Police said the suspect was caught after an attempt to rob a bank in the city.")
+    assert not factual(extractor, "Eleven passengers were killed when their bus plunged off a bridge into a river.")
+    clash = factual(extractor, "Clashes took place between two groups of drug dealers in the town of Mare in "
+                               "Aleppo countryside.")
+    assert clash and clash[0].sub_event_type == "Armed clash"

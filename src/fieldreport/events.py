@@ -41,6 +41,8 @@ SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
 NON_STATE_ARMED_INTERS = {2, 3, 4}
+# words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
+FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
 
 
 @dataclass
@@ -562,8 +564,9 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
         return []
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
-        return [t for t in triggers if t.pattern.event.startswith("Battles") or t.pattern.event == SEXUAL_VIOLENCE
-                or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
+        return [t for t in triggers if t.pattern.event.startswith("Battles") and (
+                    len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
+                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
     return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                               t.pattern.event.startswith("Battles"))]
 
