@@ -153,3 +153,13 @@ def test_crime_and_accidents_are_rejected_but_gang_clashes_are_not(extractor):
     clash = factual(extractor, "Clashes took place between two groups of drug dealers in the town of Mare in "
                                "Aleppo countryside.")
     assert clash and clash[0].sub_event_type == "Armed clash"
+
+
+def test_crowd_that_took_to_the_streets_to_protest_did_protest(extractor):
+    events = factual(extractor, "Dozens of nurses took to the streets on Thursday to protest against unpaid wages.")
+    assert events and events[0].sub_event_type == "Peaceful protest"
+
+
+def test_poisonous_gas_makes_a_chemical_weapon_attack(extractor):
+    events = factual(extractor, "Rebels fired shells filled with poisonous gas on the district, state media said.")
+    assert events[0].sub_event_type == "Chemical weapon"
