@@ -163,3 +163,10 @@ def test_crowd_that_took_to_the_streets_to_protest_did_protest(extractor):
 def test_poisonous_gas_makes_a_chemical_weapon_attack(extractor):
     events = factual(extractor, "Rebels fired shells filled with poisonous gas on the district, state media said.")
     assert events[0].sub_event_type == "Chemical weapon"
+
+
+def test_irregular_past_and_phrasal_takeovers_are_territory(extractor):
+    events = factual(extractor, "Opposition fighters retook the town of Saraqib from government forces on Thursday.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    events = factual(extractor, "Rebels have taken over four villages in the district, the army spokesman said.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
