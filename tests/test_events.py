@@ -170,3 +170,11 @@ def test_irregular_past_and_phrasal_takeovers_are_territory(extractor):
     assert events[0].sub_event_type == "Non-state actor overtakes territory"
     events = factual(extractor, "Rebels have taken over four villages in the district, the army spokesman said.")
     assert events[0].sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_control_taken_in_a_where_clause_names_the_battle(extractor):
+    events = factual(extractor, "Clashes took place between regime forces and IS near Al-Sukhnah in Homs, where "
+                                "regime forces were able to regain control over the village.")
+    assert [e.sub_event_type for e in events] == ["Government regains territory"]
+    hypothetical = extractor.extract(Document(text="The army would be able to capture the town within days."))
+    assert all(e.modality != "occurred" for e in hypothetical)

@@ -372,7 +372,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
             triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1
-                        or t.pattern.event.startswith("Battles")]
+                        or t.pattern.event.startswith("Battles") or t.pattern.event == TERRITORY]
         fatalities = fatalities_in(ctx.sentence)
         for trigger in triggers:
             draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
