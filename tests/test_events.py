@@ -178,3 +178,14 @@ def test_control_taken_in_a_where_clause_names_the_battle(extractor):
     assert [e.sub_event_type for e in events] == ["Government regains territory"]
     hypothetical = extractor.extract(Document(text="The army would be able to capture the town within days."))
     assert all(e.modality != "occurred" for e in hypothetical)
+
+
+def test_a_victims_past_told_in_a_relative_clause_is_no_event(extractor):
+    events = factual(extractor, "Unknown gunmen shot and killed a former rebel who had signed a reconciliation "
+                                "agreement with the government, in the town of Nawa in Daraa.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_opening_fire_on_a_checkpoint_establishes_nothing(extractor):
+    events = factual(extractor, "Gunmen opened fire on an army checkpoint near the town of Sahwa in Daraa.")
+    assert events[0].sub_event_type == "Armed clash"

@@ -368,6 +368,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             add_tally(drafts, ctx)
             continue
         triggers = subordinate_attacks_dropped(triggers)
+        triggers = background_clauses_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
@@ -581,6 +582,25 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     if not main:
         return triggers
     return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
+
+
+DESCRIPTIVE_DEPS = {"relcl", "acl"}
+
+
+def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
+    """'gunmen shot and killed a former rebel who had signed a reconciliation agreement': when every strong trigger
+    sits in a clause describing someone, the main clause's killing is the event, not the person's past."""
+    strong = [t for t in triggers if not t.is_weak]
+    main_weak = [t for t in triggers if t.is_weak and not in_descriptive_clause(t.token)]
+    if strong and main_weak and all(in_descriptive_clause(t.token) for t in strong):
+        return main_weak
+    return triggers
+
+
+def in_descriptive_clause(token: Token) -> bool:
+    """Inside a relative clause opened by a relative pronoun: 'a fighter who had signed ...'."""
+    return any(t.dep_ in DESCRIPTIVE_DEPS and any(c.tag_ in ("WP", "WDT") for c in t.children)
+               for t in (token, *token.ancestors))
 
 
 def is_coders_comment(sentence: Span) -> bool:
