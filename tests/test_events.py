@@ -189,3 +189,10 @@ def test_a_victims_past_told_in_a_relative_clause_is_no_event(extractor):
 def test_opening_fire_on_a_checkpoint_establishes_nothing(extractor):
     events = factual(extractor, "Gunmen opened fire on an army checkpoint near the town of Sahwa in Daraa.")
     assert events[0].sub_event_type == "Armed clash"
+
+
+def test_verbs_the_parser_reads_as_adjectives_after_an_actor_still_trigger(extractor):
+    events = factual(extractor, "QSD captured parts of the village of Jdid from IS fighters.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    events = factual(extractor, "The SDF took the town of Hamran from IS militants on Sunday.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"

@@ -208,7 +208,9 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" or is_passive_description(token)):
+        misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
+        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb
+                                     or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
         holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
         if holding:
