@@ -196,3 +196,11 @@ def test_verbs_the_parser_reads_as_adjectives_after_an_actor_still_trigger(extra
     assert events[0].sub_event_type == "Non-state actor overtakes territory"
     events = factual(extractor, "The SDF took the town of Hamran from IS militants on Sunday.")
     assert events[0].sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_coders_tally_is_not_overridden_by_vague_counts(extractor):
+    events = factual(extractor, "IS fighters clashed with regime forces near Tal Altout in Hama. Several regime "
+                                "fighters were killed in five villages. Unknown number of fatalities coded as 10 "
+                                "and split over the 5 locations.")
+    battle = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert battle.fatalities == 2

@@ -35,3 +35,7 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
 ])
 def test_coders_stated_tallies(text, expected):
     assert stated_tally(text) == expected
+
+
+def test_a_per_location_split_gives_each_events_share():
+    assert stated_tally("8 fatalities are reported in four villages. Fatalities divided 2 on each location.") == 2

@@ -74,6 +74,7 @@ class DraftEvent:
     sentences: set[int] = field(default_factory=set)
     armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
     attributed: tuple[ActorMention, Actor] | None = None  # the group the text suspects of the attack
+    tally_stated: bool = False  # fatalities set from a coder's stated tally, which later counts do not override
 
 
 def in_subtree(mention_span: Span, root: Token) -> bool:
@@ -617,8 +618,10 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     if count is None or not same_section:
         return
     target = same_section[-1]
-    if stated_tally(ctx.sentence.text) is not None:
+    stated = stated_tally(ctx.sentence.text) is not None
+    if stated:
         target = next((d for d in same_section if d.event.is_factual), target)
+        target.tally_stated = True
     elif ctx.index - target.sentence_index > 1:
         return
     target.event.fatalities = count
@@ -775,7 +778,9 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
                                       drop.location.geo_precision < keep.location.geo_precision
                                       and not drop.location_inherited):
         set_location(keep, drop.location, drop.location_inherited)
-    if other.fatalities is not None:
+    if drop.tally_stated and not keep.tally_stated:
+        event.fatalities, keep.tally_stated = other.fatalities, True
+    elif other.fatalities is not None and not keep.tally_stated:
         event.fatalities = max(event.fatalities or 0, other.fatalities)
     if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
         event.event_date, event.time_precision = other.event_date, other.time_precision

@@ -41,7 +41,8 @@ SURFACE_TOLLS = [
     re.compile(r"\b(?:shot dead|shot and killed|killed|killing|assassinated|executed|the death of|the killing of)"
                r"\s+(a|an)\s", re.I),
 ]
-SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b", re.I)
+SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b|"
+                         r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
 SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
                         r"(\d+|two|three|four|five|six|seven|eight|nine|ten) "
                         r"(?:events|locations|areas|villages|towns)\b", re.I)
@@ -96,7 +97,7 @@ def stated_tally(text: str) -> int | None:
     '3 fatalities split between the three events with 1 fatality coded to each' -> 1)."""
     split = SPLIT_TALLY.search(text)
     if split:
-        return int(split.group(1))
+        return int(split.group(1) or split.group(2))
     tally = ACLED_TALLY.search(text)
     if not tally:
         return None
