@@ -412,7 +412,7 @@ def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) 
 
 
 NON_COMBATANT_INTERS = {5, 6, 7}
-NEARBY_SENTENCES = 2
+NEARBY_SENTENCES = 4
 
 
 RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
