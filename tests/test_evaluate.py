@@ -100,3 +100,14 @@ def test_label_scores_weight_by_support():
     scores = label_scores([("A", "A"), ("A", "B"), ("B", "B"), ("A", "A")])
     assert scores["accuracy"] == 0.75
     assert 0 < scores["macro_f1"] < scores["weighted_f1"] <= 1
+
+
+def test_associated_actors_are_matched_one_by_one():
+    from fieldreport.evaluate import actor_matches
+    from fieldreport.model import Event
+
+    event = Event(document_id="x", event_type="Battles", sub_event_type="Armed clash",
+                  actor1="Military Forces of Turkey (2016-)",
+                  assoc_actor_1="JWS: Syrian National Army; Operation Peace Spring")
+    assert actor_matches("Operation Peace Spring", event, "acled")
+    assert not actor_matches("Islamic State (Syria)", event, "acled")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,11 @@ class Actor:
     name: str
     inter: int | None = None
     country: str | None = None
+    side: str | None = None  # the bloc it fights for; actors of one side are allies, not opponents
+    generic: bool = False  # a class of actor ("unidentified gunmen"), not a named group
+
+    def allied_with(self, other: Actor | None) -> bool:
+        return other is not None and (other.name == self.name or self.side is not None and self.side == other.side)
 
 
 @dataclass
@@ -42,6 +48,20 @@ class ActorDictionary:
     codes: dict[str, str]  # case-sensitive code -> canonical name
     partisan_labels: list[str]
     partisan_default: Actor
+    label_sides: dict[str, set[str]] = field(default_factory=dict)  # partisan label -> sides it may name
+    attribution_before: list[str] = field(default_factory=list)  # "believed to be" [a group]
+    attribution_after: list[str] = field(default_factory=list)  # [a group]"-suspected"
+
+    def may_name(self, label: str, actor: Actor) -> bool:
+        """True when a partisan label can stand for this actor ('rebels' never names the Islamic State)."""
+        sides = self.label_sides.get(label.lower())
+        return sides is None or actor.side in sides
+
+
+def plain_name(name: str) -> str:
+    """The canonical name as prose writes it: 'HTS: Hayat Tahrir al Sham' -> 'hayat tahrir al sham',
+    'Military Forces of Syria (2000-)' -> 'military forces of syria'."""
+    return re.sub(r"^[A-Za-z]{2,6}:\s*", "", name).split("(")[0].strip().lower()
 
 
 def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
@@ -51,18 +71,26 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
         actors, aliases, codes = {}, {}, {}
         for entry in data["actor"]:
-            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"))
+            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
+                          entry.get("generic", False))
             actors[actor.name] = actor
-            for alias in entry.get("aliases", []):
+            for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
                 aliases[alias.lower()] = actor.name
             for code in entry.get("codes", []):
                 codes[code] = actor.name
         partisan = data["partisan"]
-        default = Actor(partisan["default"], partisan.get("default_inter"), None)
+        default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
+        label_sides: dict[str, set[str]] = {}
+        for side, labels in partisan.get("sides", {}).items():
+            for label in labels:
+                label_sides.setdefault(label.lower(), set()).add(side)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
     actors[default.name] = default
-    return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default)
+    attribution = data.get("attribution", {})
+    return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
+                           label_sides, [cue.lower() for cue in attribution.get("before", [])],
+                           [cue.lower() for cue in attribution.get("after", [])])
 
 
 class ActorFinder:

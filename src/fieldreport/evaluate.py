@@ -299,9 +299,11 @@ def pair_up(events: list[Event], gold: list[GoldEvent]) -> list[tuple[GoldEvent,
 
 
 def actor_matches(gold_name: str | None, event: Event, kind: str) -> bool | None:
+    """The gold actor is one of the event's actors; associated actors are ';'-separated lists, as in ACLED."""
     if not gold_name:
         return None
-    ours = {actor_key(n) for n in (event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2) if n}
+    ours = {actor_key(part) for n in (event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2) if n
+            for part in n.split(";")}
     if kind == "ucdp":
         wanted = set().union(*(UCDP_SIDES.get(actor_key(part), {actor_key(part)})
                                for part in gold_name.split(",")))

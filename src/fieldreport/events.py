@@ -15,12 +15,19 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.dates import DateMention
-from fieldreport.fatalities import fatalities_in
+from fieldreport.fatalities import CODED_TALLY, fatalities_in, stated_tally
 from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
 from fieldreport.sources import SourceMention
-from fieldreport.triggers import Patterns, Trigger, find_triggers, first_cue_group, instrument_class
+from fieldreport.triggers import (
+    Patterns,
+    Trigger,
+    find_triggers,
+    first_cue_group,
+    instrument_class,
+    subject_words,
+)
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
 TERRITORY = "@territory"
@@ -29,8 +36,13 @@ ATTACK = "@attack"
 DETENTION = "@detention"
 PROTEST = "@protest"
 EXPLOSION = "@explosion"
+WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
+SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
+NON_STATE_ARMED_INTERS = {2, 3, 4}
+# words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
+FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
 
 
 @dataclass
@@ -60,6 +72,9 @@ class DraftEvent:
     location: Location | None = None
     location_inherited: bool = False
     sentences: set[int] = field(default_factory=set)
+    armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
+    attributed: tuple[ActorMention, Actor] | None = None  # the group the text suspects of the attack
+    tally_stated: bool = False  # fatalities set from a coder's stated tally, which later counts do not override
 
 
 def in_subtree(mention_span: Span, root: Token) -> bool:
@@ -128,8 +143,9 @@ def target_words(token: Token) -> set[str]:
     """Lemmas in the core of what a trigger acts on: 'a regime soldier', 'the vehicle of a commander'."""
     words = set()
     for target in target_tokens(token):
-        words |= {t.lemma_.lower() for t in target.subtree if t.i == target.i or t.dep_ in
-                  ("compound", "poss", "amod", "pobj", "nmod") and t.i <= target.right_edge.i}
+        words |= {form for t in target.subtree if t.i == target.i or t.dep_ in
+                  ("compound", "poss", "amod", "pobj", "nmod") and t.i <= target.right_edge.i
+                  for form in (t.lemma_.lower(), t.lower_)}
     return words
 
 
@@ -159,14 +175,18 @@ def pick(mentions: list[ActorMention]) -> ActorMention | None:
         return None
     first = mentions[0]
     if first.is_partisan:
-        named_near = [m for m in mentions[1:] if not m.is_partisan and abs(m.span.start - first.span.start) <= 3]
+        named_near = [m for m in mentions[1:] if not m.is_partisan and not m.actor.generic
+                      and abs(m.span.start - first.span.start) <= 3]
         return named_near[0] if named_near else first
     return first
 
 
 def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], index: int,
-                     dictionary: ActorDictionary, exclude: set[str]) -> Actor:
-    """A named non-state group near a partisan label ("terrorists"), else the dictionary's default."""
+                     dictionary: ActorDictionary, against: Actor | None) -> Actor:
+    """A named non-state group near a partisan label ("terrorists"), else the dictionary's default.
+
+    A group allied with `against`, the other party of the event, is not who the label names:
+    in 'regime forces and pro-regime militias clashed with rebels', the rebels are no militia."""
     here = contexts[index]
     for back in range(0, 4):
         if index - back < 0 or contexts[index - back].section != here.section:
@@ -176,17 +196,23 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
             ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
         for other in ordered:
             actor = other.actor
-            if actor and actor.inter in (2, 3) and actor.name not in exclude and \
-                    actor.name != "Unidentified Armed Group (Syria)":
+            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and not actor.generic \
+                    and dictionary.may_name(mention.span.text, actor):
                 return actor
     return dictionary.partisan_default
 
 
 def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
-                sentence: Span, patterns: Patterns) -> tuple[str, str]:
+                sentence: Span, patterns: Patterns, story: Span | None = None,
+                actor2_is_label: bool = False) -> tuple[str, str]:
+    """ACLED event type and sub-event type. `story` (the sentence and its neighbours) decides what kind of
+    protest it was: protesters who throw stones in the next sentence rioted in this one."""
+    story = story if story is not None else sentence
     event = trigger.pattern.event
     if event == TERRITORY:
-        if actor1 is not None and actor1.inter == 1:
+        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}):
+            return "Strategic developments", "Non-violent transfer of territory"
+        if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
             return "Battles", "Government regains territory"
         return "Battles", "Non-state actor overtakes territory"
     if event == REMOTE:
@@ -196,16 +222,42 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         kind = instrument_class(sentence, patterns.instruments)
         return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
     if event == PROTEST:
-        kind = first_cue_group(sentence, patterns.protest) or "Peaceful protest"
+        kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
             target_words(trigger.token) & patterns.armed_targets)
+        if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
+            # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
+            # and clash only with the members of a group the text names
+            armed_target = armed_target and actor2 is not None and not actor2_is_label
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
-        return ("Violence against civilians", "Attack") if event == ATTACK else ("Strategic developments", "Arrests")
+        if event == ATTACK:
+            kind = instrument_class(sentence, patterns.instruments)
+            if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
+                return "Explosions/Remote violence", kind
+            return "Violence against civilians", "Attack"
+        if first_cue_group(story, {"protest": patterns.arrests.get("at_protest", [])}):
+            return "Protests", "Protest with intervention"  # "police detained activists during the protest"
+        return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
+
+
+def is_state_subject(token: Token, patterns: Patterns) -> bool:
+    """An unnamed subject that is a state's forces: 'Iraqi security forces', 'the Somali National Army'."""
+    words = subject_words(token)
+    return bool(words & set(patterns.territory.get("state_subjects", []))) and \
+        not words & set(patterns.territory.get("non_state_subjects", []))
+
+
+def story_around(contexts: list[SentenceContext], index: int, reach: int = 2) -> Span:
+    """The sentence at `index` with up to `reach` sentences either side in its section."""
+    here = contexts[index]
+    near = [c for c in contexts if c.section == here.section and abs(c.index - index) <= reach]
+    doc = here.sentence.doc
+    return doc[min(c.sentence.start for c in near):max(c.sentence.end for c in near)]
 
 
 def place_for(trigger: Trigger, context: SentenceContext) -> Location | None:
@@ -313,13 +365,16 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
                                                                             loc.mention.span.end)}
         triggers = out_of_scope_removed(find_triggers(ctx.sentence, patterns, blocked), ctx, patterns)
-        if not triggers:
+        if not triggers or is_coders_comment(ctx.sentence) and any(d.section == ctx.section for d in drafts):
             add_tally(drafts, ctx)
             continue
+        triggers = subordinate_attacks_dropped(triggers)
+        triggers = background_clauses_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
-            triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1]
+            triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1
+                        or t.pattern.event.startswith("Battles") or t.pattern.event == TERRITORY]
         fatalities = fatalities_in(ctx.sentence)
         for trigger in triggers:
             draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
@@ -335,7 +390,170 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             elif not draft.location.is_admin:
                 previous_place[ctx.section] = draft.location
             drafts.append(draft)
-    return fold_sentence_triggers(drafts)
+    folded = reciprocal_fire_as_clashes(fold_sentence_triggers(drafts), dictionary)
+    for draft in folded:
+        draft.armed_nearby = armed_mentions_near(draft, contexts, dictionary)
+        draft.attributed = attributed_group(contexts[draft.sentence_index].actors, dictionary)
+    return folded
+
+
+def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) -> tuple[ActorMention, Actor] | None:
+    """The named group a sentence pins unidentified attackers on: 'gunmen believed to be IS members'."""
+    for mention in mentions:
+        if mention.actor is None or mention.actor.generic:
+            continue
+        doc, span = mention.span.doc, mention.span
+        before = doc[max(span.start - 5, 0):span.start].text.lower()
+        after = doc[span.end:span.end + 2].text.lower()
+        if any(before.endswith(cue) for cue in dictionary.attribution_before) or \
+                any(after.startswith(cue) for cue in dictionary.attribution_after):
+            return mention, mention.actor
+    return None
+
+
+NON_COMBATANT_INTERS = {5, 6, 7}
+NEARBY_SENTENCES = 4
+
+
+RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
+
+
+def reciprocal_fire_as_clashes(drafts: list[DraftEvent], dictionary: ActorDictionary) -> list[DraftEvent]:
+    """'The army shelled the village as rebels shelled army positions': two sides firing at each other in one
+    sentence or the next is an armed clash between them (ACLED), not two one-sided bombardments."""
+    kept: list[DraftEvent] = []
+    for draft in drafts:
+        partner = next((k for k in kept if fires_back(k, draft, dictionary)), None)
+        if partner is None:
+            kept.append(draft)
+            continue
+        partner.event.event_type, partner.event.sub_event_type = "Battles", "Armed clash"
+        if not partner.event.actor2 and draft.actor1 is not None:
+            set_actor(partner, 2, draft.actor1, Actor(draft.event.actor1, draft.event.inter1))
+        combine(partner, draft)
+    return kept
+
+
+def fires_back(first: DraftEvent, second: DraftEvent, dictionary: ActorDictionary) -> bool:
+    """True when `second` is the other side's fire answering `first`."""
+    a, b = first.event, second.event
+    if a.sub_event_type not in RECIPROCAL_FIRE | {"Armed clash"} or b.sub_event_type not in RECIPROCAL_FIRE:
+        return False
+    if a.sub_event_type == "Armed clash" and a.actor2 != b.actor1:
+        return False
+    if first.section != second.section or second.sentence_index - first.sentence_index > 1:
+        return False
+    if not a.is_factual or not b.is_factual or not a.actor1 or not b.actor1:
+        return False
+    one, other = dictionary.actors.get(a.actor1), dictionary.actors.get(b.actor1)
+    opposed = a.actor1 != b.actor1 and not (one is not None and one.allied_with(other))
+    return opposed and (not a.actor2 or a.actor2 == b.actor1 or b.actor2 == a.actor1)
+
+
+def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
+                        dictionary: ActorDictionary) -> list[tuple[ActorMention, Actor]]:
+    """Armed actors named around an event: in its sentence first, then in the nearest sentences of its section."""
+    here = contexts[draft.sentence_index]
+    nearby = sorted((c for c in contexts if c.section == here.section
+                     and abs(c.index - here.index) <= NEARBY_SENTENCES),
+                    key=lambda c: (abs(c.index - here.index), c.index < here.index))
+    present = draft.event.actor1 or draft.event.actor2
+    against = dictionary.actors.get(present) if present else None
+    found = []
+    for ctx in nearby:
+        groups_before = {m.span.end + gap for m in ctx.actors if not m.is_partisan and m.actor.inter in (2, 3)
+                         for gap in (0, 1)}
+        for mention in ctx.actors:
+            if is_source_word(mention) or mention.is_partisan and mention.span.start in groups_before:
+                continue  # "IS militants": the label only repeats the group before it
+            actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, against)
+            if actor.inter not in NON_COMBATANT_INTERS:
+                found.append((mention, actor))
+    return found
+
+
+GOVERNMENT_REGAINS = "Government regains territory"
+NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+
+
+def territory_typed_by_actor(event: Event) -> None:
+    """Who took the place decides the sub-event type; sentences folded into the event may have named the
+    taker after its type was first set ('...positions were seized. Government troops occupied the hills')."""
+    if event.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and event.inter1 is not None:
+        event.sub_event_type = GOVERNMENT_REGAINS if event.inter1 == 1 else NON_STATE_OVERTAKES
+
+
+def unidentified_armed_group(country: str | None) -> Actor:
+    return Actor(f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group", 3, country)
+
+
+def fill_missing_sides(draft: DraftEvent) -> None:
+    """ACLED names both sides of a battle and the perpetrator of an attack or a bombing. A side the parse
+    left empty (or gave to civilians, who are no party to a battle) is the nearest armed actor the text
+    names that is not allied with the other side, else an unidentified armed group."""
+    event = draft.event
+    battle = event.event_type == "Battles"
+    territory_typed_by_actor(event)
+    if not battle and event.event_type != "Violence against civilians" and event.sub_event_type not in EXPLOSIVE_TYPES:
+        return
+    known = {actor.name: actor for _, actor in draft.armed_nearby}
+    if battle and event.actor2 and known.get(event.actor2, Actor(event.actor2)).allied_with(known.get(event.actor1)) \
+            and any(not a.allied_with(known.get(event.actor1)) for _, a in draft.armed_nearby):
+        clear_actor(draft, 2)  # "regime and pro-regime militia forces against opposition factions"
+    for slot in (1, 2) if battle else (1,):
+        if battle and getattr(event, f"inter{slot}") in NON_COMBATANT_INTERS:
+            clear_actor(draft, slot)
+        if getattr(event, f"actor{slot}") or slot == 1 and event.sub_event_type == GOVERNMENT_REGAINS:
+            continue  # an unnamed state's forces stay unnamed rather than take a rebel's name
+        other_name = getattr(event, f"actor{3 - slot}")
+        other = known.get(other_name) or (Actor(other_name) if other_name else None)
+        choice = next(((m, a) for m, a in draft.armed_nearby if not a.allied_with(other)), None) if battle else None
+        if choice is not None:
+            set_actor(draft, slot, *choice)
+        else:
+            # "clashes between two tribes": a generic side with no named opponent fights its own kind
+            actor = other if battle and other is not None and other.generic else unidentified_armed_group(event.country)
+            setattr(event, f"actor{slot}", actor.name)
+            setattr(event, f"inter{slot}", actor.inter)
+    pin_unidentified_attackers(draft)
+    if battle:
+        set_associated_actors(draft, known)
+
+
+def pin_unidentified_attackers(draft: DraftEvent) -> None:
+    """Unidentified attackers the text suspects to be a named group are coded as that group, as ACLED does."""
+    event = draft.event
+    if draft.attributed is None or draft.attributed[1].name in (event.actor1, event.actor2):
+        return
+    for slot in (1, 2):
+        if (getattr(event, f"actor{slot}") or "").startswith("Unidentified Armed Group"):
+            set_actor(draft, slot, *draft.attributed)
+            return
+
+
+def set_associated_actors(draft: DraftEvent, known: dict[str, Actor]) -> None:
+    """ACLED's associated actors: the allies of each side that the event's sentence names
+    ('regime forces, supported by pro-regime militias, clashed with rebel and Islamist factions')."""
+    event = draft.event
+    sentence = draft.trigger.token.sent
+    here = [a for m, a in draft.armed_nearby if sentence.start <= m.span.start < sentence.end]
+    for slot in (1, 2):
+        main = known.get(getattr(event, f"actor{slot}"))
+        if main is None or main.side is None:
+            continue
+        allies = dict.fromkeys(a.name for a in here
+                               if a.allied_with(main) and a.name not in (event.actor1, event.actor2))
+        if allies and not getattr(event, f"assoc_actor_{slot}"):
+            setattr(event, f"assoc_actor_{slot}", "; ".join(allies))
+
+
+def clear_actor(draft: DraftEvent, slot: int) -> None:
+    event = draft.event
+    for name in ("actor", "inter", "actor_text"):
+        key = f"actor{slot}_text" if name == "actor_text" else f"{name}{slot}"
+        setattr(event, key, None)
+    setattr(draft, f"actor{slot}", None)
+    event.evidence = [e for e in event.evidence if e.field != f"actor{slot}"]
 
 
 def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns: Patterns) -> list[Trigger]:
@@ -347,20 +565,67 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
     if reason == "statement":
         return []
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
-    if reason == "crime":  # armed men fighting over smuggling routes is still a clash
-        return [t for t in triggers if t.pattern.event.startswith("Battles") or armed and t.pattern.event in
-                (ATTACK, REMOTE, DETENTION)]
+    if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
+        return [t for t in triggers if t.pattern.event.startswith("Battles") and (
+                    len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
+                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
     return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                               t.pattern.event.startswith("Battles"))]
 
 
+SUBORDINATE_DEPS = {"pcomp", "advcl"}
+
+
+def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
+    """'gunmen shot and killed two soldiers after opening fire on their car': the attack told in a subordinate
+    clause is the manner of the main one, not an event of its own (nor the one that names it)."""
+    main = [t for t in triggers if t.pattern.event == ATTACK and t.token.dep_ not in SUBORDINATE_DEPS]
+    if not main:
+        return triggers
+    return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
+
+
+DESCRIPTIVE_DEPS = {"relcl", "acl"}
+
+
+def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
+    """'gunmen shot and killed a former rebel who had signed a reconciliation agreement': when every strong trigger
+    sits in a clause describing someone, the main clause's killing is the event, not the person's past."""
+    strong = [t for t in triggers if not t.is_weak]
+    main_weak = [t for t in triggers if t.is_weak and not in_descriptive_clause(t.token)]
+    if strong and main_weak and all(in_descriptive_clause(t.token) for t in strong):
+        return main_weak
+    return triggers
+
+
+def in_descriptive_clause(token: Token) -> bool:
+    """Inside a relative clause opened by a relative pronoun: 'a fighter who had signed ...'."""
+    return any(t.dep_ in DESCRIPTIVE_DEPS and any(c.tag_ in ("WP", "WDT") for c in t.children)
+               for t in (token, *token.ancestors))
+
+
+def is_coders_comment(sentence: Span) -> bool:
+    """'Given heavy fighting, unknown fatalities coded as 10.': a coder's note on the figure, not a new event."""
+    return bool(CODED_TALLY.search(sentence.text))
+
+
 def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
-    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it."""
+    """A sentence that only counts the dead ('2 fatalities.') adds its figure to the event before it. A coder's
+    stated tally ('Unknown fatalities coded as 10.') is the figure of its section's main event, the first
+    that happened, however far it comes: clashes 'amid air strikes' come first, the air strikes after."""
     count = fatalities_in(ctx.sentence)
-    if count is None or not drafts or drafts[-1].section != ctx.section or ctx.index - drafts[-1].sentence_index > 1:
+    same_section = [d for d in drafts if d.section == ctx.section]
+    if count is None or not same_section:
         return
-    drafts[-1].event.fatalities = count
-    drafts[-1].event.evidence += evidence_for(ctx.sentence, "fatalities")
+    target = same_section[-1]
+    stated = stated_tally(ctx.sentence.text) is not None
+    if stated:
+        target = next((d for d in same_section if d.event.is_factual), target)
+        target.tally_stated = True
+    elif ctx.index - target.sentence_index > 1:
+        return
+    target.event.fatalities = count
+    target.event.evidence += evidence_for(ctx.sentence, "fatalities")
 
 
 CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
@@ -396,9 +661,13 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
                  and not m.is_partisan and not is_source_word(m)
                  and (first is None or m.actor != first.actor)]
         second = later[0] if later and later[0].span.start - trigger.token.i <= 12 else None
-    actor1 = resolved_actor(first, contexts, ctx.index, dictionary, set())
-    actor2 = resolved_actor(second, contexts, ctx.index, dictionary, {actor1.name} if actor1 else set())
-    event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns)
+    actor1 = resolved_actor(first, contexts, ctx.index, dictionary, None)
+    actor2 = resolved_actor(second, contexts, ctx.index, dictionary, actor1)
+    event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns,
+                                             story_around(contexts, ctx.index),
+                                             actor2_is_label=second is not None and second.is_partisan)
+    if any(a is not None and a.inter in CROWD_INTERS for a in (actor1, actor2)) and sub_event_type == "Armed clash":
+        event_type, sub_event_type = "Riots", "Violent demonstration"  # "police clashed with protesters"
     if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
             "Looting/property destruction", "Attack", "Armed clash"):
         event_type, sub_event_type = "Riots", "Violent demonstration"  # protesters who burn or attack riot
@@ -434,12 +703,12 @@ def is_source_word(mention: ActorMention) -> bool:
 
 
 def resolved_actor(mention: ActorMention | None, contexts: list[SentenceContext], index: int,
-                   dictionary: ActorDictionary, exclude: set[str]) -> Actor | None:
+                   dictionary: ActorDictionary, against: Actor | None) -> Actor | None:
     if mention is None:
         return None
     if mention.actor is not None:
         return mention.actor
-    return resolve_partisan(mention, contexts, index, dictionary, exclude)
+    return resolve_partisan(mention, contexts, index, dictionary, against)
 
 
 def set_actor(draft: DraftEvent, slot: int, mention: ActorMention | None, actor: Actor | None) -> None:
@@ -509,7 +778,9 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
                                       drop.location.geo_precision < keep.location.geo_precision
                                       and not drop.location_inherited):
         set_location(keep, drop.location, drop.location_inherited)
-    if other.fatalities is not None:
+    if drop.tally_stated and not keep.tally_stated:
+        event.fatalities, keep.tally_stated = other.fatalities, True
+    elif other.fatalities is not None and not keep.tally_stated:
         event.fatalities = max(event.fatalities or 0, other.fatalities)
     if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
         event.event_date, event.time_precision = other.event_date, other.time_precision

@@ -10,7 +10,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-KILL_LEMMAS = {"kill", "die", "dead", "death", "fatality", "slay", "execute", "assassinate", "behead",
+KILL_LEMMAS = {"kill", "killing", "die", "dead", "death", "fatality", "slay", "execute", "assassinate", "behead",
                "martyr", "lose"}
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -26,7 +26,26 @@ ZERO_PATTERNS = re.compile(
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
 CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
-ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\bfatalities (?:were )?coded (?:to|as) (\d[\d,]*)", re.I)
+CODED_TALLY = re.compile(r"\bfatalit(?:y|ies) (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
+                         r"\bcoded (?:fatalities|as \d)", re.I)
+ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\bfatalities (?:are |were )?(?:coded|assumed)"
+                         r"(?: to be| to| as| at)? (\d[\d,]*)", re.I)
+# Surface forms of a death count, for sentences the parser gets wrong ("16 IS fighters were killed", where
+# the small model reads "IS" as a verb): a count, a few words, then a passive killing; or a killing, then a count.
+COUNT = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+SURFACE_TOLLS = [
+    re.compile(rf"\b{COUNT}\s+(?:[\w'-]+\s+){{0,6}}?(?:were|was|have been|had been|got|reported)\s+"
+               rf"(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead|dead)\b", re.I),
+    re.compile(rf"\b(?:killing|killed|the killing of|the death of|the deaths of|left|leaving)\s+(?:at least\s+)?{COUNT}"
+               rf"\b(?!\s+(?:people\s+|others\s+|civilians\s+|persons\s+)?(?:injured|wounded))", re.I),
+    re.compile(r"\b(?:shot dead|shot and killed|killed|killing|assassinated|executed|the death of|the killing of)"
+               r"\s+(a|an)\s", re.I),
+]
+SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b|"
+                         r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
+SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
+                        r"(\d+|two|three|four|five|six|seven|eight|nine|ten) "
+                        r"(?:events|locations|areas|villages|towns)\b", re.I)
 
 
 def parse_number(text: str) -> int | None:
@@ -73,11 +92,26 @@ def victims_of(kill: Token) -> list[Token]:
     return expanded
 
 
+def stated_tally(text: str) -> int | None:
+    """The figure a coder's note states for one event ('2 fatalities.', 'Unknown fatalities coded as 10',
+    '3 fatalities split between the three events with 1 fatality coded to each' -> 1)."""
+    split = SPLIT_TALLY.search(text)
+    if split:
+        return int(split.group(1) or split.group(2))
+    tally = ACLED_TALLY.search(text)
+    if not tally:
+        return None
+    total = int((tally.group(1) or tally.group(2)).replace(",", ""))
+    ways = SPLIT_WAYS.search(text)
+    parts = parse_number(ways.group(1)) if ways else None
+    return total // parts if parts else total  # 'coded as 10 and divided over two events': 5 each
+
+
 def fatalities_in(sentence: Span) -> int | None:
     """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure."""
-    tally = ACLED_TALLY.search(sentence.text)
-    if tally:
-        return int((tally.group(1) or tally.group(2)).replace(",", ""))
+    tally = stated_tally(sentence.text)
+    if tally is not None:
+        return tally
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     total, found = 0, False
@@ -98,6 +132,20 @@ def fatalities_in(sentence: Span) -> int | None:
             number = count_of(victim)
             if number is not None:
                 total, found = total + number, True
+    if not found:
+        surface = surface_toll(sentence.text)
+        total, found = surface or 0, surface is not None
     if found and total >= CUMULATIVE_TOLL:
         return None
     return total if found else None
+
+
+def surface_toll(text: str) -> int | None:
+    """The deaths a sentence counts by its surface form alone, summed over non-overlapping counts."""
+    counts: dict[int, int] = {}
+    for pattern in SURFACE_TOLLS:
+        for match in pattern.finditer(text):
+            number = 1 if match.group(1).lower() in ("a", "an") else parse_number(match.group(1))
+            if number is not None and not any(abs(match.start(1) - at) < 3 for at in counts):
+                counts[match.start(1)] = number
+    return sum(counts.values()) if counts else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldreport.actors import Actor
-from fieldreport.events import DraftEvent, combine, set_actor
+from fieldreport.events import DraftEvent, clear_actor, combine, fill_missing_sides, set_actor
 from fieldreport.geocode import km_between
 
 VAGUE_PLACE_KM = 50.0
@@ -83,6 +83,7 @@ def merge_drafts(drafts: list[DraftEvent]) -> list[DraftEvent]:
         combine(target, draft)
     for draft in merged:
         drop_repeated_actor(draft)
+        fill_missing_sides(draft)
     return merged
 
 
@@ -90,9 +91,7 @@ def drop_repeated_actor(draft: DraftEvent) -> None:
     """An event is not fought between an actor and itself: a second mention of actor1 is no actor2."""
     event = draft.event
     if event.actor2 and event.actor2 == event.actor1:
-        event.actor2 = event.inter2 = event.actor2_text = None
-        draft.actor2 = None
-        event.evidence = [e for e in event.evidence if e.field != "actor2"]
+        clear_actor(draft, 2)
 
 
 def prefer_named_actors(target: DraftEvent, other: DraftEvent) -> None:

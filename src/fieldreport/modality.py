@@ -26,6 +26,8 @@ class ModalityCues:
     implicative_heads: frozenset[str]
     planned_modifiers: frozenset[str]
     ongoing_heads: frozenset[str]
+    assembly_heads: frozenset[str] = frozenset()
+    assembly_events: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict) -> ModalityCues:
@@ -76,6 +78,8 @@ def modality_of(trigger: Token, cues: ModalityCues) -> str:
         if lemma in cues.implicative_heads:
             ongoing = ongoing or lemma in cues.ongoing_heads
         elif is_infinitive(token) and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
+            if lemma in cues.assembly_heads and token.lemma_.lower() in cues.assembly_events:
+                return "occurred"  # "took to the streets to protest": gathering to protest is protesting
             return "planned"  # purpose or intention: "to participate in offensives"
         if token.dep_ not in CLIMB_DEPS:
             break

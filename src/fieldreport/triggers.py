@@ -46,6 +46,8 @@ class Patterns:
     armed_targets: frozenset[str] = frozenset()
     protest: dict[str, list[str]] = field(default_factory=dict)
     reject: dict[str, list[str]] = field(default_factory=dict)
+    territory: dict[str, list[str]] = field(default_factory=dict)
+    arrests: dict[str, list[str]] = field(default_factory=dict)
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,7 +87,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
                                            needs_instrument=entry.get("needs_instrument", False), **fields))
         return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
-                        data.get("protest", {}), data.get("reject", {}))
+                        data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
+                        data.get("arrests", {}))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -101,11 +104,18 @@ def object_lemmas(token: Token) -> set[str]:
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
             lemmas.add(child.lemma_.lower())
+            lemmas |= quantified_lemmas(child)
         if child.dep_ in ("prep", "agent", "prt"):
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
         lemmas.add(token.head.lemma_.lower())
     return lemmas
+
+
+def quantified_lemmas(noun: Token) -> set[str]:
+    """What a quantity noun counts: 'a large amount of ammunition', 'a total of 56 observation points'."""
+    return {g.lemma_.lower() for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+            for g in prep.children if g.dep_ == "pobj"}
 
 
 def subject_lemmas(token: Token) -> set[str]:
@@ -115,17 +125,36 @@ def subject_lemmas(token: Token) -> set[str]:
     return lemmas
 
 
+def subject_words(token: Token) -> set[str]:
+    """Lemmas of the whole subject phrase of a trigger's clause: 'Iraqi security forces' -> iraqi, security, force."""
+    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not heads and token.dep_ in ("conj", "xcomp"):
+        heads = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for head in heads for t in head.subtree}
+
+
 def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
     """The first group (in file order) with a word or phrase present in the sentence."""
-    text = " " + re.sub(r"[^a-z0-9' -]+", " ", sentence.text.lower()) + " "
+    return first_cue_group_in(sentence.text, groups)
+
+
+def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
+    text = " " + re.sub(r"[^a-z0-9' -]+", " ", text.lower()) + " "
     for label, words in groups.items():
         if any(f" {w} " in text or f" {w}s " in text for w in words):
             return label
     return None
 
 
+NOT_INSTRUMENTS = "not instruments"
+
+
 def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
-    return first_cue_group(sentence, instruments)
+    """The first instrument group named in the sentence; names of units ('Air Force Intelligence') are no weapon."""
+    text = sentence.text.lower()
+    for phrase in instruments.get(NOT_INSTRUMENTS, []):
+        text = text.replace(phrase, " ")
+    return first_cue_group_in(text, {k: v for k, v in instruments.items() if k != NOT_INSTRUMENTS})
 
 
 def word_forms(token: Token) -> set[str]:
@@ -179,7 +208,9 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" or is_passive_description(token)):
+        misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
+        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb
+                                     or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
         holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
         if holding:

@@ -1,0 +1,206 @@
+"""Event coding rules on sentences written for these tests, with the real model, gazetteer and actor file."""
+
+from datetime import date
+
+import pytest
+
+from fieldreport.model import Document
+from fieldreport.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def factual(extractor, text, published=date(2021, 5, 4)):
+    return [e for e in extractor.extract(Document(text=text, published=published)) if e.is_factual]
+
+
+def test_partisan_label_is_not_resolved_to_an_ally_of_the_other_side(extractor):
+    events = factual(extractor, "Army units and pro-government militias clashed with rebel groups near the town "
+                                "of Kafr Nabl in Idlib.")
+    assert events[0].sub_event_type == "Armed clash"
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}
+
+
+def test_battle_opponent_the_parse_loses_is_taken_from_the_sentence(extractor):
+    events = factual(extractor, "The clashes between the Syrian army and IS fighters went on near Al Mayadin "
+                                "in Deir ez-Zor.")
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Islamic State (Syria)"}
+
+
+def test_unnamed_side_of_a_battle_is_an_unidentified_armed_group(extractor):
+    events = factual(extractor, "The SDF captured a hill north of Raqqa. No casualties were reported.")
+    assert events[0].actor1 == "QSD: Syrian Democratic Forces"
+    assert events[0].actor2.startswith("Unidentified Armed Group")
+
+
+def test_civilians_are_no_party_to_a_battle(extractor):
+    events = factual(extractor, "Clashes broke out between HTS and Ahrar al-Sham in Sarmada in Idlib, and a "
+                                "civilian was killed by stray bullets.")
+    battle = next(e for e in events if e.event_type == "Battles")
+    assert "Civilians (Syria)" not in (battle.actor1, battle.actor2)
+
+
+def test_unnamed_islamists_and_rebels_are_both_coded(extractor):
+    events = factual(extractor, "Regime forces, backed by pro-regime militias, clashed with rebel and Islamist "
+                                "factions near Saraqib in Idlib.")
+    battle = events[0]
+    sides = {battle.actor1, battle.actor2}
+    assert {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"} <= sides
+    assert "Islamist Militia (Syria)" in battle.assoc_actor_2
+    assert "Militia (Pro-Government)" in battle.assoc_actor_1
+
+
+def test_gunmen_suspected_to_be_a_group_are_coded_as_that_group(extractor):
+    events = factual(extractor, "Unknown gunmen believed to be IS members shot dead an SDF fighter near Shheil "
+                                "in Deir ez-Zor.")
+    assert events[0].actor1 == "Islamic State (Syria)"
+    assert events[0].actor2 == "QSD: Syrian Democratic Forces"
+
+
+def test_canonical_names_and_operation_codes_are_recognised(extractor):
+    events = factual(extractor, "The Military Forces of Syria clashed with HTS near Kabani in Latakia. Later, "
+                                "SNA factions operating under OPS clashed with the SDF near Tal Tamr.")
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham"}
+    assert "Operation Peace Spring" in (events[1].assoc_actor_1 or "") + (events[1].actor1 or "")
+
+
+def test_tribal_fighting_is_between_tribal_militias(extractor):
+    events = factual(extractor, "Clashes erupted between two tribes in the town of Tell Abiad over a land dispute.")
+    assert events[0].actor1 == "Unidentified Tribal Militia (Syria)"
+
+
+def test_coders_tally_goes_to_the_main_event(extractor):
+    events = factual(extractor, "Regime forces clashed with IS fighters near Al-Sukhnah in Homs amid strikes by "
+                                "Russian warplanes. Given heavy fighting, unknown fatalities coded as 10.")
+    battle = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert battle.fatalities == 10
+
+
+def test_arrests_at_a_protest_are_a_protest_with_intervention(extractor):
+    events = factual(extractor, "Police detained dozens of activists during a protest against fuel prices in the "
+                                "capital on Sunday.")
+    assert events[0].sub_event_type == "Protest with intervention"
+
+
+def test_protest_violence_in_the_next_sentence_makes_a_violent_demonstration(extractor):
+    events = factual(extractor, "Thousands of students marched through the city centre on Friday. Some of them "
+                                "threw stones at shop windows and set fire to bins.")
+    assert events[0].sub_event_type == "Violent demonstration"
+
+
+def test_unnamed_state_forces_regain_territory(extractor):
+    events = factual(extractor, "Federal security forces on Tuesday freed three villages from the insurgents, "
+                                "officials said.")
+    assert events[0].sub_event_type == "Government regains territory"
+
+
+def test_territory_taken_without_a_fight_is_a_non_violent_transfer(extractor):
+    events = factual(extractor, "The militants took control of the deserted border post on Monday.")
+    assert events[0].sub_event_type == "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Two suicide bombers blew themselves up at the gate of the camp on Tuesday, killing five guards.", "Suicide bomb"),
+    ("Twelve fighters surrendered to the army in the northern district on Sunday.", "Agreement"),
+    ("Soldiers discovered a large amount of ammunition hidden in a cave near the border.", "Disrupted weapons use"),
+    ("The army has established a total of 12 observation points along the road.",
+     "Headquarters or base established"),
+    ("Police said a teenage girl was raped by three men in the village last week.", "Sexual violence"),
+])
+def test_event_forms_seen_in_news_worldwide(extractor, text, sub_event_type):
+    assert factual(extractor, text)[0].sub_event_type == sub_event_type
+
+
+def test_industrial_explosions_are_not_political_violence(extractor):
+    assert not factual(extractor, "A gas explosion at a fertilizer plant killed three workers on Monday.")
+
+
+def test_unit_names_are_no_weapons(extractor):
+    events = factual(extractor, "Unknown gunmen attacked an Air Force Intelligence checkpoint near the town of "
+                                "Nawa in Daraa, wounding two soldiers.")
+    assert events[0].sub_event_type == "Armed clash"
+
+
+def test_two_sides_shelling_each_other_is_an_armed_clash(extractor):
+    events = factual(extractor, "Regime forces shelled the village of Kansafra in Idlib. Opposition rebels responded "
+                                "by shelling regime positions near the village.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}
+
+
+def test_state_forces_arresting_militants_make_arrests(extractor):
+    events = factual(extractor, "The armed forces detained 40 militants of the outlawed group in the eastern "
+                                "provinces on Monday.")
+    assert events[0].sub_event_type == "Arrests"
+
+
+def test_armed_group_detaining_fighters_is_a_clash(extractor):
+    events = factual(extractor, "HTS detained five fighters at one of its checkpoints near Sarmada in Idlib.")
+    assert events[0].sub_event_type == "Armed clash"
+
+
+def test_police_clashing_with_protesters_is_a_violent_demonstration(extractor):
+    events = factual(extractor, "Protesters clashed with police outside the parliament on Saturday night.")
+    assert events[0].sub_event_type == "Violent demonstration"
+
+
+def test_crime_and_accidents_are_rejected_but_gang_clashes_are_not(extractor):
+    assert not factual(extractor, "Police said the suspect was caught after an attempt to rob a bank in the city.")
+    assert not factual(extractor, "Eleven passengers were killed when their bus plunged off a bridge into a river.")
+    clash = factual(extractor, "Clashes took place between two groups of drug dealers in the town of Mare in "
+                               "Aleppo countryside.")
+    assert clash and clash[0].sub_event_type == "Armed clash"
+
+
+def test_crowd_that_took_to_the_streets_to_protest_did_protest(extractor):
+    events = factual(extractor, "Dozens of nurses took to the streets on Thursday to protest against unpaid wages.")
+    assert events and events[0].sub_event_type == "Peaceful protest"
+
+
+def test_poisonous_gas_makes_a_chemical_weapon_attack(extractor):
+    events = factual(extractor, "Rebels fired shells filled with poisonous gas on the district, state media said.")
+    assert events[0].sub_event_type == "Chemical weapon"
+
+
+def test_irregular_past_and_phrasal_takeovers_are_territory(extractor):
+    events = factual(extractor, "Opposition fighters retook the town of Saraqib from government forces on Thursday.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    events = factual(extractor, "Rebels have taken over four villages in the district, the army spokesman said.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_control_taken_in_a_where_clause_names_the_battle(extractor):
+    events = factual(extractor, "Clashes took place between regime forces and IS near Al-Sukhnah in Homs, where "
+                                "regime forces were able to regain control over the village.")
+    assert [e.sub_event_type for e in events] == ["Government regains territory"]
+    hypothetical = extractor.extract(Document(text="The army would be able to capture the town within days."))
+    assert all(e.modality != "occurred" for e in hypothetical)
+
+
+def test_a_victims_past_told_in_a_relative_clause_is_no_event(extractor):
+    events = factual(extractor, "Unknown gunmen shot and killed a former rebel who had signed a reconciliation "
+                                "agreement with the government, in the town of Nawa in Daraa.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_opening_fire_on_a_checkpoint_establishes_nothing(extractor):
+    events = factual(extractor, "Gunmen opened fire on an army checkpoint near the town of Sahwa in Daraa.")
+    assert events[0].sub_event_type == "Armed clash"
+
+
+def test_verbs_the_parser_reads_as_adjectives_after_an_actor_still_trigger(extractor):
+    events = factual(extractor, "QSD captured parts of the village of Jdid from IS fighters.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    events = factual(extractor, "The SDF took the town of Hamran from IS militants on Sunday.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_coders_tally_is_not_overridden_by_vague_counts(extractor):
+    events = factual(extractor, "IS fighters clashed with regime forces near Tal Altout in Hama. Several regime "
+                                "fighters were killed in five villages. Unknown number of fatalities coded as 10 "
+                                "and split over the 5 locations.")
+    battle = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert battle.fatalities == 2
