@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, Geocoder, km_between, looks_alike
+from fieldreport.geocode import ADMIN_CUES, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
 from fieldreport.places import NAME_GLUE, PlaceFinder, PlaceMention, inside_person_name, make_mention, trim
@@ -160,7 +160,6 @@ class Geoparser:
         self.nlp = nlp or load_pipeline()
         self.world = world or default_world()
         self.country = country.upper() if country else None
-        self.geocoder = Geocoder(self.gazetteer, None)
         known = world_surface_names()
         known += self.gazetteer.names(min_population=WORLD_MIN_POPULATION)
         known += self.gazetteer.names(country="SY")
