@@ -111,3 +111,17 @@ def test_associated_actors_are_matched_one_by_one():
                   assoc_actor_1="JWS: Syrian National Army; Operation Peace Spring")
     assert actor_matches("Operation Peace Spring", event, "acled")
     assert not actor_matches("Islamic State (Syria)", event, "acled")
+
+
+def test_actor_pair_must_stand_on_opposite_sides():
+    from fieldreport.evaluate import GoldEvent, pair_on_opposite_sides
+    from fieldreport.model import Event
+
+    event = Event(document_id="x", event_type="Battles", sub_event_type="Armed clash",
+                  actor1="Military Forces of Syria (2000-)", actor2="HTS: Hayat Tahrir al Sham",
+                  assoc_actor_1="NDF: National Defence Forces")
+    opponents = GoldEvent(actor1="HTS: Hayat Tahrir al Sham", actor2="Military Forces of Syria (2000-)")
+    allies = GoldEvent(actor1="Military Forces of Syria (2000-)", actor2="NDF: National Defence Forces")
+    assert pair_on_opposite_sides(opponents, event) is True
+    assert pair_on_opposite_sides(allies, event) is False
+    assert pair_on_opposite_sides(GoldEvent(actor1="HTS: Hayat Tahrir al Sham"), event) is None

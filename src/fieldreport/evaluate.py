@@ -311,6 +311,20 @@ def actor_matches(gold_name: str | None, event: Event, kind: str) -> bool | None
     return actor_key(gold_name) in ours
 
 
+def pair_on_opposite_sides(gold: GoldEvent, event: Event) -> bool | None:
+    """Stricter than actor1 and actor2 apiece: the coder's two actors stand on opposite sides of the
+    event (actor1 with its associated actors against actor2 with its own), in either order."""
+    if not (gold.actor1 and gold.actor2):
+        return None
+    side1, side2 = side_keys(event.actor1, event.assoc_actor_1), side_keys(event.actor2, event.assoc_actor_2)
+    first, second = actor_key(gold.actor1), actor_key(gold.actor2)
+    return (first in side1 and second in side2) or (first in side2 and second in side1)
+
+
+def side_keys(actor: str | None, associated: str | None) -> set[str]:
+    return {actor_key(part) for name in (actor, associated) if name for part in name.split(";")}
+
+
 def words(text: str | None) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text or "").lower()))
 
@@ -350,6 +364,8 @@ def score_item(report: Report, item: Item, events: list[Event], kind: str, admin
         else:
             report.fields["actor1"].add(actor_matches(gold.actor1, event, kind))
             report.fields["actor2"].add(actor_matches(gold.actor2, event, kind))
+            if kind == "acled":
+                report.fields["actor pair, opposite sides"].add(pair_on_opposite_sides(gold, event))
         report.fields["admin1"].add(admin1_matches(gold.admin1, event, admin1_code))
         if gold.fatalities_low is not None:
             got = event.fatalities or 0
