@@ -201,3 +201,13 @@ def test_a_governorate_name_is_not_read_as_its_capital_and_city_quarters_fall_ba
     quarter = Document(text="Israeli warplanes struck Hezbollah positions in Aleppo - International Airport.")
     assert {(e.admin1, e.geo_precision) for e in extractor.extract(rural)} == {("Rural Damascus", 3)}
     assert {(e.admin1, e.geo_precision) for e in extractor.extract(quarter)} == {("Aleppo", 2)}
+
+
+def test_a_governorate_level_event_sits_at_the_middle_of_the_governorate_not_its_seat(
+        gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    [event] = extractor.extract(Document(text="Regime forces shelled villages in Hama countryside."))
+    hama = gazetteer.admin1("Hama", "SY")
+    assert event.geo_precision == 3 and event.admin1 == "Hama"
+    assert (event.latitude, event.longitude) == gazetteer.area_centre("SY", hama.admin1_code)
+    assert (event.latitude, event.longitude) != (hama.latitude, hama.longitude)

@@ -9,7 +9,7 @@ raw name, so an event is never dropped for want of a point.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -80,7 +80,7 @@ class Geocoder:
         """The governorate or country a mention names ("Southern Aleppo", "Idlib province", "Syria")."""
         place = self.memo(("admin1", mention.name), lambda: self.admin1_named(mention.name))
         if place is not None:
-            return location_from(place, mention.span.text, 3, mention)
+            return self.at_area_centre(location_from(place, mention.span.text, 3, mention))
         country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
         if country is not None:
             return location_from(country, mention.name, 3, mention)
@@ -132,7 +132,15 @@ class Geocoder:
         """Fallback for a place the gazetteer lacks: the governorate around it, keeping its raw name."""
         code = (context.country_code or self.country, context.admin1_code)
         place = self.memo(("by-code", *code), lambda: self.gazetteer.admin1_by_code(*code))
-        return location_from(place, mention.span.text, 3, mention) if place is not None else None
+        return self.at_area_centre(location_from(place, mention.span.text, 3, mention)) if place is not None else None
+
+    def at_area_centre(self, location: Location) -> Location:
+        """A governorate-level location moved from the governorate's seat to the middle of its places:
+        an event somewhere in it lies nearer that on average (Hama, Aleppo and Idlib sit off-centre)."""
+        centre = self.memo(("centre", location.country_code, location.admin1_code),
+                           lambda: self.gazetteer.area_centre(location.country_code, location.admin1_code)
+                           if location.country_code and location.admin1_code else None)
+        return replace(location, latitude=centre[0], longitude=centre[1]) if centre else location
 
     def candidates(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
         """Gazetteer candidates, keeping loose (variant-folded) matches only when they look alike."""
