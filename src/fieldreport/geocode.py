@@ -78,7 +78,9 @@ class Geocoder:
 
     def admin_area(self, mention: PlaceMention) -> Location | None:
         """The governorate or country a mention names ("Southern Aleppo", "Idlib province", "Syria")."""
-        place = self.memo(("admin1", mention.name), lambda: self.admin1_named(mention.name))
+        place = None
+        for name in dict.fromkeys([mention.span.text, mention.name]):  # 'Damascus countryside' is Rural Damascus
+            place = place or self.memo(("admin1", name), lambda name=name: self.admin1_named(name))
         if place is not None:
             return self.at_area_centre(location_from(place, mention.span.text, 3, mention))
         country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
@@ -87,10 +89,13 @@ class Geocoder:
         return None
 
     def admin1_named(self, name: str) -> Place | None:
+        """The governorate a name spells, exactly or as a close variant: 'Sayda' is a town, not As-Sweida."""
         place = self.gazetteer.admin1(name, self.country)
-        if place is not None and (self.gazetteer.contains_name(name) or looks_alike(name, place.name)):
-            return place
-        return None
+        if place is None:
+            return None
+        spelled = any(p.level == "admin1" and p.admin1_code == place.admin1_code
+                      for p in self.gazetteer.lookup(name, place.country, exact=True))
+        return place if spelled or looks_alike(name, place.name) else None
 
     def names_admin_area(self, mention: PlaceMention) -> bool:
         """True when the mention is about a whole governorate or country rather than a town."""
