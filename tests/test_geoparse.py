@@ -215,7 +215,7 @@ def test_a_governorate_level_event_sits_at_the_middle_of_the_governorate_not_its
 
 def test_a_town_spelled_like_a_governorate_variant_is_not_the_governorate(gazetteer: Gazetteer) -> None:
     extractor = Extractor(gazetteer)
-    sayda = Document(text="Unknown gunmen injured a man in Sayda town in Dar'a countryside.")
+    sayda = Document(text="Unknown gunmen shot and killed a man in Sayda town in Dar'a countryside.")
     countryside = Document(text="Regime forces clashed with rebels in Damascus countryside.")
     assert {e.admin1 for e in extractor.extract(sayda)} == {"Dara"}
     assert {e.admin1 for e in extractor.extract(countryside)} == {"Rural Damascus"}
