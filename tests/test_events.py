@@ -204,3 +204,12 @@ def test_coders_tally_is_not_overridden_by_vague_counts(extractor):
                                 "and split over the 5 locations.")
     battle = next(e for e in events if e.sub_event_type == "Armed clash")
     assert battle.fatalities == 2
+
+
+def test_on_the_other_hand_hands_nothing_over(extractor):
+    events = factual(extractor, "On the other hand the so-called Democratic Syria Troops managed on Saturday to "
+                                "control Sheikh Issa town in Aleppo northern countryside after clashes with ISIL.")
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+    assert events[0].actor1 == "QSD: Syrian Democratic Forces"
+    handed = factual(extractor, "The rebels handed over the town of Beit Jinn to the army under an agreement.")
+    assert [e.sub_event_type for e in handed] == ["Non-violent transfer of territory"]
