@@ -213,3 +213,8 @@ def test_on_the_other_hand_hands_nothing_over(extractor):
     assert events[0].actor1 == "QSD: Syrian Democratic Forces"
     handed = factual(extractor, "The rebels handed over the town of Beit Jinn to the army under an agreement.")
     assert [e.sub_event_type for e in handed] == ["Non-violent transfer of territory"]
+
+
+def test_a_mine_explosion_in_a_war_report_is_a_landmine_not_a_disaster(extractor):
+    events = factual(extractor, "A mine explosion killed two regime soldiers near Palmyra in Homs.")
+    assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]

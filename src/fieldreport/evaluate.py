@@ -302,8 +302,7 @@ def actor_matches(gold_name: str | None, event: Event, kind: str) -> bool | None
     """The gold actor is one of the event's actors; associated actors are ';'-separated lists, as in ACLED."""
     if not gold_name:
         return None
-    ours = {actor_key(part) for n in (event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2) if n
-            for part in n.split(";")}
+    ours = side_keys(event.actor1, event.assoc_actor_1) | side_keys(event.actor2, event.assoc_actor_2)
     if kind == "ucdp":
         wanted = set().union(*(UCDP_SIDES.get(actor_key(part), {actor_key(part)})
                                for part in gold_name.split(",")))
@@ -322,6 +321,7 @@ def pair_on_opposite_sides(gold: GoldEvent, event: Event) -> bool | None:
 
 
 def side_keys(actor: str | None, associated: str | None) -> set[str]:
+    """Normalised names of one side: its actor and each ';'-separated associated actor."""
     return {actor_key(part) for name in (actor, associated) if name for part in name.split(";")}
 
 

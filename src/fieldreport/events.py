@@ -43,6 +43,14 @@ ARMED_INTERS = {1, 2, 3, 8}
 NON_STATE_ARMED_INTERS = {2, 3, 4}
 # words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
 FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
+NON_COMBATANT_INTERS = {5, 6, 7}
+CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
+NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked for
+RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
+GOVERNMENT_REGAINS = "Government regains territory"
+NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+SUBORDINATE_DEPS = {"pcomp", "advcl"}
+DESCRIPTIVE_DEPS = {"relcl", "acl"}
 
 
 @dataclass
@@ -213,13 +221,13 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}):
             return "Strategic developments", "Non-violent transfer of territory"
         if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
-            return "Battles", "Government regains territory"
-        return "Battles", "Non-state actor overtakes territory"
+            return "Battles", GOVERNMENT_REGAINS
+        return "Battles", NON_STATE_OVERTAKES
     if event == REMOTE:
-        return "Explosions/Remote violence", instrument_class(sentence, patterns.instruments) or \
+        return "Explosions/Remote violence", instrument_class(sentence, patterns) or \
             "Shelling/artillery/missile attack"
     if event == EXPLOSION:
-        kind = instrument_class(sentence, patterns.instruments)
+        kind = instrument_class(sentence, patterns)
         return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
     if event == PROTEST:
         kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
@@ -234,7 +242,7 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         if event == ATTACK:
-            kind = instrument_class(sentence, patterns.instruments)
+            kind = instrument_class(sentence, patterns)
             if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
                 return "Explosions/Remote violence", kind
             return "Violence against civilians", "Attack"
@@ -411,13 +419,6 @@ def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) 
     return None
 
 
-NON_COMBATANT_INTERS = {5, 6, 7}
-NEARBY_SENTENCES = 4
-
-
-RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
-
-
 def reciprocal_fire_as_clashes(drafts: list[DraftEvent], dictionary: ActorDictionary) -> list[DraftEvent]:
     """'The army shelled the village as rebels shelled army positions': two sides firing at each other in one
     sentence or the next is an armed clash between them (ACLED), not two one-sided bombardments."""
@@ -470,10 +471,6 @@ def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
             if actor.inter not in NON_COMBATANT_INTERS:
                 found.append((mention, actor))
     return found
-
-
-GOVERNMENT_REGAINS = "Government regains territory"
-NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 
 
 def territory_typed_by_actor(event: Event) -> None:
@@ -573,9 +570,6 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
                                               t.pattern.event.startswith("Battles"))]
 
 
-SUBORDINATE_DEPS = {"pcomp", "advcl"}
-
-
 def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     """'gunmen shot and killed two soldiers after opening fire on their car': the attack told in a subordinate
     clause is the manner of the main one, not an event of its own (nor the one that names it)."""
@@ -583,9 +577,6 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     if not main:
         return triggers
     return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
-
-
-DESCRIPTIVE_DEPS = {"relcl", "acl"}
 
 
 def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
@@ -628,9 +619,6 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     target.event.evidence += evidence_for(ctx.sentence, "fatalities")
 
 
-CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
-
-
 def is_crowd(mention: ActorMention) -> bool:
     return mention.actor is not None and mention.actor.inter in CROWD_INTERS
 
@@ -666,11 +654,12 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns,
                                              story_around(contexts, ctx.index),
                                              actor2_is_label=second is not None and second.is_partisan)
-    if any(a is not None and a.inter in CROWD_INTERS for a in (actor1, actor2)) and sub_event_type == "Armed clash":
-        event_type, sub_event_type = "Riots", "Violent demonstration"  # "police clashed with protesters"
-    if actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
-            "Looting/property destruction", "Attack", "Armed clash"):
-        event_type, sub_event_type = "Riots", "Violent demonstration"  # protesters who burn or attack riot
+    crowd_acts = actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
+        "Looting/property destruction", "Attack")  # protesters who burn or attack riot
+    crowd_fights = sub_event_type == "Armed clash" and any(
+        a is not None and a.inter in CROWD_INTERS for a in (actor1, actor2))  # "police clashed with protesters"
+    if crowd_acts or crowd_fights:
+        event_type, sub_event_type = "Riots", "Violent demonstration"
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
     modality = modality_of(trigger.token, patterns.modality)
     event = Event(

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from fieldreport.gazetteer import Gazetteer, Place, loose_key, name_key
-from fieldreport.places import PlaceMention
+from fieldreport.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
+from fieldreport.places import PlaceMention, city_of_quarter
 
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 ADMIN_CUES = {"province", "governorate", "countryside"}
-AREA_LEVELS = {"admin1", "country"}  # resolved by admin_area, never as a point candidate
+AREA_LEVELS = {ADMIN1, COUNTRY}  # resolved by admin_area, never as a point candidate
 MIN_FOREIGN_POPULATION = 50_000
 
 
@@ -41,7 +41,7 @@ class Location:
 
     @property
     def is_admin(self) -> bool:
-        return self.level in ("admin1", "country")
+        return self.level in AREA_LEVELS
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -53,7 +53,7 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def location_from(place: Place, raw_name: str, precision: int, mention: PlaceMention | None) -> Location:
     return Location(
-        location=raw_name if precision > 1 or place.level in ("admin1", "country") else place.name,
+        location=raw_name if precision > 1 or place.level in AREA_LEVELS else place.name,
         latitude=place.latitude, longitude=place.longitude, geo_precision=precision,
         country=place.country_name, admin1=place.admin1, admin2=place.admin2, level=place.level,
         admin1_code=place.admin1_code, country_code=place.country, geonameid=place.geonameid, mention=mention,
@@ -93,7 +93,7 @@ class Geocoder:
         place = self.gazetteer.admin1(name, self.country)
         if place is None:
             return None
-        spelled = any(p.level == "admin1" and p.admin1_code == place.admin1_code
+        spelled = any(p.level == ADMIN1 and p.admin1_code == place.admin1_code
                       for p in self.gazetteer.lookup(name, place.country, exact=True))
         return place if spelled or looks_alike(name, place.name) else None
 
@@ -206,8 +206,8 @@ def name_parts(name: str) -> list[str]:
     """Trailing parts of a multi-word name, longest first: 'Bireh Armanaz' -> ['Armanaz']; for a
     'City - Quarter' name, as ACLED writes them ('Aleppo - International Airport'), the city."""
     if " - " in name:
-        city = name.split(" - ", 1)[0].strip()
-        return [city] if len(city) >= 3 else []
+        city = city_of_quarter(name)
+        return [city] if city else []
     words = name.split()
     return [" ".join(words[i:]) for i in range(1, len(words)) if len(" ".join(words[i:])) >= 4]
 

@@ -29,7 +29,15 @@ from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gaze
 from fieldreport.geocode import ADMIN_CUES, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
-from fieldreport.places import NAME_GLUE, PlaceFinder, PlaceMention, inside_person_name, make_mention, trim
+from fieldreport.places import (
+    NAME_GLUE,
+    PlaceFinder,
+    PlaceMention,
+    city_of_quarter,
+    inside_person_name,
+    make_mention,
+    trim,
+)
 
 WORLD_PATH = Path(__file__).parent / "data" / "world_places.tsv"
 # Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
@@ -223,8 +231,9 @@ class Geoparser:
         for toponym in found:
             key = name_key(toponym.mention.name)
             neighbours = [c for t, c in picks if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS]
+            admins = AdminsNamed.around(toponym, found)
             for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, candidate, found, shares, focus_admin1,
+                candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
                                                            neighbours))
             toponym.candidates.sort(key=lambda c: -c.score)
 
@@ -319,8 +328,9 @@ class Geoparser:
         """Gazetteer places spelled exactly like the mention; 'Deir-ez-Zor - Al-Joura' (a city and its
         quarter) falls back to the city."""
         exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
-        if not exact and " - " in name:
-            return self.gazetteer_places(name.split(" - ")[0])
+        city = city_of_quarter(name)
+        if not exact and city:
+            return self.gazetteer_places(city)
         head, _, last = name.rpartition(" ")
         if not exact and head and last in NAME_SUFFIXES:
             return self.gazetteer_places(head)  # 'Homs City' is Homs
@@ -338,8 +348,9 @@ class Geoparser:
         name = toponym.mention.name
         known = {(c.geonameid, c.name, c.latitude) for c in toponym.candidates}
         places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
-        if not places and " - " in name:
-            places = [p for p in self.gazetteer.lookup(name.split(" - ")[0], country) if p.level != COUNTRY]
+        city = city_of_quarter(name)
+        if not places and city:
+            places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
         if not self.gazetteer.contains_name(name):
             places = [p for p in places if looks_alike(name, p.name)]
         variants = []
@@ -502,17 +513,29 @@ def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> di
     }
 
 
-def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym], shares: dict[str, float],
+@dataclass(frozen=True)
+class AdminsNamed:
+    """(country, admin1 code) of the admin1s the other mentions read as, in the sentence and in the document."""
+
+    sentence: frozenset[tuple[str, str]]
+    document: frozenset[tuple[str, str]]
+
+    @classmethod
+    def around(cls, toponym: Toponym, found: list[Toponym]) -> AdminsNamed:
+        readings = [(t, t.candidates[0]) for t in found
+                    if t is not toponym and t.candidates and t.candidates[0].level == ADMIN1]
+        return cls(frozenset((c.country, c.admin1_code) for t, c in readings if t.sentence == toponym.sentence),
+                   frozenset((c.country, c.admin1_code) for _, c in readings))
+
+
+def context_features(toponym: Toponym, candidate: Candidate, admins: AdminsNamed, shares: dict[str, float],
                      focus_admin1: tuple[str, str] | None, anchors: list[Candidate]) -> dict[str, float]:
     """Features from the rest of the document: focus country and admin1, containment, neighbours."""
     within = toponym.within
     contained = 0.0
     if within is not None and candidate.country == within.country:
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
-    named_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
-                    and t.sentence == toponym.sentence for c in t.candidates[:1] if c.level == ADMIN1}
-    document_admins = {(c.country, c.admin1_code) for t in found if t is not toponym
-                       for c in t.candidates[:1] if c.level == ADMIN1}
+    region = (candidate.country, candidate.admin1_code)
     nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
                   default=None)
     if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
@@ -524,10 +547,8 @@ def context_features(toponym: Toponym, candidate: Candidate, found: list[Toponym
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
         and candidate.level != ADMIN1 else 0.0,
         "contained": contained,
-        "sentence_admin": 1.0 if (candidate.country, candidate.admin1_code) in named_admins
-        and candidate.level != ADMIN1 else 0.0,
-        "document_admin": 1.0 if (candidate.country, candidate.admin1_code) in document_admins
-        and candidate.level != ADMIN1 else 0.0,
+        "sentence_admin": 1.0 if region in admins.sentence and candidate.level != ADMIN1 else 0.0,
+        "document_admin": 1.0 if region in admins.document and candidate.level != ADMIN1 else 0.0,
         "proximity": 0.0 if nearest is None else max(0.0, 1 - nearest / 500),
     }
 

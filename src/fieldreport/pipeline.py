@@ -17,7 +17,7 @@ from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
 from fieldreport.gazetteer import Gazetteer
-from fieldreport.geocode import Geocoder, Location
+from fieldreport.geocode import ADMIN_CUES, Geocoder, Location
 from fieldreport.merge import merge_drafts
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline
@@ -56,7 +56,6 @@ class Extractor:
         self.country = country.upper() if country else None
         self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or DEFAULT_FOCUS)))
         self.geocoders: dict[str, Geocoder] = {}
-        self.geocoder = self.geocoder_for(self.country or DEFAULT_FOCUS)
 
     def extract(self, document: Document) -> list[Event]:
         for _, events in self.extract_many([document]):
@@ -93,8 +92,11 @@ class Extractor:
                 yield piece, (document, offset)
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
-        contexts = self.sentence_contexts(doc, document)
-        default_location = self.document_location(contexts)
+        actors = self.actor_finder(doc)
+        places = self.place_finder(doc, [m.span for m in actors])
+        geocoder = self.geocoder_for(self.document_focus(places))
+        contexts = sentence_contexts(doc, document, actors, places, geocoder)
+        default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
         return [draft.event for draft in merge_drafts(drafts)]
@@ -122,80 +124,6 @@ class Extractor:
         best = max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS), default=DEFAULT_FOCUS)
         return best if votes[best] >= MIN_FOCUS_VOTES else DEFAULT_FOCUS
 
-    def sentence_contexts(self, doc: Doc, document: Document) -> list[SentenceContext]:
-        actors = self.actor_finder(doc)
-        places = self.place_finder(doc, [m.span for m in actors])
-        self.geocoder = self.geocoder_for(self.document_focus(places))
-        dates = find_dates(doc, document.published)
-        sources = find_sources(doc)
-        contexts: list[SentenceContext] = []
-        section, section_place, previous_admin = 0, None, None
-        for sentence in (s for s in doc.sents if s.text.strip()):
-            in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
-            header = self.header_location(sentence, in_sentence)
-            if header is not None:
-                section, section_place, previous_admin = section + 1, header, header
-                continue
-            stated = self.sentence_admin(in_sentence) or section_place
-            admin = stated or previous_admin
-            resolved = self.resolve_places(in_sentence, admin, strict=stated is not None)
-            contexts.append(SentenceContext(
-                sentence=sentence, index=len(contexts), section=section,
-                actors=within(actors, sentence), places=resolved, admin_context=admin,
-                dates=[d for d in dates if sentence.start <= d.span.start < sentence.end],
-                sources=[s for s in sources if sentence.start <= s.span.start < sentence.end],
-            ))
-            previous_admin = next((loc for loc in resolved if loc.admin1_code), admin)
-        return contexts
-
-    def resolve_places(self, mentions: list[PlaceMention], context: Location | None,
-                       strict: bool) -> list[Location]:
-        """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
-        neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
-        resolved = {id(m): self.geocoder.resolve(m, context, strict) for m in mentions}
-        anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
-        for mention in mentions:
-            location = resolved[id(mention)]
-            fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
-                                             and not self.geocoder.names_admin_area(mention))
-            if fell_back and anchors:
-                anchor = min(anchors, key=lambda a: (a.mention.start < mention.start,
-                                                     abs(a.mention.start - mention.start)))
-                resolved[id(mention)] = self.geocoder.enclosing(mention, anchor)
-        return [loc for loc in resolved.values() if loc]
-
-    def header_location(self, sentence: Span, places: list[PlaceMention]) -> Location | None:
-        """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
-        words = [t for t in sentence if not t.is_space]
-        if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
-            return None
-        if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
-            return None
-        return self.geocoder.admin_area(places[0]) or self.geocoder.resolve(places[0])
-
-    def sentence_admin(self, places: list[PlaceMention]) -> Location | None:
-        """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
-        for place in places:
-            if place.direction or place.cue in ("province", "governorate", "countryside"):
-                area = self.geocoder.admin_area(place)
-                if area is not None and area.level == "admin1":
-                    return area
-        return None
-
-    def document_location(self, contexts: list[SentenceContext]) -> Location | None:
-        """The document's most mentioned governorate, the last resort for an event with no place."""
-        counts = Counter()
-        first: dict[str, Location] = {}
-        for ctx in contexts:
-            for loc in ctx.places:
-                if loc.admin1_code:
-                    counts[loc.admin1_code] += 1
-                    first.setdefault(loc.admin1_code, loc)
-        if not counts:
-            return None
-        code = counts.most_common(1)[0][0]
-        return self.geocoder.admin_of(first[code])
-
 
 def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
     """(offset, piece) pairs of at most about `limit` characters, cut after a line break when possible."""
@@ -220,3 +148,77 @@ def shifted(events: list[Event], offset: int) -> list[Event]:
 
 def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
     return [m for m in mentions if sentence.start <= m.span.start < sentence.end]
+
+
+def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[PlaceMention],
+                      geocoder: Geocoder) -> list[SentenceContext]:
+    """Each sentence with its actors, resolved places, dates and sources; section headers open sections."""
+    dates = find_dates(doc, document.published)
+    sources = find_sources(doc)
+    contexts: list[SentenceContext] = []
+    section, section_place, previous_admin = 0, None, None
+    for sentence in (s for s in doc.sents if s.text.strip()):
+        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
+        header = header_location(sentence, in_sentence, geocoder)
+        if header is not None:
+            section, section_place, previous_admin = section + 1, header, header
+            continue
+        stated = sentence_admin(in_sentence, geocoder) or section_place
+        admin = stated or previous_admin
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
+        contexts.append(SentenceContext(
+            sentence=sentence, index=len(contexts), section=section,
+            actors=within(actors, sentence), places=resolved, admin_context=admin,
+            dates=[d for d in dates if sentence.start <= d.span.start < sentence.end],
+            sources=[s for s in sources if sentence.start <= s.span.start < sentence.end],
+        ))
+        previous_admin = next((loc for loc in resolved if loc.admin1_code), admin)
+    return contexts
+
+def resolve_places(mentions: list[PlaceMention], context: Location | None, geocoder: Geocoder,
+                   strict: bool) -> list[Location]:
+    """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
+    neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
+    resolved = {id(m): geocoder.resolve(m, context, strict) for m in mentions}
+    anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
+    for mention in mentions:
+        location = resolved[id(mention)]
+        fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
+                                         and not geocoder.names_admin_area(mention))
+        if fell_back and anchors:
+            anchor = min(anchors, key=lambda a: (a.mention.start < mention.start,
+                                                 abs(a.mention.start - mention.start)))
+            resolved[id(mention)] = geocoder.enclosing(mention, anchor)
+    return [loc for loc in resolved.values() if loc]
+
+def header_location(sentence: Span, places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
+    """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
+    words = [t for t in sentence if not t.is_space]
+    if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
+        return None
+    if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
+        return None
+    return geocoder.admin_area(places[0]) or geocoder.resolve(places[0])
+
+def sentence_admin(places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
+    """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
+    for place in places:
+        if place.direction or place.cue in ADMIN_CUES:
+            area = geocoder.admin_area(place)
+            if area is not None and area.level == "admin1":
+                return area
+    return None
+
+def document_location(contexts: list[SentenceContext], geocoder: Geocoder) -> Location | None:
+    """The document's most mentioned governorate, the last resort for an event with no place."""
+    counts = Counter()
+    first: dict[str, Location] = {}
+    for ctx in contexts:
+        for loc in ctx.places:
+            if loc.admin1_code:
+                counts[loc.admin1_code] += 1
+                first.setdefault(loc.admin1_code, loc)
+    if not counts:
+        return None
+    code = counts.most_common(1)[0][0]
+    return geocoder.admin_of(first[code])

@@ -103,6 +103,12 @@ class PlaceFinder:
         return mentions
 
 
+def city_of_quarter(name: str) -> str | None:
+    """The city of a 'City - Quarter' name, as ACLED writes them: 'Aleppo - International Airport' -> 'Aleppo'."""
+    city, dash, _ = name.partition(" - ")
+    return city.strip() if dash and len(city.strip()) >= 3 else None
+
+
 def written_forms(name: str) -> list[str]:
     """A multi-word name as written with spaces and with hyphens ('Deir ez Zor', 'Deir-ez-Zor'): the
     tokenizer splits hyphens off as tokens of their own, which a phrase pattern must also have."""

@@ -320,7 +320,7 @@ class Store:
                  .group_by(day).order_by(day))
         with self._reading() as conn:
             rows = conn.execute(query).all()
-        return [{"date": as_date(row[0]).isoformat(), "count": row.count} for row in rows]
+        return [{"date": row[0].isoformat(), "count": row.count} for row in rows]
 
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
@@ -920,11 +920,6 @@ def mention_from_row(row: Row) -> corroborate.Mention:
     record["cited_sources"] = json.loads(row.cited_sources)
     return corroborate.Mention(id=row.id, document_id=row.document_id, position=row.position,
                                event_date=parse_event_date(row.event_date), record=record)
-
-
-def as_date(value: date | str) -> date:
-    """A Date column's value: SQLite hands back strings from a GROUP BY over a Date column."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def parse_event_date(value: str | None) -> date | None:

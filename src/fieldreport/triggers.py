@@ -37,6 +37,9 @@ class TriggerPattern:
         return sum(bool(x) for x in (self.with_object, self.with_particle, self.with_subject,
                                      self.with_infinitive, self.with_prep, self.needs_instrument))
 
+# The [instruments] group of phrases that name units, not weapons; kept out of the groups proper.
+NOT_INSTRUMENTS = "not instruments"
+
 
 @dataclass
 class Patterns:
@@ -48,6 +51,7 @@ class Patterns:
     reject: dict[str, list[str]] = field(default_factory=dict)
     territory: dict[str, list[str]] = field(default_factory=dict)
     arrests: dict[str, list[str]] = field(default_factory=dict)
+    not_instruments: tuple[str, ...] = ()  # unit names that hold instrument words ('Air Force Intelligence')
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,10 +89,12 @@ def load_patterns(path: Path | None = None) -> Patterns:
             fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                            needs_instrument=entry.get("needs_instrument", False), **fields))
-        return Patterns(triggers, data["instruments"], ModalityCues.from_dict(data["modality"]),
+        instruments = dict(data["instruments"])
+        not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
+        return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
                         data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
-                        data.get("arrests", {}))
+                        data.get("arrests", {}), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -118,19 +124,21 @@ def quantified_lemmas(noun: Token) -> set[str]:
             for g in prep.children if g.dep_ == "pobj"}
 
 
+def subject_heads(token: Token) -> list[Token]:
+    """Heads of the subject of a trigger's clause, borrowed from the governing verb of a conjunct or complement."""
+    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not heads and token.dep_ in ("conj", "xcomp"):
+        heads = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return heads
+
+
 def subject_lemmas(token: Token) -> set[str]:
-    lemmas = {c.lemma_.lower() for c in token.children if c.dep_ in ("nsubj", "nsubjpass")}
-    if token.dep_ in ("conj", "xcomp") and not lemmas:
-        lemmas = {c.lemma_.lower() for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")}
-    return lemmas
+    return {head.lemma_.lower() for head in subject_heads(token)}
 
 
 def subject_words(token: Token) -> set[str]:
     """Lemmas of the whole subject phrase of a trigger's clause: 'Iraqi security forces' -> iraqi, security, force."""
-    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not heads and token.dep_ in ("conj", "xcomp"):
-        heads = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return {t.lemma_.lower() for head in heads for t in head.subtree}
+    return {t.lemma_.lower() for head in subject_heads(token) for t in head.subtree}
 
 
 def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
@@ -146,15 +154,12 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
     return None
 
 
-NOT_INSTRUMENTS = "not instruments"
-
-
-def instrument_class(sentence: Span, instruments: dict[str, list[str]]) -> str | None:
+def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
     """The first instrument group named in the sentence; names of units ('Air Force Intelligence') are no weapon."""
     text = sentence.text.lower()
-    for phrase in instruments.get(NOT_INSTRUMENTS, []):
+    for phrase in patterns.not_instruments:
         text = text.replace(phrase, " ")
-    return first_cue_group_in(text, {k: v for k, v in instruments.items() if k != NOT_INSTRUMENTS})
+    return first_cue_group_in(text, patterns.instruments)
 
 
 def word_forms(token: Token) -> set[str]:
@@ -203,7 +208,7 @@ def is_passive_description(token: Token) -> bool:
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
-    has_instrument = instrument_class(sentence, patterns.instruments) is not None
+    has_instrument = instrument_class(sentence, patterns) is not None
     found = []
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
