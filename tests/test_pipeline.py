@@ -115,3 +115,52 @@ def test_protest_forms(extractor):
     assert dispersed[0].sub_event_type == "Protest with intervention"
     violent = events_of(extractor, "Protesters torched tyres and hurled stones at the police in As-Suwayda.")
     assert violent[0].sub_event_type == "Violent demonstration"
+
+
+def test_a_battle_across_listed_villages_is_one_event_per_village(extractor):
+    text = ("Government forces clashed with opposition fighters in Kafr Zita, Latamneh and Morek in northern Hama "
+            "on Tuesday. Twelve fighters were killed.")
+    battles = [e for e in events_of(extractor, text) if e.sub_event_type == "Armed clash"]
+    assert {e.location for e in battles} == {"Kafr Zaytā", "Latamneh", "Mūrak"}  # Latamneh: not in cities500
+    assert {e.admin1 for e in battles} == {"Hama"}
+    assert sum(e.fatalities for e in battles) == 12
+    assert sorted(e.fatalities for e in battles) == [4, 4, 4]
+
+
+def test_a_coders_split_tally_is_not_divided_again(extractor):
+    text = ("Regime forces captured the villages of Rasm al-Abd and Umm Tuwaynah in eastern Hama after clashes with "
+            "Islamic State fighters. Unknown fatalities coded as 10 and split between 2 events.")
+    captures = [e for e in events_of(extractor, text) if e.sub_event_type == "Government regains territory"]
+    assert len(captures) == 2
+    assert [e.fatalities for e in captures] == [5, 5]
+    assert {e.location for e in captures} == {"Rasm al-Abd", "Umm Tuwaynah"}
+
+
+def test_places_near_or_between_a_list_stay_one_event(extractor):
+    text = "The Syrian Air Force pounded militant positions near Khan Sheikhoun and Maarat al-Numan, killing 6."
+    strikes = [e for e in events_of(extractor, text) if e.sub_event_type == "Air/drone strike"]
+    assert len(strikes) == 1 and strikes[0].fatalities == 6
+    text = "Islamic State fighters clashed with the army on the road between Palmyra and Sukhnah."
+    assert len([e for e in events_of(extractor, text) if e.event_type == "Battles"]) == 1
+
+
+def test_wounding_advancing_and_infighting_are_battles(extractor):
+    shot = events_of(extractor, "Unknown gunmen on a motorbike shot and injured an SDF fighter in Shuhayl on Monday.")
+    assert [e.sub_event_type for e in shot] == ["Armed clash"]
+    advance = events_of(extractor, "Regime forces advanced into the town of Maadan in Raqqa province.")
+    assert [e.sub_event_type for e in advance] == ["Armed clash"]
+    infighting = events_of(extractor, "Infighting broke out between Ahrar al-Sham and Hayat Tahrir al-Sham in Sarmada.")
+    assert [e.sub_event_type for e in infighting] == ["Armed clash"]
+
+
+def test_who_holds_a_place_is_no_capture(extractor):
+    text = ("Turkish forces shelled Tal Rifaat, which is controlled by the Syrian Democratic Forces, "
+            "wounding two fighters.")
+    assert not [e for e in events_of(extractor, text) if "territory" in e.sub_event_type]
+
+
+def test_one_country_named_twice_does_not_move_a_syrian_report(extractor):
+    text = ("The Syrian Democratic Forces, backed by United States and US-led coalition aircraft, clashed with "
+            "Islamic State fighters in Raqqa city.")
+    battles = [e for e in events_of(extractor, text) if e.event_type == "Battles"]
+    assert battles and battles[0].country == "Syria" and battles[0].admin1 == "Ar Raqqa"

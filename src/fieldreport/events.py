@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.dates import DateMention
-from fieldreport.fatalities import CODED_TALLY, fatalities_in, stated_tally
+from fieldreport.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
 from fieldreport.geocode import Location
 from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
@@ -83,6 +83,7 @@ class DraftEvent:
     armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
     attributed: tuple[ActorMention, Actor] | None = None  # the group the text suspects of the attack
     tally_stated: bool = False  # fatalities set from a coder's stated tally, which later counts do not override
+    tally_per_event: bool = False  # that tally was already divided between the note's events
 
 
 def in_subtree(mention_span: Span, root: Token) -> bool:
@@ -378,6 +379,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             continue
         triggers = subordinate_attacks_dropped(triggers)
         triggers = background_clauses_dropped(triggers)
+        triggers = [t for t in triggers if not tells_who_holds(t)]
         strong = [t for t in triggers if not t.is_weak]
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
@@ -589,6 +591,16 @@ def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
     return triggers
 
 
+def tells_who_holds(trigger: Trigger) -> bool:
+    """'Azaz, which is controlled by Turkish-backed factions', 'areas controlled by IS': who holds a place,
+    told as a description, is no change of control."""
+    token = trigger.token
+    if trigger.pattern.event != TERRITORY or token.lemma_.lower() != "control" or token.tag_ != "VBN":
+        return False
+    present = any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in token.children)
+    return token.dep_ in DESCRIPTIVE_DEPS or present
+
+
 def in_descriptive_clause(token: Token) -> bool:
     """Inside a relative clause opened by a relative pronoun: 'a fighter who had signed ...'."""
     return any(t.dep_ in DESCRIPTIVE_DEPS and any(c.tag_ in ("WP", "WDT") for c in t.children)
@@ -613,6 +625,7 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     if stated:
         target = next((d for d in same_section if d.event.is_factual), target)
         target.tally_stated = True
+        target.tally_per_event = tally_is_per_event(ctx.sentence.text)
     elif ctx.index - target.sentence_index > 1:
         return
     target.event.fatalities = count
@@ -768,7 +781,7 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
                                       and not drop.location_inherited):
         set_location(keep, drop.location, drop.location_inherited)
     if drop.tally_stated and not keep.tally_stated:
-        event.fatalities, keep.tally_stated = other.fatalities, True
+        event.fatalities, keep.tally_stated, keep.tally_per_event = other.fatalities, True, drop.tally_per_event
     elif other.fatalities is not None and not keep.tally_stated:
         event.fatalities = max(event.fatalities or 0, other.fatalities)
     if event.time_precision is None or (other.time_precision or 9) < event.time_precision:

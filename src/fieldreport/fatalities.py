@@ -107,6 +107,11 @@ def stated_tally(text: str) -> int | None:
     return total // parts if parts else total  # 'coded as 10 and divided over two events': 5 each
 
 
+def tally_is_per_event(text: str) -> bool:
+    """True when a coder's note already divides its figure between events ('split between 4 events')."""
+    return bool(SPLIT_TALLY.search(text) or SPLIT_WAYS.search(text))
+
+
 def fatalities_in(sentence: Span) -> int | None:
     """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure."""
     tally = stated_tally(sentence.text)

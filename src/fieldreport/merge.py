@@ -1,10 +1,22 @@
-"""Within-document merging: an event told in several sentences becomes one record with all its spans."""
+"""Within-document merging: an event told in several sentences becomes one record with all its spans;
+and its converse, one event per place when a sentence tells a battle across a list of places."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from fieldreport.actors import Actor
-from fieldreport.events import DraftEvent, clear_actor, combine, fill_missing_sides, set_actor
-from fieldreport.geocode import km_between
+from fieldreport.events import (
+    DraftEvent,
+    SentenceContext,
+    clear_actor,
+    combine,
+    fill_missing_sides,
+    set_actor,
+    set_location,
+)
+from fieldreport.geocode import Location, km_between
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
@@ -103,3 +115,96 @@ def prefer_named_actors(target: DraftEvent, other: DraftEvent) -> None:
     for slot in (2, 1):
         if getattr(target.event, f"actor{slot}") in DEFAULT_ACTORS and named:
             set_actor(target, slot, *named.pop(0))
+
+
+# What may stand between two places of one list: "A, B and C", "A as well as the village of B".
+LIST_GAP = re.compile(r"\s*(?:,\s*|(?:,\s*)?(?:and|or|&|as well as)\s+)(?:the\s+)?"
+                      r"(?:(?:villages?|towns?|cities|city|areas?|hills?|neighbou?rhoods?|districts?)\s+(?:of\s+)?)?",
+                      re.I)
+CONJUNCTION = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
+# A list after these words names one stretch of ground or a vicinity, not several places ("the road between
+# Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah").
+SPAN_WORDS = {"between", "from", "near", "around", "outside", "nearby", "vicinity", "outskirts", "surroundings"}
+# The first word of many names, which alone is a fragment ("Tal (hill) Maseh"), not a place of its own.
+NAME_PREFIXES = {"tal", "tall", "tell", "tel", "jabal", "jebel", "wadi", "ain", "ayn", "deir", "kafr", "khirbet",
+                 "al", "el", "ras", "bir", "tal'at", "qasr", "hill", "village", "town"}
+NOT_SPLIT_TYPES = {"Strategic developments"}
+
+
+def split_by_place(drafts: list[DraftEvent], contexts: list[SentenceContext]) -> list[DraftEvent]:
+    """One event per place of a listed set ('clashes in Maraanaz and Kaljibrin', 'took the villages of A, B
+    and C'), as ACLED codes an event per location and day; the fatalities are divided between them."""
+    result: list[DraftEvent] = []
+    for draft in drafts:
+        places = listed_places(draft, contexts)
+        if len(places) < 2:
+            result.append(draft)
+            continue
+        shares = divided(draft.event.fatalities, len(places), draft.tally_per_event)
+        for place, share in zip(places, shares, strict=True):
+            result.append(copy_at(draft, place, share))
+    return result
+
+
+def listed_places(draft: DraftEvent, contexts: list[SentenceContext]) -> list[Location]:
+    """The distinct places of the list that holds the draft's place, in text order; [] when none."""
+    location = draft.location
+    if (location is None or location.mention is None or draft.location_inherited or location.level == "country"
+            or not draft.event.is_factual or draft.event.event_type in NOT_SPLIT_TYPES):
+        return []
+    span = location.mention.span
+    sentence = next((c for c in contexts if c.sentence.start <= span.start < c.sentence.end), None)
+    if sentence is None:
+        return []
+    places = sorted((p for p in sentence.places if p.mention is not None and p.level != "country"),
+                    key=lambda p: p.mention.start)
+    at = next((i for i, p in enumerate(places) if p.mention.span == span), None)
+    if at is None:
+        return []
+    first, last = at, at
+    while first > 0 and listed_together(places[first - 1], places[first]):
+        first -= 1
+    while last + 1 < len(places) and listed_together(places[last], places[last + 1]):
+        last += 1
+    doc = span.doc
+    opening = places[first].mention.span.start
+    if opening > 0 and doc[opening - 1].lower_ in SPAN_WORDS:
+        return []
+    if not any(joined_by_conjunction(a, b) for a, b in zip(places[first:last], places[first + 1:last + 1],
+                                                              strict=True)):
+        return []  # 'Shreveport, Louisiana', 'Afrin, Aleppo': a place and the area around it
+    distinct: dict[str, Location] = {}
+    for place in places[first:last + 1]:
+        if place.mention.name.lower() in NAME_PREFIXES:
+            continue
+        # the draft's own place as the event placed it ('Maseh' at the town it lies west of)
+        distinct.setdefault(place.location.lower(), location if place.mention.span == span else place)
+    return list(distinct.values())
+
+
+def listed_together(left: Location, right: Location) -> bool:
+    doc = left.mention.span.doc
+    gap = doc.text[left.mention.span.end_char:right.mention.span.start_char]
+    return bool(LIST_GAP.fullmatch(gap))
+
+
+def joined_by_conjunction(left: Location, right: Location) -> bool:
+    doc = left.mention.span.doc
+    gap = doc.text[left.mention.span.end_char:right.mention.span.start_char]
+    return "," not in gap or bool(CONJUNCTION.search(gap))
+
+
+def divided(total: int | None, ways: int, already: bool) -> list[int | None]:
+    """ACLED's even split of one figure between events, the remainder to the first ones."""
+    if total is None or already:
+        return [total] * ways
+    share, rest = divmod(total, ways)
+    return [share + (i < rest) for i in range(ways)]
+
+
+def copy_at(draft: DraftEvent, place: Location, fatalities: int | None) -> DraftEvent:
+    event = replace(draft.event, evidence=list(draft.event.evidence), cited_sources=list(draft.event.cited_sources),
+                    fatalities=fatalities)
+    copy = replace(draft, event=event, sentences=set(draft.sentences))
+    set_location(copy, place)
+    return copy

@@ -16,9 +16,9 @@ from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, lo
 from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
-from fieldreport.gazetteer import Gazetteer
+from fieldreport.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place
 from fieldreport.geocode import ADMIN_CUES, Geocoder, Location
-from fieldreport.merge import merge_drafts
+from fieldreport.merge import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline
 from fieldreport.places import PlaceFinder, PlaceMention
@@ -31,6 +31,8 @@ DEFAULT_FOCUS = "SY"
 # Another country becomes a document's focus only on two or more votes: one village name that is also
 # a town abroad ('Sayda', 'Safa') must not move a Syrian report to Algeria or Jordan.
 MIN_FOCUS_VOTES = 2
+# A hamlet abroad that shares a Syrian village's name ('Jobas', 'Fleifel') casts no vote for its country.
+MIN_VOTING_POPULATION = 1000
 # spaCy's parser needs about 1 GB per 100,000 characters at once; longer texts go in pieces
 # (events are not merged across pieces).
 CHUNK_CHARS = 100_000
@@ -99,7 +101,7 @@ class Extractor:
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
-        return [draft.event for draft in merge_drafts(drafts)]
+        return [draft.event for draft in split_by_place(merge_drafts(drafts), contexts)]
 
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
@@ -108,21 +110,39 @@ class Extractor:
         return self.geocoders[country]
 
     def document_focus(self, places: list[PlaceMention]) -> str:
-        """The country a document is about: each distinct place name votes for its country if it names
-        a country or an admin1 ('Idlib', 'Texas'), else for the countries that have a place so named,
-        split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria. A tie, no vote or
-        a winner with fewer than MIN_FOCUS_VOTES leaves DEFAULT_FOCUS."""
+        """The country a document is about: each distinct country or admin1 named ('Idlib', 'Texas') votes for
+        its country, and each other place name for the countries that have a town so named (or a village, in
+        the default focus), split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria.
+        A tie, no vote or a winner with fewer than MIN_FOCUS_VOTES leaves DEFAULT_FOCUS."""
         if self.country:
             return self.country
         votes: Counter[str] = Counter()
+        voters: dict[object, set[str]] = {}
         for name in {p.name for p in places}:
-            area = self.gazetteer.country(name) or self.gazetteer.admin1(name)
-            found = {area.country} if area else {
-                p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)}
+            area = self.named_area(name)
+            if area is not None:  # 'United States' and 'US' are one vote
+                voters[(area.country, area.admin1_code if area.level != COUNTRY else None)] = {area.country}
+                continue
+            found = {p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)
+                     if p.country == DEFAULT_FOCUS or p.population >= MIN_VOTING_POPULATION}
+            if found:
+                voters[name] = found
+        for found in voters.values():
             for code in found:
                 votes[code] += 1 / len(found)
         best = max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS), default=DEFAULT_FOCUS)
         return best if votes[best] >= MIN_FOCUS_VOTES else DEFAULT_FOCUS
+
+    def named_area(self, name: str) -> Place | None:
+        """The country, or the admin1 spelled exactly so, that a name names ('Manara' is no 'Manyara')."""
+        area = self.gazetteer.country(name)
+        if area is not None:
+            return area
+        area = self.gazetteer.admin1(name)
+        if area is None or not any(p.level == ADMIN1 and p.admin1_code == area.admin1_code
+                                   for p in self.gazetteer.lookup(name, area.country, exact=True)):
+            return None
+        return area
 
 
 def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:

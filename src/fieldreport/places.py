@@ -30,7 +30,8 @@ CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "reg
                     "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
                     "suburb", "outskirts", "countryside", "province", "governorate", "mountain", "mount", "valley",
                     "plain", "farms", "farm", "road", "highway", "dam", "axis", "front"}
-CUE_NOUNS_AFTER = {"airbase", "airport", "passageway", "crossing", "region", "regions", "village", "town",
+CUE_NOUNS_AFTER = {"airbase", "airport", "passageway", "crossing", "region", "regions", "village", "villages",
+                   "town", "towns",
                    "city", "area", "countryside", "province", "governorate", "district", "neighbourhood",
                    "neighborhood", "camp", "dam", "mountain", "mountains", "hill", "plain", "suburb", "road",
                    "highway", "base", "axis", "front", "valley", "desert", "border", "farms"}
@@ -95,12 +96,48 @@ class PlaceFinder:
                 continue
             spans.append(span)
             sources.setdefault((span.start, span.end), source)
+        spans += listed_with(doc, filter_spans(spans), blocked)
         mentions = []
         for span in filter_spans(spans):
             mention = make_mention(span, sources.get((span.start, span.end), "ner"))
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+LIST_SEPARATORS = {",", "and", "&", "or"}
+
+
+def listed_with(doc: Doc, spans: list[Span], blocked: set[int]) -> list[Span]:
+    """Names listed beside a known place are places too: 'in Hseiniyeh, Kafir Elzeit, and Kafr Elawamid',
+    'Maraanaz, and Kaljibrin villages' (the small model tags few of these villages)."""
+    found: list[Span] = []
+    known = {i for span in spans for i in range(span.start, span.end)}
+    for span in spans:
+        for step in (1, -1):
+            current = span
+            while (nxt := list_neighbour(doc, current, step)) is not None:
+                if any(i in known or i in blocked for i in range(nxt.start, nxt.end)):
+                    break
+                found.append(nxt)
+                known.update(range(nxt.start, nxt.end))
+                current = nxt
+    return found
+
+
+def list_neighbour(doc: Doc, span: Span, step: int) -> Span | None:
+    """The capitalised name one list separator after (step 1) or before (step -1) a span, if any."""
+    i = span.end if step == 1 else span.start - 1
+    separators = 0
+    while 0 <= i < len(doc) and doc[i].lower_ in LIST_SEPARATORS and separators < 2:
+        i += step
+        separators += 1
+    if not separators or not 0 <= i < len(doc) or not doc[i].is_title or doc[i].is_sent_start:
+        return None
+    name = name_tokens_from(doc[i]) if step == 1 else name_before(doc, i + 1)
+    if name is None or len(name) > 5 or any(t.lower_ in NOT_NAMES or t.lower_ in DIRECTIONS for t in name):
+        return None
+    return name
 
 
 def city_of_quarter(name: str) -> str | None:
@@ -172,8 +209,9 @@ def with_direction(span: Span | None) -> Span | None:
     """Extend a span to take in a direction word right before it ("Southern" + "Aleppo")."""
     if span is None:
         return None
-    if span.start > 0 and span.doc[span.start - 1].lower_ in DIRECTIONS and span.doc[span.start - 1].is_title:
-        return span.doc[span.start - 1:span.end]
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in DIRECTIONS and (before.is_title or before.lower_.endswith("ern")):
+        return span.doc[span.start - 1:span.end]  # "Southern Aleppo", "in eastern Hama"
     return span
 
 

@@ -15,7 +15,8 @@ from fieldreport.errors import ConfigError
 from fieldreport.modality import ModalityCues
 
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
-WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
+# often the outcome of another event
+WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot", "injure", "wound"}
 
 
 @dataclass(frozen=True)
