@@ -164,3 +164,26 @@ def test_one_country_named_twice_does_not_move_a_syrian_report(extractor):
             "Islamic State fighters in Raqqa city.")
     battles = [e for e in events_of(extractor, text) if e.event_type == "Battles"]
     assert battles and battles[0].country == "Syria" and battles[0].admin1 == "Ar Raqqa"
+
+
+def test_the_other_sides_fire_in_one_sentence_makes_a_clash(extractor):
+    text = ("Regime forces shelled Atarib town in western Aleppo with artillery, amid opposition rebels shelling "
+            "regime positions near the town.")
+    events = events_of(extractor, text)
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+    assert {events[0].actor1, events[0].actor2} == {"Military Forces of Syria (2000-)", "Opposition Rebels (Syria)"}
+
+
+def test_a_killing_by_another_actor_beside_a_strike_is_its_own_event(extractor):
+    text = "Government forces shelled Kafr Zita, while rebel fighters killed two soldiers near Morek."
+    events = {e.sub_event_type: e for e in events_of(extractor, text)}
+    assert events["Armed clash"].actor1 == "Opposition Rebels (Syria)" and events["Armed clash"].fatalities == 2
+    assert events["Shelling/artillery/missile attack"].fatalities is None
+    strike_kills = events_of(extractor, "Regime shelling on Kafr Nabl killed two civilians.")
+    assert [(e.sub_event_type, e.fatalities) for e in strike_kills] == [("Shelling/artillery/missile attack", 2)]
+
+
+def test_an_answer_by_an_allied_unit_makes_a_clash(extractor):
+    text = ("Turkish forces shelled SDF positions at Menagh airbase in northern Aleppo. "
+            "The YPG responded by shelling Turkish positions near the airbase.")
+    assert [e.sub_event_type for e in events_of(extractor, text)] == ["Armed clash"]

@@ -113,6 +113,8 @@ def mentions_under(tokens: list[Token], mentions: list[ActorMention]) -> list[Ac
 
 def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]]:
     """(active subjects, passive subjects, agents) of the clause a trigger belongs to."""
+    if token.dep_ == "acl" and token.tag_ == "VBG":
+        return [token.head], [], []  # 'rebels shelling regime positions': the noun a participle hangs on acts
     current = token
     for _ in range(4):
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
@@ -171,6 +173,8 @@ def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorM
             agent_side = mentions_under(passive, actors)
     else:
         agent_side = mentions_under(agents or subjects, actors)
+        if token.dep_ == "acl":  # the participle's own clause holds its targets, not its agent
+            agent_side = [m for m in agent_side if not in_subtree(m.span, token)]
         other = mentions_under(target_tokens(token) + (passive if not subjects else []), actors)
     other = [m for m in other if m not in agent_side]
     if not agent_side and len({m.actor for m in other}) > 1:
@@ -381,14 +385,18 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         triggers = background_clauses_dropped(triggers)
         triggers = [t for t in triggers if not tells_who_holds(t)]
         strong = [t for t in triggers if not t.is_weak]
+        own_killings: list[Trigger] = []
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
             # a killing told beside a clash or a strike is its outcome, not an event of its own
+            own_killings = [t for t in triggers if t.is_weak and acts_on_its_own(t, strong, ctx.actors)]
             triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1
-                        or t.pattern.event.startswith("Battles") or t.pattern.event == TERRITORY]
+                        or t.pattern.event.startswith("Battles") or t.pattern.event == TERRITORY
+                        or fired_by_other_side(t, strong, ctx.actors)] + own_killings
         fatalities = fatalities_in(ctx.sentence)
         for trigger in triggers:
+            counted = fatalities if not own_killings or trigger in own_killings else None  # the killers' dead
             draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
-                                last_date, fatalities)
+                                last_date, counted)
             if is_aftermath(draft) and drafts and drafts[-1].section == ctx.section \
                     and ctx.index - drafts[-1].sentence_index <= 2:
                 absorb_casualties(drafts[-1], draft)
@@ -450,7 +458,9 @@ def fires_back(first: DraftEvent, second: DraftEvent, dictionary: ActorDictionar
         return False
     one, other = dictionary.actors.get(a.actor1), dictionary.actors.get(b.actor1)
     opposed = a.actor1 != b.actor1 and not (one is not None and one.allied_with(other))
-    return opposed and (not a.actor2 or a.actor2 == b.actor1 or b.actor2 == a.actor1)
+    target = dictionary.actors.get(a.actor2) if a.actor2 else None
+    answered = a.actor2 == b.actor1 or (target is not None and target.allied_with(other))  # QSD shelled, YPG answer
+    return opposed and (not a.actor2 or answered or b.actor2 == a.actor1)
 
 
 def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
@@ -589,6 +599,35 @@ def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
     if strong and main_weak and all(in_descriptive_clause(t.token) for t in strong):
         return main_weak
     return triggers
+
+
+def acts_on_its_own(weak: Trigger, strong: list[Trigger], actors: list[ActorMention]) -> bool:
+    """'Turkish forces shelled regime positions while rebel snipers killed a soldier': a killing whose own
+    subject is an armed actor that did not do the sentence's main deed is an event, not that deed's outcome."""
+    subjects = clause_subjects(weak.token)[0]
+    if not subjects or any(s.left_edge.i <= t.token.i <= s.right_edge.i for s in subjects for t in strong):
+        return False  # 'Regime shelling on X killed two civilians': the strike is the subject
+    own = subject_actors(subjects, actors)
+    main = set().union(*(subject_actors(clause_subjects(t.token)[0], actors) for t in strong))
+    return bool(own) and not own & main
+
+
+def fired_by_other_side(trigger: Trigger, strong: list[Trigger], actors: list[ActorMention]) -> bool:
+    """'regime forces shelled Atareb, amid opposition rebels shelling regime positions': a strike told in a
+    clause hanging on another actor than the main deed's is that actor's own strike."""
+    if trigger.token.dep_ != "acl":
+        return False
+    own = subject_actors([trigger.token.head], actors)
+    main = set().union(*(subject_actors(clause_subjects(t.token)[0], actors) for t in strong if t is not trigger))
+    return bool(own) and bool(main) and not own & main
+
+
+def subject_actors(subjects: list[Token], actors: list[ActorMention]) -> set[str]:
+    """Who the subject heads name ('rebel snipers' -> the rebel label), not who their modifiers name
+    ('Turkish forces supported by opposition rebels' -> Turkey only)."""
+    core = {t.i for s in subjects for t in (s, *s.children) if t.i == s.i or t.dep_ in ("compound", "amod")}
+    return {m.actor.name if m.actor is not None else "partisan label" for m in actors
+            if any(m.span.start <= i < m.span.end for i in core)}
 
 
 def tells_who_holds(trigger: Trigger) -> bool:
