@@ -187,3 +187,13 @@ def test_an_answer_by_an_allied_unit_makes_a_clash(extractor):
     text = ("Turkish forces shelled SDF positions at Menagh airbase in northern Aleppo. "
             "The YPG responded by shelling Turkish positions near the airbase.")
     assert [e.sub_event_type for e in events_of(extractor, text)] == ["Armed clash"]
+
+
+def test_control_won_and_lost_again_is_a_clash(extractor):
+    briefly = events_of(extractor, "Islamic State fighters briefly captured the Azraq oil field from the SDF.")
+    assert [e.sub_event_type for e in briefly] == ["Armed clash"]
+    repelled = events_of(extractor, "Rebels took control of the hill before being repelled by regime forces.")
+    assert "Armed clash" in [e.sub_event_type for e in repelled]
+    assert not [e for e in repelled if "territory" in e.sub_event_type]
+    held = events_of(extractor, "Regime forces captured the village of Maan after clashes with rebels.")
+    assert [e.sub_event_type for e in held] == ["Government regains territory"]

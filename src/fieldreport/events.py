@@ -8,6 +8,7 @@ the same or a nearby sentence of the same section.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -397,6 +398,8 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             counted = fatalities if not own_killings or trigger in own_killings else None  # the killers' dead
             draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
                                 last_date, counted)
+            if draft.event.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and is_undone(trigger):
+                draft.event.event_type, draft.event.sub_event_type = "Battles", "Armed clash"
             if is_aftermath(draft) and drafts and drafts[-1].section == ctx.section \
                     and ctx.index - drafts[-1].sentence_index <= 2:
                 absorb_casualties(drafts[-1], draft)
@@ -628,6 +631,21 @@ def subject_actors(subjects: list[Token], actors: list[ActorMention]) -> set[str
     core = {t.i for s in subjects for t in (s, *s.children) if t.i == s.i or t.dep_ in ("compound", "amod")}
     return {m.actor.name if m.actor is not None else "partisan label" for m in actors
             if any(m.span.start <= i < m.span.end for i in core)}
+
+
+BRIEF_WORDS = {"briefly", "temporarily", "momentarily"}
+UNDOING = re.compile(r"\bbefore (?:being|they were|it was|he was|getting) (?:repelled|repulsed|forced|pushed|driven|"
+                     r"expelled|ousted|kicked)\b|\bbefore (?:withdrawing|retreating|pulling back|losing)\b", re.I)
+
+
+def is_undone(trigger: Trigger) -> bool:
+    """'IS briefly captured the oil field', 'took control of the hill before being repelled': control won and
+    lost again in the same report changed no hands; ACLED codes the fighting, an armed clash."""
+    token = trigger.token
+    if any(c.lower_ in BRIEF_WORDS for c in token.children):
+        return True
+    clause = token.doc[token.i:min(token.right_edge.i + 1, token.sent.end)]
+    return bool(UNDOING.search(clause.text))
 
 
 def tells_who_holds(trigger: Trigger) -> bool:
