@@ -197,3 +197,10 @@ def test_control_won_and_lost_again_is_a_clash(extractor):
     assert not [e for e in repelled if "territory" in e.sub_event_type]
     held = events_of(extractor, "Regime forces captured the village of Maan after clashes with rebels.")
     assert [e.sub_event_type for e in held] == ["Government regains territory"]
+
+
+def test_people_or_goods_taken_are_no_territory(extractor):
+    seized = events_of(extractor, "SDF forces detained four IS militants and seized rifles and ammunition near Hole.")
+    assert not [e for e in seized if "territory" in e.sub_event_type]
+    town = events_of(extractor, "HTS fighters captured the town of Hamidiyah from National Liberation Front fighters.")
+    assert [e.sub_event_type for e in town] == ["Non-state actor overtakes territory"]
