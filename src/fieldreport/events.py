@@ -40,6 +40,7 @@ WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
 SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
+STATE_INTERS = {1, 8}
 NON_STATE_ARMED_INTERS = {2, 3, 4}
 # words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
 FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
@@ -237,8 +238,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             target_words(trigger.token) & patterns.armed_targets)
         if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
             # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
-            # and clash only with the members of a group the text names
-            armed_target = armed_target and actor2 is not None and not actor2_is_label
+            # and clash only with the members of a group the text names, never with their own state's forces
+            armed_target = armed_target and actor2 is not None and not actor2_is_label \
+                and not same_state(actor1, actor2)
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         if event == ATTACK:
@@ -251,6 +253,12 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
+
+
+def same_state(first: Actor | None, second: Actor | None) -> bool:
+    """Two state forces of one country: 'Turkish police detained ... of Turkey's opposition'."""
+    return first is not None and second is not None and first.country is not None \
+        and first.country == second.country and first.inter in STATE_INTERS and second.inter in STATE_INTERS
 
 
 def is_state_subject(token: Token, patterns: Patterns) -> bool:
@@ -556,11 +564,13 @@ def clear_actor(draft: DraftEvent, slot: int) -> None:
 def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns: Patterns) -> list[Trigger]:
     """Drop triggers in sentences about disasters, crime or claims of responsibility, which ACLED does not
     code; a fight between armed actors in such a sentence stays."""
-    reason = first_cue_group(ctx.sentence, patterns.reject)
-    if reason is None or not triggers:
+    if not triggers:
         return triggers
-    if reason == "statement":
-        return []
+    if first_cue_group(ctx.sentence, {"statement": patterns.reject.get("statement", [])}):
+        return []  # a claim of responsibility is a statement whatever else the sentence names
+    reason = first_cue_group(ctx.sentence, patterns.reject)
+    if reason is None:
+        return triggers
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
         return [t for t in triggers if t.pattern.event.startswith("Battles") and (

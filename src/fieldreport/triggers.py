@@ -15,6 +15,7 @@ from fieldreport.errors import ConfigError
 from fieldreport.modality import ModalityCues
 
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
+TERRITORY = "@territory"
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
 
 
@@ -206,6 +207,12 @@ def is_passive_description(token: Token) -> bool:
         and not any(c.dep_ in ("aux", "auxpass") for c in children)
 
 
+def is_holding_description(token: Token) -> bool:
+    """'fighters occupying the town', 'militants controlling the area': a present participle that describes
+    who holds a place, not a capture."""
+    return token.dep_ == "acl" and token.tag_ == "VBG"
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns) is not None
@@ -217,7 +224,8 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb
                                      or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
-        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
+        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)
+                   and not (p.event == TERRITORY and is_holding_description(token))]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
