@@ -218,3 +218,96 @@ def test_on_the_other_hand_hands_nothing_over(extractor):
 def test_a_mine_explosion_in_a_war_report_is_a_landmine_not_a_disaster(extractor):
     events = factual(extractor, "A mine explosion killed two regime soldiers near Palmyra in Homs.")
     assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def sub_events(extractor, text):
+    return [e.sub_event_type for e in factual(extractor, text)]
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Kenyan security forces recaptured the town of Mandera from the insurgents on Monday.",
+     "Military Forces of Kenya"),
+    ("The Somali National Army seized control of the town of Jamaame in southern Somalia.",
+     "Military Forces of Somalia"),
+    ("Nigeria's army retook the town of Damasak from the jihadists after a day of fighting.",
+     "Military Forces of Nigeria"),
+])
+def test_any_countrys_forces_taking_a_town_regain_territory(extractor, text, actor):
+    events = factual(extractor, text)
+    assert events[0].sub_event_type == "Government regains territory"
+    assert events[0].actor1 == actor and events[0].inter1 == 1
+
+
+def test_a_hand_written_actor_keeps_its_name_and_code_against_the_world_table(extractor):
+    events = factual(extractor, "Turkish troops shelled the village of Maryamin near Afrin.")
+    assert events[0].actor1 == "Military Forces of Turkey (2016-)" and events[0].inter1 == 8
+
+
+def test_a_world_armed_group_taking_a_town_overtakes_territory(extractor):
+    events = factual(extractor, "Al-Shabaab militants took control of the town of Bulo Burde after government "
+                                "troops left it in the night. Residents said the fighters then searched houses.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    assert events[0].actor1 == "Al Shabaab"
+
+
+def test_fighters_occupying_a_town_are_attacked_not_taking_it(extractor):
+    assert sub_events(extractor, "Puntland forces attacked Al-Shabaab fighters occupying the village of Galgala "
+                                 "on Tuesday.")[0] == "Armed clash"
+
+
+def test_troops_occupying_hill_posts_take_territory(extractor):
+    assert sub_events(extractor, "Myanmar's government troops occupied three hill posts near Laukkai.")[0] == \
+        "Government regains territory"
+
+
+def test_police_detaining_members_of_their_own_country_arrest_them(extractor):
+    assert sub_events(extractor, "Turkish police detained two reporters of Turkey's opposition daily on Monday.")[0] \
+        == "Arrests"
+
+
+def test_a_claim_of_responsibility_for_an_attack_on_a_gas_plant_is_no_event(extractor):
+    assert sub_events(extractor, "Al Qaeda claimed responsibility for the rocket attack on the gas plant in "
+                                 "central Algeria.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Police detained dozens of protesters during a rally against the new tax law in Minsk.",
+     "Protest with intervention"),
+    ("Police arrested three activists before the president's rally in Mombasa on Friday.", "Arrests"),
+    ("Authorities arrested a student leader on charges related to organising an illegal protest.", "Arrests"),
+    ("Security forces continue to arrest opposition activists in anticipation of mass protests.", "Arrests"),
+])
+def test_an_arrest_is_at_a_protest_only_when_it_happens_there(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The government released 40 rebel prisoners in exchange for 12 captured soldiers.",
+    "The two sides exchanged prisoners near the front line on Tuesday.",
+    "Officials supervised the exchange process of prisoners of war near Donetsk.",
+])
+def test_a_prisoner_exchange_is_an_agreement(extractor, text):
+    assert sub_events(extractor, text)[0] == "Agreement"
+
+
+def test_an_exchange_of_fire_is_still_a_clash(extractor):
+    assert sub_events(extractor, "Soldiers exchanged fire with militants near the village of Maru.")[0] == \
+        "Armed clash"
+
+
+@pytest.mark.parametrize("text", [
+    "The army has deployed troops along the border with Turkey after the deal.",
+    "Hundreds of police and army reinforcements have been dispatched to the province of Anbar.",
+])
+def test_deploying_forces_is_a_change_to_group_activity(extractor, text):
+    assert sub_events(extractor, text)[0] == "Change to group/activity"
+
+
+def test_troops_entering_a_village_to_rape_commit_sexual_violence(extractor):
+    assert sub_events(extractor, "Army troops entered a village near Juba on Sunday and raped at least six "
+                                 "women.")[0] == "Sexual violence"
+
+
+def test_rounds_of_ammunition_seized_are_no_round_up(extractor):
+    assert sub_events(extractor, "Police seized four rifles and 300 rounds of ammunition in Kingston.")[0] == \
+        "Disrupted weapons use"

@@ -248,11 +248,27 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
                 return "Explosions/Remote violence", kind
             return "Violence against civilians", "Attack"
-        if first_cue_group(story, {"protest": patterns.arrests.get("at_protest", [])}):
+        if is_arrest_at_protest(trigger.token, patterns):
             return "Protests", "Protest with intervention"  # "police detained activists during the protest"
         return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
+
+
+def is_arrest_at_protest(token: Token, patterns: Patterns) -> bool:
+    """The arrest's sentence names a protest it happened at: 'detained protesters', 'arrested during the rally';
+    not one the arrest preceded or was for ('before the rally', 'for organising a protest', 'in anticipation of
+    protests'), which ACLED codes as Arrests."""
+    protest_words = set(patterns.arrests.get("at_protest", []))
+    outside = set(patterns.arrests.get("not_at_protest", []))
+    governing = {token.i, *(t.i for t in token.ancestors)}
+    for word in token.sent:
+        if word.lower_ not in protest_words:
+            continue
+        between = [t for t in (word, *word.ancestors) if t.i not in governing]
+        if not any(t.lemma_.lower() in outside or t.lower_ in outside for t in between):
+            return True
+    return False
 
 
 def same_state(first: Actor | None, second: Actor | None) -> bool:

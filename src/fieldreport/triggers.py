@@ -12,10 +12,12 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from fieldreport.errors import ConfigError
-from fieldreport.modality import ModalityCues
+from fieldreport.modality import ModalityCues, modality_of
 
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
+FACTUAL = ("occurred", "ongoing")
+VIOLENT_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
 
 
@@ -32,6 +34,7 @@ class TriggerPattern:
     with_infinitive: frozenset[str] = frozenset()
     with_prep: frozenset[str] = frozenset()
     needs_instrument: bool = False
+    background: bool = False
 
     @property
     def specificity(self) -> int:
@@ -89,7 +92,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
             fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
             fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
-                                           needs_instrument=entry.get("needs_instrument", False), **fields))
+                                           needs_instrument=entry.get("needs_instrument", False),
+                                           background=entry.get("background", False), **fields))
         instruments = dict(data["instruments"])
         not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
@@ -116,13 +120,16 @@ def object_lemmas(token: Token) -> set[str]:
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
         lemmas.add(token.head.lemma_.lower())
+    if token.dep_ == "compound":
+        lemmas |= quantified_lemmas(token.head)  # "the exchange process of prisoners"
     return lemmas
 
 
 def quantified_lemmas(noun: Token) -> set[str]:
     """What a quantity noun counts: 'a large amount of ammunition', 'a total of 56 observation points'."""
-    return {g.lemma_.lower() for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
-            for g in prep.children if g.dep_ == "pobj"}
+    counted = [g for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+               for g in prep.children if g.dep_ == "pobj"]
+    return {t.lemma_.lower() for g in counted for t in (g, *g.conjuncts)}
 
 
 def subject_heads(token: Token) -> list[Token]:
@@ -134,7 +141,8 @@ def subject_heads(token: Token) -> list[Token]:
 
 
 def subject_lemmas(token: Token) -> set[str]:
-    return {head.lemma_.lower() for head in subject_heads(token)}
+    """Lemmas of the subject heads and of what a quantity subject counts ('hundreds of troops')."""
+    return {lemma for head in subject_heads(token) for lemma in {head.lemma_.lower(), *quantified_lemmas(head)}}
 
 
 def subject_words(token: Token) -> set[str]:
@@ -229,4 +237,16 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
-    return found
+    return background_dropped(found, patterns.modality)
+
+
+def is_violent(pattern: TriggerPattern) -> bool:
+    return pattern.event.startswith(VIOLENT_EVENT_PREFIXES)
+
+
+def background_dropped(triggers: list[Trigger], cues: ModalityCues) -> list[Trigger]:
+    """'Troops entered the village and raped women': the movement is how the violence came about. A violence only
+    planned ('arrived ... to kick off an attack') leaves the movement its own event."""
+    if not any(is_violent(t.pattern) and modality_of(t.token, cues) in FACTUAL for t in triggers):
+        return triggers
+    return [t for t in triggers if not t.pattern.background]
