@@ -311,3 +311,30 @@ def test_troops_entering_a_village_to_rape_commit_sexual_violence(extractor):
 def test_rounds_of_ammunition_seized_are_no_round_up(extractor):
     assert sub_events(extractor, "Police seized four rifles and 300 rounds of ammunition in Kingston.")[0] == \
         "Disrupted weapons use"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A shopkeeper was killed and two others wounded in a grenade attack in Srinagar on Tuesday.", "Grenade"),
+    ("Homemade landmines planted by the militants have killed dozens of farmers near the town of Sinjar.",
+     "Remote explosive/landmine/IED"),
+    ("Four soldiers were killed when their truck hit a landmine near the village of Boulkessi.",
+     "Remote explosive/landmine/IED"),
+])
+def test_a_killing_by_an_explosive_is_coded_by_the_weapon(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_gunmen_attacking_a_checkpoint_still_clash(extractor):
+    assert sub_events(extractor, "Gunmen attacked an army checkpoint near the town of Dafur on Sunday.")[0] == \
+        "Armed clash"
+
+
+def test_a_town_taken_after_the_other_side_withdrew_is_a_peaceful_transfer(extractor):
+    assert sub_events(extractor, "Rebels took control of the town of Kalehe on Friday. They entered it following "
+                                 "the withdrawal of government troops, residents said.")[0] == \
+        "Non-violent transfer of territory"
+
+
+def test_a_town_taken_after_clashes_and_a_withdrawal_is_no_peaceful_transfer(extractor):
+    assert sub_events(extractor, "Regime forces captured the village of Kafr Nabudah following the withdrawal "
+                                 "of rebel factions after heavy clashes.")[0] == "Government regains territory"

@@ -219,7 +219,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     story = story if story is not None else sentence
     event = trigger.pattern.event
     if event == TERRITORY:
-        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}):
+        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}) \
+                or is_takeover_after_withdrawal(story, patterns):
             return "Strategic developments", "Non-violent transfer of territory"
         if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
             return "Battles", GOVERNMENT_REGAINS
@@ -241,18 +242,28 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             # and clash only with the members of a group the text names, never with their own state's forces
             armed_target = armed_target and actor2 is not None and not actor2_is_label \
                 and not same_state(actor1, actor2)
+        kind = instrument_class(sentence, patterns) if event == ATTACK else None
+        if kind in EXPLOSIVE_TYPES and (kind in WEAPON_DEFINED_ATTACKS or not armed_target or trigger.is_weak):
+            # "a suicide bomber attacked the checkpoint", "a grenade attack killed a shopkeeper", "soldiers were
+            # killed when their vehicle hit a landmine": the weapon decides
+            return "Explosions/Remote violence", kind
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
         if event == ATTACK:
-            kind = instrument_class(sentence, patterns)
-            if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
-                return "Explosions/Remote violence", kind
             return "Violence against civilians", "Attack"
         if is_arrest_at_protest(trigger.token, patterns):
             return "Protests", "Protest with intervention"  # "police detained activists during the protest"
         return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
     return event_type, sub_event_type
+
+
+def is_takeover_after_withdrawal(story: Span, patterns: Patterns) -> bool:
+    """'The militants seized the area following the withdrawal of Puntland forces': a place the other side left
+    without a fight changes hands peacefully (ACLED); a withdrawal after clashes leaves a battle."""
+    territory = patterns.territory
+    return bool(first_cue_group(story, {"withdrawal": territory.get("withdrawal", [])})) \
+        and not first_cue_group(story, {"fighting": territory.get("fighting", [])})
 
 
 def is_arrest_at_protest(token: Token, patterns: Patterns) -> bool:
