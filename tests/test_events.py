@@ -338,3 +338,26 @@ def test_a_town_taken_after_the_other_side_withdrew_is_a_peaceful_transfer(extra
 def test_a_town_taken_after_clashes_and_a_withdrawal_is_no_peaceful_transfer(extractor):
     assert sub_events(extractor, "Regime forces captured the village of Kafr Nabudah following the withdrawal "
                                  "of rebel factions after heavy clashes.")[0] == "Government regains territory"
+
+
+@pytest.mark.parametrize("text", [
+    "Two caches containing a large batch of weapons and ammunition have been discovered by the army near Tamanrasset.",
+    "Security forces discovered a large amount of ammunition believed to belong to the rebels near Trabzon.",
+])
+def test_weapons_found_deep_in_the_object_phrase_are_disrupted(extractor, text):
+    assert sub_events(extractor, text)[0] == "Disrupted weapons use"
+
+
+def test_a_rocket_launching_site_seized_is_territory_not_weapons(extractor):
+    assert sub_events(extractor, "The militants seized a rocket-launching site close to an air base near "
+                                 "Palmyra.")[0] != "Disrupted weapons use"
+
+
+def test_blasts_after_an_industrial_accident_are_the_accident(extractor):
+    assert sub_events(extractor, "A fire broke out at a chemical plant near Houston on Thursday. Two small blasts "
+                                 "were heard later and the explosions killed one worker.") == []
+
+
+def test_an_explosion_after_a_crash_with_an_armed_actor_stays(extractor):
+    assert sub_events(extractor, "A regime helicopter crashed near Hama on Monday. Later, rebels detonated an IED "
+                                 "against a regime patrol near Kafr Zita.")[0] == "Remote explosive/landmine/IED"

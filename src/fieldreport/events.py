@@ -596,15 +596,24 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
     if first_cue_group(ctx.sentence, {"statement": patterns.reject.get("statement", [])}):
         return []  # a claim of responsibility is a statement whatever else the sentence names
     reason = first_cue_group(ctx.sentence, patterns.reject)
-    if reason is None:
-        return triggers
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
+    if reason is None:
+        if not armed and follows_disaster(ctx.sentence, patterns):  # "... The blasts killed 50 people."
+            return [t for t in triggers if t.pattern.event != EXPLOSION and not t.is_weak]
+        return triggers
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
         return [t for t in triggers if t.pattern.event.startswith("Battles") and (
                     len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
                 or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
     return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                               t.pattern.event.startswith("Battles"))]
+
+
+def follows_disaster(sentence: Span, patterns: Patterns, reach: int = 2) -> bool:
+    """One of the `reach` sentences before this one tells a disaster: explosions there are the same accident's."""
+    before = [s for s in sentence.doc.sents if s.end <= sentence.start][-reach:]
+    disaster = {"disaster": patterns.reject.get("disaster", [])}
+    return any(first_cue_group(s, disaster) for s in before)
 
 
 def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from fieldreport.errors import ConfigError
 from fieldreport.modality import ModalityCues, modality_of
 
+NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
 FACTUAL = ("occurred", "ongoing")
@@ -35,6 +36,7 @@ class TriggerPattern:
     with_prep: frozenset[str] = frozenset()
     needs_instrument: bool = False
     background: bool = False
+    object_phrase: bool = False
 
     @property
     def specificity(self) -> int:
@@ -93,7 +95,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
             fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                            needs_instrument=entry.get("needs_instrument", False),
-                                           background=entry.get("background", False), **fields))
+                                           background=entry.get("background", False),
+                                           object_phrase=entry.get("object_phrase", False), **fields))
         instruments = dict(data["instruments"])
         not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
@@ -123,6 +126,16 @@ def object_lemmas(token: Token) -> set[str]:
     if token.dep_ == "compound":
         lemmas |= quantified_lemmas(token.head)  # "the exchange process of prisoners"
     return lemmas
+
+
+def object_phrase_lemmas(token: Token) -> set[str]:
+    """Nouns anywhere in the phrases of a verb's objects and passive subject, and in the subject of its complement
+    clause: 'two caches containing weapons have been discovered', 'discovered a large amount of ammunition
+    believed to belong to ...' (parsed as a clause)."""
+    phrases = [c for c in token.children if c.dep_ in OBJECT_DEPS]
+    phrases += [g for c in token.children if c.dep_ == "ccomp" for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for phrase in phrases for t in phrase.subtree
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in NOUN_MODIFIER_DEPS}  # a 'rocket-launching site' is a site
 
 
 def quantified_lemmas(noun: Token) -> set[str]:
@@ -191,6 +204,8 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
     if pattern.needs_instrument and not has_instrument:
         return False
     objects = object_lemmas(token) if pattern.with_object or pattern.without_object else set()
+    if pattern.object_phrase:
+        objects |= object_phrase_lemmas(token)
     if pattern.with_object and not objects & pattern.with_object:
         return False
     if pattern.without_object and objects & pattern.without_object:
