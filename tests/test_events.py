@@ -361,3 +361,37 @@ def test_blasts_after_an_industrial_accident_are_the_accident(extractor):
 def test_an_explosion_after_a_crash_with_an_armed_actor_stays(extractor):
     assert sub_events(extractor, "A regime helicopter crashed near Hama on Monday. Later, rebels detonated an IED "
                                  "against a regime patrol near Kafr Zita.")[0] == "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Demonstrators clash with security forces during an opposition rally in Caracas on Tuesday.",
+     "Violent demonstration"),
+    ("Thousands marched in Portland and some smashed store windows and sparked a dumpster blaze.",
+     "Violent demonstration"),
+    ("Riot police chased demonstrators during anti-government protests in Tebourba on Tuesday.",
+     "Protest with intervention"),
+    ("Hundreds of activists demonstrated outside the court in Manhattan over the fraud conviction of a "
+     "local organiser.", "Peaceful protest"),
+])
+def test_protests_are_coded_by_what_happened_at_them(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_an_earthquake_striking_is_no_strike(extractor):
+    assert sub_events(extractor, "A powerful earthquake struck the island of Lombok on Sunday, killing two "
+                                 "people.") == []
+
+
+def test_water_cannon_fired_at_protesters_is_no_shelling(extractor):
+    assert "Shelling/artillery/missile attack" not in sub_events(
+        extractor, "Police fired water cannon at protesters who gathered outside parliament in Beirut.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A riot broke out in the town of Mainpuri after a mob nearly lynched four men accused of killing a cow.",
+     "Mob violence"),
+    ("Anti-globalisation activists rioted for a second night in Hamburg as the city hosted the summit.",
+     "Violent demonstration"),
+])
+def test_a_riot_is_a_demonstration_only_when_demonstrators_riot(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected

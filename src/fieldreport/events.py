@@ -49,6 +49,8 @@ CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and 
 NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked for
 RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
 GOVERNMENT_REGAINS = "Government regains territory"
+VIOLENT_DEMONSTRATION = "Violent demonstration"
+MOB_VIOLENCE = "Mob violence"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 SUBORDINATE_DEPS = {"pcomp", "advcl"}
 DESCRIPTIVE_DEPS = {"relcl", "acl"}
@@ -255,7 +257,15 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return "Protests", "Protest with intervention"  # "police detained activists during the protest"
         return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
+    if sub_event_type == VIOLENT_DEMONSTRATION and not tells_of_protest(story, patterns):
+        return event_type, MOB_VIOLENCE  # "a riot broke out after a mob lynched two men": no demonstration
     return event_type, sub_event_type
+
+
+def tells_of_protest(story: Span, patterns: Patterns) -> bool:
+    """Rioters who are demonstrators: the story names a protest or its activists."""
+    words = patterns.arrests.get("at_protest", []) + patterns.riots.get("demonstrators", [])
+    return first_cue_group(story, {"protest": words}) is not None
 
 
 def is_takeover_after_withdrawal(story: Span, patterns: Patterns) -> bool:
@@ -597,16 +607,21 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
         return []  # a claim of responsibility is a statement whatever else the sentence names
     reason = first_cue_group(ctx.sentence, patterns.reject)
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
+    crowd = [t for t in triggers if is_crowd_event(t)]  # a protest against drug crime or a riot that set fires
     if reason is None:
         if not armed and follows_disaster(ctx.sentence, patterns):  # "... The blasts killed 50 people."
             return [t for t in triggers if t.pattern.event != EXPLOSION and not t.is_weak]
         return triggers
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
-        return [t for t in triggers if t.pattern.event.startswith("Battles") and (
+        return crowd + [t for t in triggers if t.pattern.event.startswith("Battles") and (
                     len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
                 or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
-    return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
-                                              t.pattern.event.startswith("Battles"))]
+    return crowd + [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
+                                                      t.pattern.event.startswith("Battles"))]
+
+
+def is_crowd_event(trigger: Trigger) -> bool:
+    return trigger.pattern.event == PROTEST or trigger.pattern.event.startswith("Riots")
 
 
 def follows_disaster(sentence: Span, patterns: Patterns, reach: int = 2) -> bool:

@@ -57,6 +57,7 @@ class Patterns:
     reject: dict[str, list[str]] = field(default_factory=dict)
     territory: dict[str, list[str]] = field(default_factory=dict)
     arrests: dict[str, list[str]] = field(default_factory=dict)
+    riots: dict[str, list[str]] = field(default_factory=dict)  # who makes a riot a demonstration
     not_instruments: tuple[str, ...] = ()  # unit names that hold instrument words ('Air Force Intelligence')
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
@@ -102,7 +103,7 @@ def load_patterns(path: Path | None = None) -> Patterns:
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
                         data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
-                        data.get("arrests", {}), not_instruments)
+                        data.get("arrests", {}), data.get("riots", {}), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
