@@ -395,3 +395,44 @@ def test_water_cannon_fired_at_protesters_is_no_shelling(extractor):
 ])
 def test_a_riot_is_a_demonstration_only_when_demonstrators_riot(extractor, text, expected):
     assert sub_events(extractor, text)[0] == expected
+
+
+def test_militants_who_blow_themselves_up_are_suicide_bombers(extractor):
+    assert sub_events(extractor, "Two militants detonated explosives, killing themselves near a police station in "
+                                 "Ankara.")[0] == "Suicide bomb"
+
+
+def test_a_vehicle_borne_bomb_is_no_suicide_bomb_by_itself(extractor):
+    assert sub_events(extractor, "Four guards were killed when two VBIEDs planted by militants detonated in the "
+                                 "Karrada district of Baghdad.")[0] == "Remote explosive/landmine/IED"
+
+
+def test_forces_assaulting_civilians_attack_them(extractor):
+    assert sub_events(extractor, "Kenyan security forces beat and assaulted civilians in Kisumu during the "
+                                 "election unrest.")[0] == "Attack"
+
+
+@pytest.mark.parametrize("text", [
+    "The government and the communist rebels have agreed to resume peace talks, the adviser announced on Sunday.",
+    "The Kurdish forces agreed to withdraw from the border town of Tal Abyad on Thursday.",
+])
+def test_agreeing_to_do_something_is_an_agreement(extractor, text):
+    assert sub_events(extractor, text)[0] == "Agreement"
+
+
+@pytest.mark.parametrize("text", [
+    "Two groups from rival communities pelted stones at each other and torched vehicles in the town of Chhabra.",
+    "Turkish-backed militants stole the old railway line near Afrin.",
+])
+def test_property_burnt_or_stolen_by_armed_men_is_looting(extractor, text):
+    assert sub_events(extractor, text)[0] == "Looting/property destruction"
+
+
+def test_equipment_stolen_in_an_attack_leaves_the_attack(extractor):
+    assert sub_events(extractor, "Unknown gunmen stormed a JTW headquarters in Mastumeh, killed one of the guards "
+                                 "and stole some equipment.")[0] == "Armed clash"
+
+
+def test_forces_establishing_control_still_take_territory(extractor):
+    assert "Non-state actor overtakes territory" in sub_events(
+        extractor, "The advance contributed to QSD forces establishing control over half of Raqqa city.")

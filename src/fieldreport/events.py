@@ -50,6 +50,7 @@ NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked f
 RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
 GOVERNMENT_REGAINS = "Government regains territory"
 VIOLENT_DEMONSTRATION = "Violent demonstration"
+LOOTING = "Strategic developments / Looting/property destruction"
 MOB_VIOLENCE = "Mob violence"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 SUBORDINATE_DEPS = {"pcomp", "advcl"}
@@ -615,9 +616,12 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
         return crowd + [t for t in triggers if t.pattern.event.startswith("Battles") and (
                     len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
-                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
+                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in ARMED_CRIME_EVENTS]
     return crowd + [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                                       t.pattern.event.startswith("Battles"))]
+
+
+ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
 
 
 def is_crowd_event(trigger: Trigger) -> bool:

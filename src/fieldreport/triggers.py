@@ -196,7 +196,15 @@ def word_forms(token: Token) -> set[str]:
 def pos_fits(token: Token, pattern: TriggerPattern) -> bool:
     if token.pos_ in pattern.pos:
         return True
+    if is_misparsed_verb(token):
+        return "VERB" in pattern.pos
     return token.pos_ == "PROPN" and token.is_sent_start and "NOUN" in pattern.pos
+
+
+def is_misparsed_verb(token: Token) -> bool:
+    """'pelted stones and torched vehicles': a participle read as an adjective joined to a verb, with an object."""
+    return token.pos_ == "ADJ" and token.dep_ == "conj" and token.head.pos_ == "VERB" \
+        and any(c.dep_ == "dobj" for c in token.children)
 
 
 def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -> bool:
@@ -231,10 +239,10 @@ def is_passive_description(token: Token) -> bool:
         and not any(c.dep_ in ("aux", "auxpass") for c in children)
 
 
-def is_holding_description(token: Token) -> bool:
-    """'fighters occupying the town', 'militants controlling the area': a present participle that describes
-    who holds a place, not a capture."""
-    return token.dep_ == "acl" and token.tag_ == "VBG"
+def is_holding_description(token: Token, patterns: Patterns) -> bool:
+    """'fighters occupying the town', 'militants controlling the area': a present participle of a holding verb that
+    describes who holds a place, not a capture ('forces establishing control' still capture)."""
+    return token.dep_ == "acl" and token.tag_ == "VBG" and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
@@ -249,7 +257,7 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
                                      or is_passive_description(token)):
             continue  # "the released civilians", "villages controlled by HTS": a description, not an event
         holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)
-                   and not (p.event == TERRITORY and is_holding_description(token))]
+                   and not (p.event == TERRITORY and is_holding_description(token, patterns))]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
