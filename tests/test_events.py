@@ -436,3 +436,23 @@ def test_equipment_stolen_in_an_attack_leaves_the_attack(extractor):
 def test_forces_establishing_control_still_take_territory(extractor):
     assert "Non-state actor overtakes territory" in sub_events(
         extractor, "The advance contributed to QSD forces establishing control over half of Raqqa city.")
+
+
+def test_the_weapon_of_an_event_answered_is_not_the_strikes_weapon(extractor):
+    assert sub_events(extractor, "Russia said it launched airstrikes on militant groups it accused of carrying out "
+                                 "a chlorine attack on the town the previous day.")[0] == "Air/drone strike"
+
+
+def test_a_missile_base_bombed_is_a_target_not_the_weapon(extractor):
+    assert sub_events(extractor, "Israeli warplanes bombed a regime missile base north of Damascus on "
+                                 "Monday.")[0] == "Air/drone strike"
+
+
+def test_mortar_rounds_containing_gas_are_a_chemical_weapon(extractor):
+    assert sub_events(extractor, "The militants fired 150 mortar rounds containing poisonous gases on Peshmerga "
+                                 "positions near Kirkuk.")[0] == "Chemical weapon"
+
+
+def test_attacks_summed_up_before_a_grenade_attack_are_grenade_attacks(extractor):
+    assert sub_events(extractor, "Two civilians were killed in separate attacks in Kashmir, police said. A "
+                                 "shopkeeper was killed in a grenade attack in Srinagar on Tuesday.")[0] == "Grenade"

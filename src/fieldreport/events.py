@@ -26,6 +26,7 @@ from fieldreport.triggers import (
     find_triggers,
     first_cue_group,
     instrument_class,
+    instrument_for,
     subject_words,
 )
 
@@ -51,6 +52,7 @@ RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
 GOVERNMENT_REGAINS = "Government regains territory"
 VIOLENT_DEMONSTRATION = "Violent demonstration"
 LOOTING = "Strategic developments / Looting/property destruction"
+ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
 MOB_VIOLENCE = "Mob violence"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 SUBORDINATE_DEPS = {"pcomp", "advcl"}
@@ -229,10 +231,10 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return "Battles", GOVERNMENT_REGAINS
         return "Battles", NON_STATE_OVERTAKES
     if event == REMOTE:
-        return "Explosions/Remote violence", instrument_class(sentence, patterns) or \
+        return "Explosions/Remote violence", instrument_for(trigger.token, sentence, patterns) or \
             "Shelling/artillery/missile attack"
     if event == EXPLOSION:
-        kind = instrument_class(sentence, patterns)
+        kind = instrument_for(trigger.token, sentence, patterns)
         return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
     if event == PROTEST:
         kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
@@ -245,7 +247,7 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             # and clash only with the members of a group the text names, never with their own state's forces
             armed_target = armed_target and actor2 is not None and not actor2_is_label \
                 and not same_state(actor1, actor2)
-        kind = instrument_class(sentence, patterns) if event == ATTACK else None
+        kind = attack_instrument(trigger, sentence, story, patterns) if event == ATTACK else None
         if kind in EXPLOSIVE_TYPES and (kind in WEAPON_DEFINED_ATTACKS or not armed_target or trigger.is_weak):
             # "a suicide bomber attacked the checkpoint", "a grenade attack killed a shopkeeper", "soldiers were
             # killed when their vehicle hit a landmine": the weapon decides
@@ -261,6 +263,16 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if sub_event_type == VIOLENT_DEMONSTRATION and not tells_of_protest(story, patterns):
         return event_type, MOB_VIOLENCE  # "a riot broke out after a mob lynched two men": no demonstration
     return event_type, sub_event_type
+
+
+def attack_instrument(trigger: Trigger, sentence: Span, story: Span, patterns: Patterns) -> str | None:
+    """The weapon of an attack: named in its sentence, or, for a bare 'attacks' that sums up what the next sentences
+    tell ('Two civilians were killed in separate attacks. ... in a grenade attack'), the explosive named there."""
+    kind = instrument_for(trigger.token, sentence, patterns)
+    if kind is None and trigger.token.lemma_.lower() == "attack" and trigger.token.pos_ == "NOUN":
+        told = instrument_class(story, patterns)
+        return told if told in EXPLOSIVE_TYPES else None
+    return kind
 
 
 def tells_of_protest(story: Span, patterns: Patterns) -> bool:
@@ -619,9 +631,6 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
                 or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in ARMED_CRIME_EVENTS]
     return crowd + [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
                                                       t.pattern.event.startswith("Battles"))]
-
-
-ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
 
 
 def is_crowd_event(trigger: Trigger) -> bool:

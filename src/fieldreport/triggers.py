@@ -18,6 +18,7 @@ NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
 FACTUAL = ("occurred", "ongoing")
+ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
 VIOLENT_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
 
@@ -179,10 +180,33 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
 
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
     """The first instrument group named in the sentence; names of units ('Air Force Intelligence') are no weapon."""
-    text = sentence.text.lower()
+    return instrument_class_in(sentence.text, patterns)
+
+
+def instrument_class_in(text: str, patterns: Patterns) -> str | None:
+    text = text.lower()
     for phrase in patterns.not_instruments:
         text = text.replace(phrase, " ")
     return first_cue_group_in(text, patterns.instruments)
+
+
+def instrument_for(token: Token, sentence: Span, patterns: Patterns) -> str | None:
+    """The first instrument in the sentence outside clauses that tell other events, else in the whole sentence: in
+    'launched airstrikes on groups it accused of a chlorine attack', the strikes are from the air."""
+    own = " ".join(t.text for t in sentence if not in_other_clause(t, token))
+    return instrument_class_in(own, patterns) or instrument_class(sentence, patterns)
+
+
+def in_other_clause(word: Token, trigger: Token) -> bool:
+    """A word in a relative, adverbial or complement clause that does not hold the trigger, or in the event this one
+    answers ('in retaliation for a gas attack')."""
+    trigger_path = {trigger.i, *(t.i for t in trigger.ancestors)}
+    for ancestor in (word, *word.ancestors):
+        if ancestor.i in trigger_path:
+            return False
+        if ancestor.dep_ in ("relcl", "advcl", "ccomp") or ancestor.lemma_.lower() in ANSWERED_EVENT_WORDS:
+            return True
+    return False
 
 
 def word_forms(token: Token) -> set[str]:
