@@ -456,3 +456,60 @@ def test_mortar_rounds_containing_gas_are_a_chemical_weapon(extractor):
 def test_attacks_summed_up_before_a_grenade_attack_are_grenade_attacks(extractor):
     assert sub_events(extractor, "Two civilians were killed in separate attacks in Kashmir, police said. A "
                                  "shopkeeper was killed in a grenade attack in Srinagar on Tuesday.")[0] == "Grenade"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A police officer walks past a police vehicle targeted by a suicide bomber in Quetta.", "Suicide bomb"),
+    ("Ukrainian forces report hundreds of artillery shells fired by the separatists towards their positions.",
+     "Shelling/artillery/missile attack"),
+])
+def test_a_participle_with_its_agent_tells_an_attack(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_villages_controlled_by_a_group_are_still_no_capture(extractor):
+    assert "Non-state actor overtakes territory" not in sub_events(
+        extractor, "Regime forces shelled villages controlled by HTS in southern Idlib.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Government forces pushed the militants out of several villages in Lower Shabelle on Monday.",
+     "Government regains territory"),
+    ("Clashes took place between two families in Al-Hessan town over a dispute.", "Armed clash"),
+])
+def test_out_of_is_a_particle_but_over_a_dispute_is_no_take_over(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Al-Shabaab fighters charged a military camp outside Afgoye on Sunday night.", "Armed clash"),
+    ("Twenty insurgents were killed when they set upon an army base near Kismayo.", "Armed clash"),
+    ("Turkish forces set up a new military base near the town of Ain Issa.", "Headquarters or base established"),
+])
+def test_setting_upon_or_charging_a_base_attacks_it_setting_one_up_establishes_it(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_pirates_abducting_a_crew_in_an_attack_abduct(extractor):
+    assert sub_events(extractor, "In a pirate attack on a cargo ship off Nigeria, 13 crew members have been "
+                                 "abducted.")[0] == "Abduction/forced disappearance"
+
+
+def test_landmines_cleared_are_disrupted_weapons_not_territory(extractor):
+    assert sub_events(extractor, "Army engineers have cleared more than 2,000 landmines across the province.")[0] \
+        == "Disrupted weapons use"
+
+
+def test_withdrawing_from_a_treaty_transfers_no_territory(extractor):
+    assert "Non-violent transfer of territory" not in sub_events(
+        extractor, "The government formally withdrew from the nuclear missile pact on Thursday.")
+
+
+def test_warplanes_entering_an_air_zone_take_no_territory(extractor):
+    assert sub_events(extractor, "Five Chinese military planes entered the Korean air defence zone on "
+                                 "Monday.") == ["Other"]
+
+
+def test_groups_of_youths_confronting_police_riot(extractor):
+    assert sub_events(extractor, "Groups of youths confronted police in Dutch towns on Monday night, defying the "
+                                 "curfew and throwing fireworks.")[0] in ("Violent demonstration", "Mob violence")

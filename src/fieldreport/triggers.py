@@ -243,8 +243,7 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
         return False
     if pattern.without_object and objects & pattern.without_object:
         return False
-    if pattern.with_particle and not any(
-            c.dep_ in ("prt", "advmod") and c.lower_ in pattern.with_particle for c in token.children):
+    if pattern.with_particle and not any(c.lower_ in pattern.with_particle and is_particle(c) for c in token.children):
         return False
     if pattern.with_subject and not subject_lemmas(token) & pattern.with_subject:
         return False
@@ -256,11 +255,23 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
         for c in token.children)
 
 
+def is_particle(word: Token) -> bool:
+    """'pushed them back', and 'out' in 'pushed the militants out of the areas' (parsed as a preposition)."""
+    return word.dep_ in ("prt", "advmod") or word.dep_ == "prep" and word.i + 1 < len(word.doc) \
+        and word.nbor(1).lower_ == "of"
+
+
 def is_passive_description(token: Token) -> bool:
     """'areas controlled by HTS': a participle modifying a noun, with its agent, describes a state."""
     children = list(token.children)
     return token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and any(c.dep_ == "agent" for c in children) \
         and not any(c.dep_ in ("aux", "auxpass") for c in children)
+
+
+def describes_holder(token: Token, patterns: Patterns) -> bool:
+    """'villages controlled by HTS', 'fighters occupying the town': who holds a place, not a capture. A vehicle
+    'targeted by a suicide bomber' or shells 'fired by the rebels' are events all the same."""
+    return is_passive_description(token) or is_holding_description(token, patterns)
 
 
 def is_holding_description(token: Token, patterns: Patterns) -> bool:
@@ -277,11 +288,10 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
         misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
-        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb
-                                     or is_passive_description(token)):
-            continue  # "the released civilians", "villages controlled by HTS": a description, not an event
+        if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
+            continue  # "the released civilians": a description, not an event
         holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)
-                   and not (p.event == TERRITORY and is_holding_description(token, patterns))]
+                   and not (p.event == TERRITORY and describes_holder(token, patterns))]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
