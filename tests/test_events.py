@@ -513,3 +513,18 @@ def test_warplanes_entering_an_air_zone_take_no_territory(extractor):
 def test_groups_of_youths_confronting_police_riot(extractor):
     assert sub_events(extractor, "Groups of youths confronted police in Dutch towns on Monday night, defying the "
                                  "curfew and throwing fireworks.")[0] in ("Violent demonstration", "Mob violence")
+
+
+def test_forces_setting_up_bases_establish_them(extractor):
+    assert sub_events(extractor, "Coalition forces have set up two new bases in the area, the agency "
+                                 "reported.")[0] == "Headquarters or base established"
+
+
+def test_what_jets_destroy_they_strike(extractor):
+    assert sub_events(extractor, "Turkish jets destroyed weapon depots and hideouts used by PKK militants in "
+                                 "northern Iraq.")[0] == "Air/drone strike"
+
+
+def test_weapon_depots_destroyed_by_troops_on_the_ground_are_disrupted(extractor):
+    assert sub_events(extractor, "Troops destroyed two weapon depots found in the forest near Beni.")[0] == \
+        "Disrupted weapons use"

@@ -119,7 +119,7 @@ def object_lemmas(token: Token) -> set[str]:
     lemmas = set()
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
-            lemmas.add(child.lemma_.lower())
+            lemmas |= {child.lemma_.lower(), child.lower_}  # the model lemmatises "bases" as "basis"
             lemmas |= quantified_lemmas(child)
         if child.dep_ in ("prep", "agent", "prt"):
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
