@@ -528,3 +528,8 @@ def test_what_jets_destroy_they_strike(extractor):
 def test_weapon_depots_destroyed_by_troops_on_the_ground_are_disrupted(extractor):
     assert sub_events(extractor, "Troops destroyed two weapon depots found in the forest near Beni.")[0] == \
         "Disrupted weapons use"
+
+
+def test_an_attack_on_militiamen_the_parse_reads_as_a_subject_is_a_clash(extractor):
+    assert sub_events(extractor, "Al-Shabaab fighters have attacked South West State's militiamen trying to "
+                                 "collect taxes near Bardaale.")[0] == "Armed clash"

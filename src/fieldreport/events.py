@@ -163,6 +163,21 @@ def target_words(token: Token) -> set[str]:
     return words
 
 
+def words_right_after(token: Token, reach: int = 5) -> set[str]:
+    """Lemmas of the noun phrase right after a verb whose object the parse lost ('attacked South West State's
+    militiamen trying to ...', read as the subject of 'trying'): up to its first noun that heads a phrase."""
+    words: set[str] = set()
+    if token.pos_ != "VERB":
+        return words
+    for word in token.doc[token.i + 1:min(token.i + 1 + reach, token.sent.end)]:
+        if word.pos_ in ("VERB", "AUX", "ADP", "PUNCT"):
+            break
+        words |= {word.lemma_.lower(), word.lower_}
+        if word.pos_ == "NOUN" and word.dep_ not in ("compound", "amod", "poss"):
+            break
+    return words
+
+
 def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
     """Actor mentions on the acting side and on the receiving side of a trigger."""
     token = trigger.token
@@ -241,7 +256,7 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
-            target_words(trigger.token) & patterns.armed_targets)
+            (target_words(trigger.token) or words_right_after(trigger.token)) & patterns.armed_targets)
         if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
             # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
             # and clash only with the members of a group the text names, never with their own state's forces
