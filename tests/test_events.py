@@ -533,3 +533,11 @@ def test_weapon_depots_destroyed_by_troops_on_the_ground_are_disrupted(extractor
 def test_an_attack_on_militiamen_the_parse_reads_as_a_subject_is_a_clash(extractor):
     assert sub_events(extractor, "Al-Shabaab fighters have attacked South West State's militiamen trying to "
                                  "collect taxes near Bardaale.")[0] == "Armed clash"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Two people were killed in a bombing at a bus station in Maiduguri on Sunday.", "Remote explosive/landmine/IED"),
+    ("The aerial bombing of the market by government warplanes killed 12 people in Idlib.", "Air/drone strike"),
+])
+def test_a_bombing_is_a_bomb_attack_unless_from_the_air(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected

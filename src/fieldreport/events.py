@@ -51,6 +51,7 @@ NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked f
 RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
 GOVERNMENT_REGAINS = "Government regains territory"
 VIOLENT_DEMONSTRATION = "Violent demonstration"
+AIR_STRIKE = "Air/drone strike"
 LOOTING = "Strategic developments / Looting/property destruction"
 ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
 MOB_VIOLENCE = "Mob violence"
@@ -250,7 +251,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             "Shelling/artillery/missile attack"
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)
-        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
+        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else \
+            "Remote explosive/landmine/IED"
     if event == PROTEST:
         kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
