@@ -541,3 +541,16 @@ def test_an_attack_on_militiamen_the_parse_reads_as_a_subject_is_a_clash(extract
 ])
 def test_a_bombing_is_a_bomb_attack_unless_from_the_air(extractor, text, expected):
     assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of people protested peacefully in Minneapolis over the killing of a black man by the police.",
+    "A peaceful protest took place in Batsari following the arrest of some local vigilantes.",
+])
+def test_what_a_protest_is_about_is_not_what_happened_at_it(extractor, text):
+    assert sub_events(extractor, text)[0] == "Peaceful protest"
+
+
+def test_protesters_killed_at_a_protest_still_suffered_excessive_force(extractor):
+    assert sub_events(extractor, "Security forces opened fire on protesters in Nasiriyah, killing two of "
+                                 "them.")[0] == "Excessive force against protesters"

@@ -27,6 +27,7 @@ from fieldreport.triggers import (
     first_cue_group,
     instrument_class,
     instrument_for,
+    protest_kind,
     subject_words,
 )
 
@@ -42,6 +43,7 @@ SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
 STATE_INTERS = {1, 8}
+PROTESTERS = 6
 NON_STATE_ARMED_INTERS = {2, 3, 4}
 # words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
 FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
@@ -254,7 +256,7 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else \
             "Remote explosive/landmine/IED"
     if event == PROTEST:
-        kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
+        kind = protest_kind(story, patterns) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
@@ -271,6 +273,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return "Explosions/Remote violence", kind
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
+        if event == ATTACK and actor2 is not None and actor2.inter == PROTESTERS and (
+                actor1 is None or actor1.inter in STATE_INTERS):
+            return "Protests", "Excessive force against protesters"  # "security forces opened fire on protesters"
         if event == ATTACK:
             return "Violence against civilians", "Attack"
         if is_arrest_at_protest(trigger.token, patterns):

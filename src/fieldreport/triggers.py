@@ -59,6 +59,7 @@ class Patterns:
     territory: dict[str, list[str]] = field(default_factory=dict)
     arrests: dict[str, list[str]] = field(default_factory=dict)
     riots: dict[str, list[str]] = field(default_factory=dict)  # who makes a riot a demonstration
+    protest_causes: tuple[str, ...] = ()  # "the killing of": what a protest is about, not what happened at it
     not_instruments: tuple[str, ...] = ()  # unit names that hold instrument words ('Air Force Intelligence')
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
@@ -104,7 +105,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
                         data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
-                        data.get("arrests", {}), data.get("riots", {}), not_instruments)
+                        data.get("arrests", {}), data.get("riots", {}),
+                        tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -176,6 +178,14 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
         if any(f" {w} " in text or f" {w}s " in text for w in words):
             return label
     return None
+
+
+def protest_kind(story: Span, patterns: Patterns) -> str | None:
+    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of')."""
+    text = story.text.lower()
+    for phrase in patterns.protest_causes:
+        text = text.replace(phrase, " ")
+    return first_cue_group_in(text, patterns.protest)
 
 
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
