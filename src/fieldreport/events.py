@@ -21,6 +21,7 @@ from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
 from fieldreport.sources import SourceMention
 from fieldreport.triggers import (
+    TERRITORY,
     Patterns,
     Trigger,
     find_triggers,
@@ -32,7 +33,6 @@ from fieldreport.triggers import (
 )
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
-TERRITORY = "@territory"
 REMOTE = "@remote"
 ATTACK = "@attack"
 DETENTION = "@detention"
@@ -656,6 +656,7 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
 
 
 def is_crowd_event(trigger: Trigger) -> bool:
+    """A protest or a riot: crowds, never a crime or a disaster."""
     return trigger.pattern.event == PROTEST or trigger.pattern.event.startswith("Riots")
 
 

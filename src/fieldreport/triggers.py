@@ -19,7 +19,9 @@ OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
 FACTUAL = ("occurred", "ongoing")
 ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
-VIOLENT_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
+# events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
+# context resolves (@attack, @territory, @detention ...)
+ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot"}  # often the outcome of another event
 
 
@@ -194,6 +196,7 @@ def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
 
 
 def instrument_class_in(text: str, patterns: Patterns) -> str | None:
+    """The first instrument group named in a text, once the phrases that only look like weapons are left out."""
     text = text.lower()
     for phrase in patterns.not_instruments:
         text = text.replace(phrase, " ")
@@ -308,13 +311,13 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     return background_dropped(found, patterns.modality)
 
 
-def is_violent(pattern: TriggerPattern) -> bool:
-    return pattern.event.startswith(VIOLENT_EVENT_PREFIXES)
+def is_action(pattern: TriggerPattern) -> bool:
+    return pattern.event.startswith(ACTION_EVENT_PREFIXES)
 
 
 def background_dropped(triggers: list[Trigger], cues: ModalityCues) -> list[Trigger]:
     """'Troops entered the village and raped women': the movement is how the violence came about. A violence only
     planned ('arrived ... to kick off an attack') leaves the movement its own event."""
-    if not any(is_violent(t.pattern) and modality_of(t.token, cues) in FACTUAL for t in triggers):
+    if not any(is_action(t.pattern) and modality_of(t.token, cues) in FACTUAL for t in triggers):
         return triggers
     return [t for t in triggers if not t.pattern.background]
