@@ -218,3 +218,339 @@ def test_on_the_other_hand_hands_nothing_over(extractor):
 def test_a_mine_explosion_in_a_war_report_is_a_landmine_not_a_disaster(extractor):
     events = factual(extractor, "A mine explosion killed two regime soldiers near Palmyra in Homs.")
     assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def sub_events(extractor, text):
+    return [e.sub_event_type for e in factual(extractor, text)]
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Kenyan security forces recaptured the town of Mandera from the insurgents on Monday.",
+     "Military Forces of Kenya"),
+    ("The Somali National Army seized control of the town of Jamaame in southern Somalia.",
+     "Military Forces of Somalia"),
+    ("Nigeria's army retook the town of Damasak from the jihadists after a day of fighting.",
+     "Military Forces of Nigeria"),
+])
+def test_any_countrys_forces_taking_a_town_regain_territory(extractor, text, actor):
+    events = factual(extractor, text)
+    assert events[0].sub_event_type == "Government regains territory"
+    assert events[0].actor1 == actor and events[0].inter1 == 1
+
+
+def test_a_hand_written_actor_keeps_its_name_and_code_against_the_world_table(extractor):
+    events = factual(extractor, "Turkish troops shelled the village of Maryamin near Afrin.")
+    assert events[0].actor1 == "Military Forces of Turkey (2016-)" and events[0].inter1 == 8
+
+
+def test_a_world_armed_group_taking_a_town_overtakes_territory(extractor):
+    events = factual(extractor, "Al-Shabaab militants took control of the town of Bulo Burde after government "
+                                "troops left it in the night. Residents said the fighters then searched houses.")
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    assert events[0].actor1 == "Al Shabaab"
+
+
+def test_fighters_occupying_a_town_are_attacked_not_taking_it(extractor):
+    assert sub_events(extractor, "Puntland forces attacked Al-Shabaab fighters occupying the village of Galgala "
+                                 "on Tuesday.")[0] == "Armed clash"
+
+
+def test_troops_occupying_hill_posts_take_territory(extractor):
+    assert sub_events(extractor, "Myanmar's government troops occupied three hill posts near Laukkai.")[0] == \
+        "Government regains territory"
+
+
+def test_police_detaining_members_of_their_own_country_arrest_them(extractor):
+    assert sub_events(extractor, "Turkish police detained two reporters of Turkey's opposition daily on Monday.")[0] \
+        == "Arrests"
+
+
+def test_a_claim_of_responsibility_for_an_attack_on_a_gas_plant_is_no_event(extractor):
+    assert sub_events(extractor, "Al Qaeda claimed responsibility for the rocket attack on the gas plant in "
+                                 "central Algeria.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Police detained dozens of protesters during a rally against the new tax law in Minsk.",
+     "Protest with intervention"),
+    ("Police arrested three activists before the president's rally in Mombasa on Friday.", "Arrests"),
+    ("Authorities arrested a student leader on charges related to organising an illegal protest.", "Arrests"),
+    ("Security forces continue to arrest opposition activists in anticipation of mass protests.", "Arrests"),
+])
+def test_an_arrest_is_at_a_protest_only_when_it_happens_there(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The government released 40 rebel prisoners in exchange for 12 captured soldiers.",
+    "The two sides exchanged prisoners near the front line on Tuesday.",
+    "Officials supervised the exchange process of prisoners of war near Donetsk.",
+])
+def test_a_prisoner_exchange_is_an_agreement(extractor, text):
+    assert sub_events(extractor, text)[0] == "Agreement"
+
+
+def test_an_exchange_of_fire_is_still_a_clash(extractor):
+    assert sub_events(extractor, "Soldiers exchanged fire with militants near the village of Maru.")[0] == \
+        "Armed clash"
+
+
+@pytest.mark.parametrize("text", [
+    "The army has deployed troops along the border with Turkey after the deal.",
+    "Hundreds of police and army reinforcements have been dispatched to the province of Anbar.",
+])
+def test_deploying_forces_is_a_change_to_group_activity(extractor, text):
+    assert sub_events(extractor, text)[0] == "Change to group/activity"
+
+
+def test_troops_entering_a_village_to_rape_commit_sexual_violence(extractor):
+    assert sub_events(extractor, "Army troops entered a village near Juba on Sunday and raped at least six "
+                                 "women.")[0] == "Sexual violence"
+
+
+def test_rounds_of_ammunition_seized_are_no_round_up(extractor):
+    assert sub_events(extractor, "Police seized four rifles and 300 rounds of ammunition in Kingston.")[0] == \
+        "Disrupted weapons use"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A shopkeeper was killed and two others wounded in a grenade attack in Srinagar on Tuesday.", "Grenade"),
+    ("Homemade landmines planted by the militants have killed dozens of farmers near the town of Sinjar.",
+     "Remote explosive/landmine/IED"),
+    ("Four soldiers were killed when their truck hit a landmine near the village of Boulkessi.",
+     "Remote explosive/landmine/IED"),
+])
+def test_a_killing_by_an_explosive_is_coded_by_the_weapon(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_gunmen_attacking_a_checkpoint_still_clash(extractor):
+    assert sub_events(extractor, "Gunmen attacked an army checkpoint near the town of Dafur on Sunday.")[0] == \
+        "Armed clash"
+
+
+def test_a_town_taken_after_the_other_side_withdrew_is_a_peaceful_transfer(extractor):
+    assert sub_events(extractor, "Rebels took control of the town of Kalehe on Friday. They entered it following "
+                                 "the withdrawal of government troops, residents said.")[0] == \
+        "Non-violent transfer of territory"
+
+
+def test_a_town_taken_after_clashes_and_a_withdrawal_is_no_peaceful_transfer(extractor):
+    assert sub_events(extractor, "Regime forces captured the village of Kafr Nabudah following the withdrawal "
+                                 "of rebel factions after heavy clashes.")[0] == "Government regains territory"
+
+
+@pytest.mark.parametrize("text", [
+    "Two caches containing a large batch of weapons and ammunition have been discovered by the army near Tamanrasset.",
+    "Security forces discovered a large amount of ammunition believed to belong to the rebels near Trabzon.",
+])
+def test_weapons_found_deep_in_the_object_phrase_are_disrupted(extractor, text):
+    assert sub_events(extractor, text)[0] == "Disrupted weapons use"
+
+
+def test_a_rocket_launching_site_seized_is_territory_not_weapons(extractor):
+    assert sub_events(extractor, "The militants seized a rocket-launching site close to an air base near "
+                                 "Palmyra.")[0] != "Disrupted weapons use"
+
+
+def test_blasts_after_an_industrial_accident_are_the_accident(extractor):
+    assert sub_events(extractor, "A fire broke out at a chemical plant near Houston on Thursday. Two small blasts "
+                                 "were heard later and the explosions killed one worker.") == []
+
+
+def test_an_explosion_after_a_crash_with_an_armed_actor_stays(extractor):
+    assert sub_events(extractor, "A regime helicopter crashed near Hama on Monday. Later, rebels detonated an IED "
+                                 "against a regime patrol near Kafr Zita.")[0] == "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Demonstrators clash with security forces during an opposition rally in Caracas on Tuesday.",
+     "Violent demonstration"),
+    ("Thousands marched in Portland and some smashed store windows and sparked a dumpster blaze.",
+     "Violent demonstration"),
+    ("Riot police chased demonstrators during anti-government protests in Tebourba on Tuesday.",
+     "Protest with intervention"),
+    ("Hundreds of activists demonstrated outside the court in Manhattan over the fraud conviction of a "
+     "local organiser.", "Peaceful protest"),
+])
+def test_protests_are_coded_by_what_happened_at_them(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_an_earthquake_striking_is_no_strike(extractor):
+    assert sub_events(extractor, "A powerful earthquake struck the island of Lombok on Sunday, killing two "
+                                 "people.") == []
+
+
+def test_water_cannon_fired_at_protesters_is_no_shelling(extractor):
+    assert "Shelling/artillery/missile attack" not in sub_events(
+        extractor, "Police fired water cannon at protesters who gathered outside parliament in Beirut.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A riot broke out in the town of Mainpuri after a mob nearly lynched four men accused of killing a cow.",
+     "Mob violence"),
+    ("Anti-globalisation activists rioted for a second night in Hamburg as the city hosted the summit.",
+     "Violent demonstration"),
+])
+def test_a_riot_is_a_demonstration_only_when_demonstrators_riot(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_militants_who_blow_themselves_up_are_suicide_bombers(extractor):
+    assert sub_events(extractor, "Two militants detonated explosives, killing themselves near a police station in "
+                                 "Ankara.")[0] == "Suicide bomb"
+
+
+def test_a_vehicle_borne_bomb_is_no_suicide_bomb_by_itself(extractor):
+    assert sub_events(extractor, "Four guards were killed when two VBIEDs planted by militants detonated in the "
+                                 "Karrada district of Baghdad.")[0] == "Remote explosive/landmine/IED"
+
+
+def test_forces_assaulting_civilians_attack_them(extractor):
+    assert sub_events(extractor, "Kenyan security forces beat and assaulted civilians in Kisumu during the "
+                                 "election unrest.")[0] == "Attack"
+
+
+@pytest.mark.parametrize("text", [
+    "The government and the communist rebels have agreed to resume peace talks, the adviser announced on Sunday.",
+    "The Kurdish forces agreed to withdraw from the border town of Tal Abyad on Thursday.",
+])
+def test_agreeing_to_do_something_is_an_agreement(extractor, text):
+    assert sub_events(extractor, text)[0] == "Agreement"
+
+
+@pytest.mark.parametrize("text", [
+    "Two groups from rival communities pelted stones at each other and torched vehicles in the town of Chhabra.",
+    "Turkish-backed militants stole the old railway line near Afrin.",
+])
+def test_property_burnt_or_stolen_by_armed_men_is_looting(extractor, text):
+    assert sub_events(extractor, text)[0] == "Looting/property destruction"
+
+
+def test_equipment_stolen_in_an_attack_leaves_the_attack(extractor):
+    assert sub_events(extractor, "Unknown gunmen stormed a JTW headquarters in Mastumeh, killed one of the guards "
+                                 "and stole some equipment.")[0] == "Armed clash"
+
+
+def test_forces_establishing_control_still_take_territory(extractor):
+    assert "Non-state actor overtakes territory" in sub_events(
+        extractor, "The advance contributed to QSD forces establishing control over half of Raqqa city.")
+
+
+def test_the_weapon_of_an_event_answered_is_not_the_strikes_weapon(extractor):
+    assert sub_events(extractor, "Russia said it launched airstrikes on militant groups it accused of carrying out "
+                                 "a chlorine attack on the town the previous day.")[0] == "Air/drone strike"
+
+
+def test_a_missile_base_bombed_is_a_target_not_the_weapon(extractor):
+    assert sub_events(extractor, "Israeli warplanes bombed a regime missile base north of Damascus on "
+                                 "Monday.")[0] == "Air/drone strike"
+
+
+def test_mortar_rounds_containing_gas_are_a_chemical_weapon(extractor):
+    assert sub_events(extractor, "The militants fired 150 mortar rounds containing poisonous gases on Peshmerga "
+                                 "positions near Kirkuk.")[0] == "Chemical weapon"
+
+
+def test_attacks_summed_up_before_a_grenade_attack_are_grenade_attacks(extractor):
+    assert sub_events(extractor, "Two civilians were killed in separate attacks in Kashmir, police said. A "
+                                 "shopkeeper was killed in a grenade attack in Srinagar on Tuesday.")[0] == "Grenade"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A police officer walks past a police vehicle targeted by a suicide bomber in Quetta.", "Suicide bomb"),
+    ("Ukrainian forces report hundreds of artillery shells fired by the separatists towards their positions.",
+     "Shelling/artillery/missile attack"),
+])
+def test_a_participle_with_its_agent_tells_an_attack(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_villages_controlled_by_a_group_are_still_no_capture(extractor):
+    assert "Non-state actor overtakes territory" not in sub_events(
+        extractor, "Regime forces shelled villages controlled by HTS in southern Idlib.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Government forces pushed the militants out of several villages in Lower Shabelle on Monday.",
+     "Government regains territory"),
+    ("Clashes took place between two families in Al-Hessan town over a dispute.", "Armed clash"),
+])
+def test_out_of_is_a_particle_but_over_a_dispute_is_no_take_over(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Al-Shabaab fighters charged a military camp outside Afgoye on Sunday night.", "Armed clash"),
+    ("Twenty insurgents were killed when they set upon an army base near Kismayo.", "Armed clash"),
+    ("Turkish forces set up a new military base near the town of Ain Issa.", "Headquarters or base established"),
+])
+def test_setting_upon_or_charging_a_base_attacks_it_setting_one_up_establishes_it(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+def test_pirates_abducting_a_crew_in_an_attack_abduct(extractor):
+    assert sub_events(extractor, "In a pirate attack on a cargo ship off Nigeria, 13 crew members have been "
+                                 "abducted.")[0] == "Abduction/forced disappearance"
+
+
+def test_landmines_cleared_are_disrupted_weapons_not_territory(extractor):
+    assert sub_events(extractor, "Army engineers have cleared more than 2,000 landmines across the province.")[0] \
+        == "Disrupted weapons use"
+
+
+def test_withdrawing_from_a_treaty_transfers_no_territory(extractor):
+    assert "Non-violent transfer of territory" not in sub_events(
+        extractor, "The government formally withdrew from the nuclear missile pact on Thursday.")
+
+
+def test_warplanes_entering_an_air_zone_take_no_territory(extractor):
+    assert sub_events(extractor, "Five Chinese military planes entered the Korean air defence zone on "
+                                 "Monday.") == ["Other"]
+
+
+def test_groups_of_youths_confronting_police_riot(extractor):
+    assert sub_events(extractor, "Groups of youths confronted police in Dutch towns on Monday night, defying the "
+                                 "curfew and throwing fireworks.")[0] in ("Violent demonstration", "Mob violence")
+
+
+def test_forces_setting_up_bases_establish_them(extractor):
+    assert sub_events(extractor, "Coalition forces have set up two new bases in the area, the agency "
+                                 "reported.")[0] == "Headquarters or base established"
+
+
+def test_what_jets_destroy_they_strike(extractor):
+    assert sub_events(extractor, "Turkish jets destroyed weapon depots and hideouts used by PKK militants in "
+                                 "northern Iraq.")[0] == "Air/drone strike"
+
+
+def test_weapon_depots_destroyed_by_troops_on_the_ground_are_disrupted(extractor):
+    assert sub_events(extractor, "Troops destroyed two weapon depots found in the forest near Beni.")[0] == \
+        "Disrupted weapons use"
+
+
+def test_an_attack_on_militiamen_the_parse_reads_as_a_subject_is_a_clash(extractor):
+    assert sub_events(extractor, "Al-Shabaab fighters have attacked South West State's militiamen trying to "
+                                 "collect taxes near Bardaale.")[0] == "Armed clash"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Two people were killed in a bombing at a bus station in Maiduguri on Sunday.", "Remote explosive/landmine/IED"),
+    ("The aerial bombing of the market by government warplanes killed 12 people in Idlib.", "Air/drone strike"),
+])
+def test_a_bombing_is_a_bomb_attack_unless_from_the_air(extractor, text, expected):
+    assert sub_events(extractor, text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of people protested peacefully in Minneapolis over the killing of a black man by the police.",
+    "A peaceful protest took place in Batsari following the arrest of some local vigilantes.",
+])
+def test_what_a_protest_is_about_is_not_what_happened_at_it(extractor, text):
+    assert sub_events(extractor, text)[0] == "Peaceful protest"
+
+
+def test_protesters_killed_at_a_protest_still_suffered_excessive_force(extractor):
+    assert sub_events(extractor, "Security forces opened fire on protesters in Nasiriyah, killing two of "
+                                 "them.")[0] == "Excessive force against protesters"

@@ -87,10 +87,33 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
     actors[default.name] = default
+    add_world_forces(data.get("world", {}), actors, aliases)
     attribution = data.get("attribution", {})
     return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
                            [cue.lower() for cue in attribution.get("after", [])])
+
+
+FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
+
+
+def world_force_aliases(country: str, demonyms: list[str], words: list[str]) -> list[str]:
+    """'Kenyan police', "Kenya's police": each demonym, and the country's name with "'s", before each word."""
+    name = country.lower().removeprefix("the ")
+    return [f"{prefix} {word}" for prefix in [*demonyms, f"{name}'s"] for word in words]
+
+
+def add_world_forces(world: dict, actors: dict[str, Actor], aliases: dict[str, str]) -> None:
+    """State forces of every country in the `[world]` table, inter 1; an actor written by hand with the same
+    name keeps its entry (and inter), and an alias written by hand keeps its actor."""
+    by_plain_name = {plain_name(name): name for name in actors}
+    for country, demonyms in world.get("countries", {}).items():
+        for kind, template in FORCE_KINDS.items():
+            name = template.format(country)
+            name = by_plain_name.get(plain_name(name), name)
+            actors.setdefault(name, Actor(name, 1, country.removeprefix("the ")))
+            for alias in world_force_aliases(country, demonyms, world.get(kind, [])):
+                aliases.setdefault(alias.lower(), name)
 
 
 class ActorFinder:

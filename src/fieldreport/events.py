@@ -22,16 +22,18 @@ from fieldreport.modality import modality_of
 from fieldreport.model import Event, Evidence
 from fieldreport.sources import SourceMention
 from fieldreport.triggers import (
+    TERRITORY,
     Patterns,
     Trigger,
     find_triggers,
     first_cue_group,
     instrument_class,
+    instrument_for,
+    protest_kind,
     subject_words,
 )
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
-TERRITORY = "@territory"
 REMOTE = "@remote"
 ATTACK = "@attack"
 DETENTION = "@detention"
@@ -41,6 +43,8 @@ WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
 SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
 ARMED_INTERS = {1, 2, 3, 8}
+STATE_INTERS = {1, 8}
+PROTESTERS = 6
 NON_STATE_ARMED_INTERS = {2, 3, 4}
 # words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
 FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
@@ -49,6 +53,11 @@ CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and 
 NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked for
 RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
 GOVERNMENT_REGAINS = "Government regains territory"
+VIOLENT_DEMONSTRATION = "Violent demonstration"
+AIR_STRIKE = "Air/drone strike"
+LOOTING = "Strategic developments / Looting/property destruction"
+ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
+MOB_VIOLENCE = "Mob violence"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 SUBORDINATE_DEPS = {"pcomp", "advcl"}
 DESCRIPTIVE_DEPS = {"relcl", "acl"}
@@ -161,6 +170,21 @@ def target_words(token: Token) -> set[str]:
     return words
 
 
+def words_right_after(token: Token, reach: int = 5) -> set[str]:
+    """Lemmas of the noun phrase right after a verb whose object the parse lost ('attacked South West State's
+    militiamen trying to ...', read as the subject of 'trying'): up to its first noun that heads a phrase."""
+    words: set[str] = set()
+    if token.pos_ != "VERB":
+        return words
+    for word in token.doc[token.i + 1:min(token.i + 1 + reach, token.sent.end)]:
+        if word.pos_ in ("VERB", "AUX", "ADP", "PUNCT"):
+            break
+        words |= {word.lemma_.lower(), word.lower_}
+        if word.pos_ == "NOUN" and word.dep_ not in ("compound", "amod", "poss"):
+            break
+    return words
+
+
 def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
     """Actor mentions on the acting side and on the receiving side of a trigger."""
     token = trigger.token
@@ -224,39 +248,95 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     story = story if story is not None else sentence
     event = trigger.pattern.event
     if event == TERRITORY:
-        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}):
+        if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}) \
+                or is_takeover_after_withdrawal(story, patterns):
             return "Strategic developments", "Non-violent transfer of territory"
         if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
             return "Battles", GOVERNMENT_REGAINS
         return "Battles", NON_STATE_OVERTAKES
     if event == REMOTE:
-        return "Explosions/Remote violence", instrument_class(sentence, patterns) or \
+        return "Explosions/Remote violence", instrument_for(trigger.token, sentence, patterns) or \
             "Shelling/artillery/missile attack"
     if event == EXPLOSION:
-        kind = instrument_class(sentence, patterns)
-        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES else "Remote explosive/landmine/IED"
+        kind = instrument_for(trigger.token, sentence, patterns)
+        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else \
+            "Remote explosive/landmine/IED"
     if event == PROTEST:
-        kind = first_cue_group(story, patterns.protest) or "Peaceful protest"
+        kind = protest_kind(story, patterns) or "Peaceful protest"
         return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
-            target_words(trigger.token) & patterns.armed_targets)
+            (target_words(trigger.token) or words_right_after(trigger.token)) & patterns.armed_targets)
         if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
             # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
-            # and clash only with the members of a group the text names
-            armed_target = armed_target and actor2 is not None and not actor2_is_label
+            # and clash only with the members of a group the text names, never with their own state's forces
+            armed_target = armed_target and actor2 is not None and not actor2_is_label \
+                and not same_state(actor1, actor2)
+        kind = attack_instrument(trigger, sentence, story, patterns) if event == ATTACK else None
+        if kind in EXPLOSIVE_TYPES and (kind in WEAPON_DEFINED_ATTACKS or not armed_target or trigger.is_weak):
+            # "a suicide bomber attacked the checkpoint", "a grenade attack killed a shopkeeper", "soldiers were
+            # killed when their vehicle hit a landmine": the weapon decides
+            return "Explosions/Remote violence", kind
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
             return "Battles", "Armed clash"
+        if event == ATTACK and actor2 is not None and actor2.inter == PROTESTERS and (
+                actor1 is None or actor1.inter in STATE_INTERS):
+            return "Protests", "Excessive force against protesters"  # "security forces opened fire on protesters"
         if event == ATTACK:
-            kind = instrument_class(sentence, patterns)
-            if kind in WEAPON_DEFINED_ATTACKS:  # "a suicide bomber attacked the checkpoint": the weapon decides
-                return "Explosions/Remote violence", kind
             return "Violence against civilians", "Attack"
-        if first_cue_group(story, {"protest": patterns.arrests.get("at_protest", [])}):
+        if is_arrest_at_protest(trigger.token, patterns):
             return "Protests", "Protest with intervention"  # "police detained activists during the protest"
         return "Strategic developments", "Arrests"
     event_type, _, sub_event_type = event.partition(" / ")
+    if sub_event_type == VIOLENT_DEMONSTRATION and not tells_of_protest(story, patterns):
+        return event_type, MOB_VIOLENCE  # "a riot broke out after a mob lynched two men": no demonstration
     return event_type, sub_event_type
+
+
+def attack_instrument(trigger: Trigger, sentence: Span, story: Span, patterns: Patterns) -> str | None:
+    """The weapon of an attack: named in its sentence, or, for a bare 'attacks' that sums up what the next sentences
+    tell ('Two civilians were killed in separate attacks. ... in a grenade attack'), the explosive named there."""
+    kind = instrument_for(trigger.token, sentence, patterns)
+    if kind is None and trigger.token.lemma_.lower() == "attack" and trigger.token.pos_ == "NOUN":
+        told = instrument_class(story, patterns)
+        return told if told in EXPLOSIVE_TYPES else None
+    return kind
+
+
+def tells_of_protest(story: Span, patterns: Patterns) -> bool:
+    """Rioters who are demonstrators: the story names a protest or its activists."""
+    words = patterns.arrests.get("at_protest", []) + patterns.riots.get("demonstrators", [])
+    return first_cue_group(story, {"protest": words}) is not None
+
+
+def is_takeover_after_withdrawal(story: Span, patterns: Patterns) -> bool:
+    """'The militants seized the area following the withdrawal of Puntland forces': a place the other side left
+    without a fight changes hands peacefully (ACLED); a withdrawal after clashes leaves a battle."""
+    territory = patterns.territory
+    return bool(first_cue_group(story, {"withdrawal": territory.get("withdrawal", [])})) \
+        and not first_cue_group(story, {"fighting": territory.get("fighting", [])})
+
+
+def is_arrest_at_protest(token: Token, patterns: Patterns) -> bool:
+    """The arrest's sentence names a protest it happened at: 'detained protesters', 'arrested during the rally';
+    not one the arrest preceded or was for ('before the rally', 'for organising a protest', 'in anticipation of
+    protests'), which ACLED codes as Arrests."""
+    protest_words = set(patterns.arrests.get("at_protest", []))
+    outside = set(patterns.arrests.get("not_at_protest", []))
+    governing = {token.i, *(t.i for t in token.ancestors)}
+    for word in token.sent:
+        if word.lower_ not in protest_words:
+            continue
+        between = [t for t in (word, *word.ancestors) if t.i not in governing]
+        if not any(t.lemma_.lower() in outside or t.lower_ in outside for t in between):
+            return True
+    return False
+
+
+def same_state(first: Actor | None, second: Actor | None) -> bool:
+    """Two state forces of one country: 'Turkish police detained ... of Turkey's opposition'."""
+    return first is not None and second is not None and first.country is not None \
+        and first.country == second.country and first.inter in STATE_INTERS and second.inter in STATE_INTERS
 
 
 def is_state_subject(token: Token, patterns: Patterns) -> bool:
@@ -571,18 +651,35 @@ def clear_actor(draft: DraftEvent, slot: int) -> None:
 def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns: Patterns) -> list[Trigger]:
     """Drop triggers in sentences about disasters, crime or claims of responsibility, which ACLED does not
     code; a fight between armed actors in such a sentence stays."""
-    reason = first_cue_group(ctx.sentence, patterns.reject)
-    if reason is None or not triggers:
+    if not triggers:
         return triggers
-    if reason == "statement":
-        return []
+    if first_cue_group(ctx.sentence, {"statement": patterns.reject.get("statement", [])}):
+        return []  # a claim of responsibility is a statement whatever else the sentence names
+    reason = first_cue_group(ctx.sentence, patterns.reject)
     armed = [m for m in ctx.actors if m.actor is not None and m.actor.inter in ARMED_INTERS]
+    crowd = [t for t in triggers if is_crowd_event(t)]  # a protest against drug crime or a riot that set fires
+    if reason is None:
+        if not armed and follows_disaster(ctx.sentence, patterns):  # "... The blasts killed 50 people."
+            return [t for t in triggers if t.pattern.event != EXPLOSION and not t.is_weak]
+        return triggers
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
-        return [t for t in triggers if t.pattern.event.startswith("Battles") and (
+        return crowd + [t for t in triggers if t.pattern.event.startswith("Battles") and (
                     len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
-                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in (ATTACK, REMOTE, DETENTION)]
-    return [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
-                                              t.pattern.event.startswith("Battles"))]
+                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in ARMED_CRIME_EVENTS]
+    return crowd + [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
+                                                      t.pattern.event.startswith("Battles"))]
+
+
+def is_crowd_event(trigger: Trigger) -> bool:
+    """A protest or a riot: crowds, never a crime or a disaster."""
+    return trigger.pattern.event == PROTEST or trigger.pattern.event.startswith("Riots")
+
+
+def follows_disaster(sentence: Span, patterns: Patterns, reach: int = 2) -> bool:
+    """One of the `reach` sentences before this one tells a disaster: explosions there are the same accident's."""
+    before = [s for s in sentence.doc.sents if s.end <= sentence.start][-reach:]
+    disaster = {"disaster": patterns.reject.get("disaster", [])}
+    return any(first_cue_group(s, disaster) for s in before)
 
 
 def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:

@@ -12,9 +12,16 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from fieldreport.errors import ConfigError
-from fieldreport.modality import ModalityCues
+from fieldreport.modality import ModalityCues, modality_of
 
+NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
+TERRITORY = "@territory"
+FACTUAL = ("occurred", "ongoing")
+ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
+# events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
+# context resolves (@attack, @territory, @detention ...)
+ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
 # often the outcome of another event
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot", "injure", "wound"}
 
@@ -32,6 +39,8 @@ class TriggerPattern:
     with_infinitive: frozenset[str] = frozenset()
     with_prep: frozenset[str] = frozenset()
     needs_instrument: bool = False
+    background: bool = False
+    object_phrase: bool = False
 
     @property
     def specificity(self) -> int:
@@ -52,6 +61,8 @@ class Patterns:
     reject: dict[str, list[str]] = field(default_factory=dict)
     territory: dict[str, list[str]] = field(default_factory=dict)
     arrests: dict[str, list[str]] = field(default_factory=dict)
+    riots: dict[str, list[str]] = field(default_factory=dict)  # who makes a riot a demonstration
+    protest_causes: tuple[str, ...] = ()  # "the killing of": what a protest is about, not what happened at it
     not_instruments: tuple[str, ...] = ()  # unit names that hold instrument words ('Air Force Intelligence')
     by_word: dict[str, list[TriggerPattern]] = field(default_factory=dict)
 
@@ -89,13 +100,16 @@ def load_patterns(path: Path | None = None) -> Patterns:
             fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
             fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
-                                           needs_instrument=entry.get("needs_instrument", False), **fields))
+                                           needs_instrument=entry.get("needs_instrument", False),
+                                           background=entry.get("background", False),
+                                           object_phrase=entry.get("object_phrase", False), **fields))
         instruments = dict(data["instruments"])
         not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
                         frozenset(data.get("attack", {}).get("armed_targets", [])),
                         data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
-                        data.get("arrests", {}), not_instruments)
+                        data.get("arrests", {}), data.get("riots", {}),
+                        tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
 
@@ -111,7 +125,7 @@ def object_lemmas(token: Token) -> set[str]:
     has_direct_object = any(c.dep_ == "dobj" for c in token.children)
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
-            lemmas.add(child.lemma_.lower())
+            lemmas |= {child.lemma_.lower(), child.lower_}  # the model lemmatises "bases" as "basis"
             lemmas |= quantified_lemmas(child)
         if child.dep_ == "prep" and child.lower_ == "from" and has_direct_object:
             continue  # 'captured the town from NLF fighters': who lost it, not what was taken
@@ -119,13 +133,26 @@ def object_lemmas(token: Token) -> set[str]:
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
         lemmas.add(token.head.lemma_.lower())
+    if token.dep_ == "compound":
+        lemmas |= quantified_lemmas(token.head)  # "the exchange process of prisoners"
     return lemmas
+
+
+def object_phrase_lemmas(token: Token) -> set[str]:
+    """Nouns anywhere in the phrases of a verb's objects and passive subject, and in the subject of its complement
+    clause: 'two caches containing weapons have been discovered', 'discovered a large amount of ammunition
+    believed to belong to ...' (parsed as a clause)."""
+    phrases = [c for c in token.children if c.dep_ in OBJECT_DEPS]
+    phrases += [g for c in token.children if c.dep_ == "ccomp" for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for phrase in phrases for t in phrase.subtree
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in NOUN_MODIFIER_DEPS}  # a 'rocket-launching site' is a site
 
 
 def quantified_lemmas(noun: Token) -> set[str]:
     """What a quantity noun counts: 'a large amount of ammunition', 'a total of 56 observation points'."""
-    return {g.lemma_.lower() for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
-            for g in prep.children if g.dep_ == "pobj"}
+    counted = [g for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+               for g in prep.children if g.dep_ == "pobj"]
+    return {t.lemma_.lower() for g in counted for t in (g, *g.conjuncts)}
 
 
 def subject_heads(token: Token) -> list[Token]:
@@ -137,7 +164,8 @@ def subject_heads(token: Token) -> list[Token]:
 
 
 def subject_lemmas(token: Token) -> set[str]:
-    return {head.lemma_.lower() for head in subject_heads(token)}
+    """Lemmas of the subject heads and of what a quantity subject counts ('hundreds of troops')."""
+    return {lemma for head in subject_heads(token) for lemma in {head.lemma_.lower(), *quantified_lemmas(head)}}
 
 
 def subject_words(token: Token) -> set[str]:
@@ -158,12 +186,44 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
     return None
 
 
+def protest_kind(story: Span, patterns: Patterns) -> str | None:
+    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of')."""
+    text = story.text.lower()
+    for phrase in patterns.protest_causes:
+        text = text.replace(phrase, " ")
+    return first_cue_group_in(text, patterns.protest)
+
+
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
     """The first instrument group named in the sentence; names of units ('Air Force Intelligence') are no weapon."""
-    text = sentence.text.lower()
+    return instrument_class_in(sentence.text, patterns)
+
+
+def instrument_class_in(text: str, patterns: Patterns) -> str | None:
+    """The first instrument group named in a text, once the phrases that only look like weapons are left out."""
+    text = text.lower()
     for phrase in patterns.not_instruments:
         text = text.replace(phrase, " ")
     return first_cue_group_in(text, patterns.instruments)
+
+
+def instrument_for(token: Token, sentence: Span, patterns: Patterns) -> str | None:
+    """The first instrument in the sentence outside clauses that tell other events, else in the whole sentence: in
+    'launched airstrikes on groups it accused of a chlorine attack', the strikes are from the air."""
+    own = " ".join(t.text for t in sentence if not in_other_clause(t, token))
+    return instrument_class_in(own, patterns) or instrument_class(sentence, patterns)
+
+
+def in_other_clause(word: Token, trigger: Token) -> bool:
+    """A word in a relative, adverbial or complement clause that does not hold the trigger, or in the event this one
+    answers ('in retaliation for a gas attack')."""
+    trigger_path = {trigger.i, *(t.i for t in trigger.ancestors)}
+    for ancestor in (word, *word.ancestors):
+        if ancestor.i in trigger_path:
+            return False
+        if ancestor.dep_ in ("relcl", "advcl", "ccomp") or ancestor.lemma_.lower() in ANSWERED_EVENT_WORDS:
+            return True
+    return False
 
 
 def word_forms(token: Token) -> set[str]:
@@ -177,7 +237,15 @@ def word_forms(token: Token) -> set[str]:
 def pos_fits(token: Token, pattern: TriggerPattern) -> bool:
     if token.pos_ in pattern.pos:
         return True
+    if is_misparsed_verb(token):
+        return "VERB" in pattern.pos
     return token.pos_ == "PROPN" and token.is_sent_start and "NOUN" in pattern.pos
+
+
+def is_misparsed_verb(token: Token) -> bool:
+    """'pelted stones and torched vehicles': a participle read as an adjective joined to a verb, with an object."""
+    return token.pos_ == "ADJ" and token.dep_ == "conj" and token.head.pos_ == "VERB" \
+        and any(c.dep_ == "dobj" for c in token.children)
 
 
 def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -> bool:
@@ -186,12 +254,13 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
     if pattern.needs_instrument and not has_instrument:
         return False
     objects = object_lemmas(token) if pattern.with_object or pattern.without_object else set()
+    if pattern.object_phrase:
+        objects |= object_phrase_lemmas(token)
     if pattern.with_object and not objects & pattern.with_object:
         return False
     if pattern.without_object and objects & pattern.without_object:
         return False
-    if pattern.with_particle and not any(
-            c.dep_ in ("prt", "advmod") and c.lower_ in pattern.with_particle for c in token.children):
+    if pattern.with_particle and not any(c.lower_ in pattern.with_particle and is_particle(c) for c in token.children):
         return False
     if pattern.with_subject and not subject_lemmas(token) & pattern.with_subject:
         return False
@@ -203,11 +272,29 @@ def pattern_holds(token: Token, pattern: TriggerPattern, has_instrument: bool) -
         for c in token.children)
 
 
+def is_particle(word: Token) -> bool:
+    """'pushed them back', and 'out' in 'pushed the militants out of the areas' (parsed as a preposition)."""
+    return word.dep_ in ("prt", "advmod") or word.dep_ == "prep" and word.i + 1 < len(word.doc) \
+        and word.nbor(1).lower_ == "of"
+
+
 def is_passive_description(token: Token) -> bool:
     """'areas controlled by HTS': a participle modifying a noun, with its agent, describes a state."""
     children = list(token.children)
     return token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and any(c.dep_ == "agent" for c in children) \
         and not any(c.dep_ in ("aux", "auxpass") for c in children)
+
+
+def describes_holder(token: Token, patterns: Patterns) -> bool:
+    """'villages controlled by HTS', 'fighters occupying the town': who holds a place, not a capture. A vehicle
+    'targeted by a suicide bomber' or shells 'fired by the rebels' are events all the same."""
+    return is_passive_description(token) or is_holding_description(token, patterns)
+
+
+def is_holding_description(token: Token, patterns: Patterns) -> bool:
+    """'fighters occupying the town', 'militants controlling the area': a present participle of a holding verb that
+    describes who holds a place, not a capture ('forces establishing control' still capture)."""
+    return token.dep_ == "acl" and token.tag_ == "VBG" and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
@@ -218,11 +305,23 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
         misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
-        if token.pos_ == "VERB" and (token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb
-                                     or is_passive_description(token)):
-            continue  # "the released civilians", "villages controlled by HTS": a description, not an event
-        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)]
+        if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
+            continue  # "the released civilians": a description, not an event
+        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)
+                   and not (p.event == TERRITORY and describes_holder(token, patterns))]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
-    return found
+    return background_dropped(found, patterns.modality)
+
+
+def is_action(pattern: TriggerPattern) -> bool:
+    return pattern.event.startswith(ACTION_EVENT_PREFIXES)
+
+
+def background_dropped(triggers: list[Trigger], cues: ModalityCues) -> list[Trigger]:
+    """'Troops entered the village and raped women': the movement is how the violence came about. A violence only
+    planned ('arrived ... to kick off an attack') leaves the movement its own event."""
+    if not any(is_action(t.pattern) and modality_of(t.token, cues) in FACTUAL for t in triggers):
+        return triggers
+    return [t for t in triggers if not t.pattern.background]
