@@ -204,3 +204,10 @@ def test_people_or_goods_taken_are_no_territory(extractor):
     assert not [e for e in seized if "territory" in e.sub_event_type]
     town = events_of(extractor, "HTS fighters captured the town of Hamidiyah from National Liberation Front fighters.")
     assert [e.sub_event_type for e in town] == ["Non-state actor overtakes territory"]
+
+
+def test_fighters_killed_in_the_passive_are_a_battle(extractor):
+    text = "Five members of the Quds Brigade were killed by an unknown armed group near Palmyra in Homs province."
+    assert [e.sub_event_type for e in events_of(extractor, text)] == ["Armed clash"]
+    text = "Three civilians were killed by unknown gunmen near Palmyra in Homs province."
+    assert [e.sub_event_type for e in events_of(extractor, text)] == ["Attack"]

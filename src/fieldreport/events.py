@@ -140,7 +140,8 @@ def clause_subjects(token: Token) -> tuple[list[Token], list[Token], list[Token]
 
 
 def target_tokens(token: Token) -> list[Token]:
-    targets = [c for c in token.children if c.dep_ in ("dobj", "dative", "attr")]
+    # "5 members of LaQ were killed", "the body of a fighter was found": a passive's subject is what it acts on
+    targets = [c for c in token.children if c.dep_ in ("dobj", "dative", "attr", "nsubjpass")]
     if not targets and token.pos_ == "VERB":
         # "shot and killed a soldier": the object is shared by the coordinated verbs
         targets = [g for c in token.children if c.dep_ == "conj" and c.pos_ == "VERB"
