@@ -20,7 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, default_dictionary
@@ -36,6 +38,7 @@ from fieldreport.places import (
     city_of_quarter,
     inside_person_name,
     make_mention,
+    tokens_with,
     trim,
 )
 
@@ -142,6 +145,9 @@ class WorldNames:
                     self.by_adjective.setdefault(adjective + "s", place)
                 if " " in adjective:
                     self.adjective_first_words.add(adjective.split()[0])
+        # string hashes of the words that can open an adjective, to screen a document's words at once
+        self.adjective_screen = frozenset(get_string_id(word) for word in
+                                          self.adjective_first_words | self.by_adjective.keys())
 
 
 @lru_cache(maxsize=1)
@@ -228,9 +234,13 @@ class Geoparser:
         Run twice: first with the unambiguous mentions as the only neighbours, then with every other
         mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
         """
+        by_name: dict[str, Neighbours] = {}
         for toponym in found:
             key = name_key(toponym.mention.name)
-            neighbours = [c for t, c in picks if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS]
+            if key not in by_name:
+                by_name[key] = Neighbours([c for t, c in picks
+                                           if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS])
+            neighbours = by_name[key]
             admins = AdminsNamed.around(toponym, found)
             for candidate in toponym.candidates:
                 candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
@@ -289,10 +299,8 @@ class Geoparser:
     def adjective_spans(self, doc: Doc) -> list[Span]:
         """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
         spans = []
-        adjectives, first_words = self.world.by_adjective, self.world.adjective_first_words
-        for token in doc:
-            if token.text not in first_words and token.text not in adjectives:
-                continue
+        adjectives = self.world.by_adjective
+        for token in tokens_with(doc, ORTH, self.world.adjective_screen):
             if token.i + 1 < len(doc) and f"{token.text} {doc[token.i + 1].text}" in adjectives:
                 spans.append(doc[token.i:token.i + 2])
             elif token.text in adjectives:
@@ -413,8 +421,9 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     FOCUS_SHARPNESS."""
     if not candidates:
         return []
-    top = max(c.score for c in candidates)
-    weights = [math.exp(FOCUS_SHARPNESS * (c.score - top)) for c in candidates]
+    scores = [c.score for c in candidates]
+    top = max(scores)
+    weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
 
@@ -472,8 +481,10 @@ def link_containment(found: list[Toponym]) -> None:
     for current, following in zip(found, found[1:], strict=False):
         doc = current.mention.span.doc
         between = doc[current.mention.span.end:following.mention.span.start]
+        if len(between) > 4:
+            continue
         words = {t.lower_ for t in between if t.lower_ not in ("the", "town", "village", "city", "area")}
-        if not words or not words <= CONTAINMENT_GLUE or len(between) > 4:
+        if not words or not words <= CONTAINMENT_GLUE:
             continue
         areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
         if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
@@ -528,20 +539,35 @@ class AdminsNamed:
                    frozenset((c.country, c.admin1_code) for _, c in readings))
 
 
+@dataclass
+class Neighbours:
+    """The readings taken for the other mentions of a document; the distance from a point to the nearest
+    is kept, since a name repeated in the document brings the same candidates."""
+
+    anchors: list[Candidate]
+    nearest: dict[tuple[float, float], float | None] = field(default_factory=dict)
+
+    def nearest_km(self, latitude: float, longitude: float) -> float | None:
+        point = (latitude, longitude)
+        if point not in self.nearest:
+            self.nearest[point] = min((km_between(latitude, longitude, a.latitude, a.longitude) for a in self.anchors),
+                                      default=None)
+        return self.nearest[point]
+
+
 def context_features(toponym: Toponym, candidate: Candidate, admins: AdminsNamed, shares: dict[str, float],
-                     focus_admin1: tuple[str, str] | None, anchors: list[Candidate]) -> dict[str, float]:
+                     focus_admin1: tuple[str, str] | None, neighbours: Neighbours) -> dict[str, float]:
     """Features from the rest of the document: focus country and admin1, containment, neighbours."""
     within = toponym.within
     contained = 0.0
     if within is not None and candidate.country == within.country:
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     region = (candidate.country, candidate.admin1_code)
-    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
-                  default=None)
+    nearest = neighbours.nearest_km(candidate.latitude, candidate.longitude)
     if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
         nearest = 0.0 if any(a.country == candidate.country and (candidate.level == COUNTRY
                                                                   or a.admin1_code == candidate.admin1_code)
-                             for a in anchors) else nearest
+                             for a in neighbours.anchors) else nearest
     return {
         "focus": shares.get(candidate.country or "", 0.0),
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
@@ -557,8 +583,8 @@ def confidence(candidates: list[Candidate]) -> float:
     """Softmax probability of the best candidate over the scores."""
     if not candidates:
         return 0.0
-    top = candidates[0].score
-    total = sum(math.exp(c.score - top) for c in candidates)
+    scores = [c.score for c in candidates]
+    total = sum(math.exp(score - scores[0]) for score in scores)
     return round(1 / total, 3)
 
 
