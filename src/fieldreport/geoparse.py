@@ -12,11 +12,14 @@ the sentence or the document, and distance to the other places' best readings (r
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import Counter
+import multiprocessing
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -193,15 +196,37 @@ class Geoparser:
 
     def places_many(self, documents: Iterable[Document], explain: bool = False, batch_size: int = 32,
                     n_process: int = 1) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
-        """Toponym records per document; a document that fails yields an error and the others go on.
+        """Toponym records per document, in order; a document that fails yields an error and the others go on.
 
-        With `n_process` > 1 the entity recogniser runs in that many worker processes (worth it for
-        hundreds of documents: each worker loads the model) while resolution stays in this one.
+        With `n_process` > 1, batches of documents are geoparsed whole (recognition and resolution) in
+        that many forked worker processes, which share the loaded model and the gazetteer's cache.
         """
+        if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            yield from self.places_here(documents, explain, batch_size)
+            return
+        sent: deque[list[Document]] = deque()
+
+        def tasks() -> Iterator[tuple[list[Document], bool]]:
+            for batch in batches(documents, batch_size):
+                sent.append(batch)
+                yield batch, explain
+
+        gc.freeze()  # the workers' collector then leaves the inherited objects (and their shared pages) alone
+        try:
+            pool = multiprocessing.get_context("fork").Pool(n_process, initializer=start_worker, initargs=(self,))
+        finally:
+            gc.unfreeze()
+        with pool:
+            for results in pool.imap(places_in_worker, tasks()):
+                yield from zip(sent.popleft(), results, strict=True)
+
+    def places_here(self, documents: Iterable[Document], explain: bool = False,
+                    batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+        """`places_many` in this process."""
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
         with self.nlp.select_pipes(disable=disabled):
             pairs = ((d.text, d) for d in documents)
-            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
                 try:
                     yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
@@ -627,3 +652,27 @@ def unresolved_reason(toponym: Toponym) -> str:
     if toponym.within is not None:
         return f"not in the gazetteer; the text places it in {toponym.within.name}"
     return "not in the gazetteer"
+
+
+def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Lists of `size` documents (the last may be shorter), read lazily."""
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+_worker_geoparser: Geoparser | None = None  # the geoparser a worker process inherited from `places_many`
+
+
+def start_worker(geoparser: Geoparser) -> None:
+    """Pool initializer: keep the inherited geoparser, with a gazetteer connection of the worker's own."""
+    global _worker_geoparser
+    geoparser.gazetteer.reopen()
+    _worker_geoparser = geoparser
+
+
+def places_in_worker(task: tuple[list[Document], bool]) -> list[list[dict] | FieldreportError]:
+    """The records of one batch of documents, geoparsed in a worker process."""
+    documents, explain = task
+    assert _worker_geoparser is not None, "start_worker runs first"
+    return [result for _, result in _worker_geoparser.places_here(documents, explain, len(documents))]
