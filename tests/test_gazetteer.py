@@ -465,3 +465,12 @@ def test_failed_build_leaves_the_old_gazetteer(tmp_path: Path) -> None:
 def test_short_abbreviations_match_only_as_spelled(gazetteer: Gazetteer) -> None:
     assert gazetteer.admin1("Del.", "US").name == "Delaware"
     assert gazetteer.admin1("Da'el") is None and gazetteer.admin1("Khan") is None
+
+
+def test_a_reopened_gazetteer_answers_as_before() -> None:
+    gazetteer = Gazetteer(default_gazetteer_path())
+    before = gazetteer.lookup("Aleppo", country="SY", limit=3)
+    gazetteer.reopen()
+    assert gazetteer.lookup("Harasta", country="SY", limit=3)[0].admin1 == "Rural Damascus"
+    assert gazetteer.lookup("Aleppo", country="SY", limit=3) == before
+    gazetteer.close()

@@ -125,6 +125,22 @@ def test_explain_lists_the_ranking_features(geoparser: Geoparser) -> None:
     assert {"population", "focus", "contained", "proximity", "level"} <= set(alexandria["candidates"][0]["features"])
 
 
+def test_worker_processes_give_the_same_records_in_order(geoparser: Geoparser) -> None:
+    documents = [Document(text=text, id=str(i)) for i, text in enumerate([SYRIAN, AMERICAN, "", SYRIAN] * 3)]
+    here = list(geoparser.places_many(documents, batch_size=2))
+    forked = list(geoparser.places_many(documents, batch_size=2, n_process=2))
+    assert [d.id for d, _ in forked] == [d.id for d in documents]
+    assert [records for _, records in forked] == [records for _, records in here]
+    assert by_text(forked[1][1])["Alexandria"]["country"] == "United States" and forked[2][1] == []
+
+
+def test_names_match_whatever_apostrophes_and_diacritics_the_text_uses(geoparser: Geoparser) -> None:
+    for spelling in ("Dar'a", "Dar’a", "Darʿa"):
+        found = by_text(geoparser.places(Document(text=f"Gunmen attacked a checkpoint near Tafas in {spelling} "
+                                                       "province on Monday.")))
+        assert found[spelling]["level"] == "admin1" and found[spelling]["country"] == "Syria", spelling
+
+
 def test_places_command_prints_jsonl_and_errors(tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     article.write_text(SYRIAN, encoding="utf-8")

@@ -934,6 +934,12 @@ class Gazetteer:
     def close(self) -> None:
         self._conn.close()
 
+    def reopen(self) -> None:
+        """A connection of its own for a forked worker process: an SQLite connection must not be used
+        across a fork. The inherited one is kept, unused and unclosed, as it belongs to the parent."""
+        self._inherited = self._conn
+        self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+
     def __enter__(self) -> Gazetteer:
         return self
 

@@ -12,15 +12,20 @@ the sentence or the document, and distance to the other places' best readings (r
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import Counter
+import multiprocessing
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, default_dictionary
@@ -36,6 +41,7 @@ from fieldreport.places import (
     city_of_quarter,
     inside_person_name,
     make_mention,
+    tokens_with,
     trim,
 )
 
@@ -142,6 +148,9 @@ class WorldNames:
                     self.by_adjective.setdefault(adjective + "s", place)
                 if " " in adjective:
                     self.adjective_first_words.add(adjective.split()[0])
+        # string hashes of the words that can open an adjective, to screen a document's words at once
+        self.adjective_screen = frozenset(get_string_id(word) for word in
+                                          self.adjective_first_words | self.by_adjective.keys())
 
 
 @lru_cache(maxsize=1)
@@ -187,15 +196,37 @@ class Geoparser:
 
     def places_many(self, documents: Iterable[Document], explain: bool = False, batch_size: int = 32,
                     n_process: int = 1) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
-        """Toponym records per document; a document that fails yields an error and the others go on.
+        """Toponym records per document, in order; a document that fails yields an error and the others go on.
 
-        With `n_process` > 1 the entity recogniser runs in that many worker processes (worth it for
-        hundreds of documents: each worker loads the model) while resolution stays in this one.
+        With `n_process` > 1, batches of documents are geoparsed whole (recognition and resolution) in
+        that many forked worker processes, which share the loaded model and the gazetteer's cache.
         """
+        if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            yield from self.places_here(documents, explain, batch_size)
+            return
+        sent: deque[list[Document]] = deque()
+
+        def tasks() -> Iterator[tuple[list[Document], bool]]:
+            for batch in batches(documents, batch_size):
+                sent.append(batch)
+                yield batch, explain
+
+        gc.freeze()  # the workers' collector then leaves the inherited objects (and their shared pages) alone
+        try:
+            pool = multiprocessing.get_context("fork").Pool(n_process, initializer=start_worker, initargs=(self,))
+        finally:
+            gc.unfreeze()
+        with pool:
+            for results in pool.imap(places_in_worker, tasks()):
+                yield from zip(sent.popleft(), results, strict=True)
+
+    def places_here(self, documents: Iterable[Document], explain: bool = False,
+                    batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+        """`places_many` in this process."""
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
         with self.nlp.select_pipes(disable=disabled):
             pairs = ((d.text, d) for d in documents)
-            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
                 try:
                     yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
@@ -228,9 +259,13 @@ class Geoparser:
         Run twice: first with the unambiguous mentions as the only neighbours, then with every other
         mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
         """
+        by_name: dict[str, Neighbours] = {}
         for toponym in found:
             key = name_key(toponym.mention.name)
-            neighbours = [c for t, c in picks if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS]
+            if key not in by_name:
+                by_name[key] = Neighbours([c for t, c in picks
+                                           if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS])
+            neighbours = by_name[key]
             admins = AdminsNamed.around(toponym, found)
             for candidate in toponym.candidates:
                 candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
@@ -289,10 +324,8 @@ class Geoparser:
     def adjective_spans(self, doc: Doc) -> list[Span]:
         """Country and continent adjectives and demonyms: 'Russian', 'Americans', 'South Korean'."""
         spans = []
-        adjectives, first_words = self.world.by_adjective, self.world.adjective_first_words
-        for token in doc:
-            if token.text not in first_words and token.text not in adjectives:
-                continue
+        adjectives = self.world.by_adjective
+        for token in tokens_with(doc, ORTH, self.world.adjective_screen):
             if token.i + 1 < len(doc) and f"{token.text} {doc[token.i + 1].text}" in adjectives:
                 spans.append(doc[token.i:token.i + 2])
             elif token.text in adjectives:
@@ -413,8 +446,9 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     FOCUS_SHARPNESS."""
     if not candidates:
         return []
-    top = max(c.score for c in candidates)
-    weights = [math.exp(FOCUS_SHARPNESS * (c.score - top)) for c in candidates]
+    scores = [c.score for c in candidates]
+    top = max(scores)
+    weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
 
@@ -472,8 +506,10 @@ def link_containment(found: list[Toponym]) -> None:
     for current, following in zip(found, found[1:], strict=False):
         doc = current.mention.span.doc
         between = doc[current.mention.span.end:following.mention.span.start]
+        if len(between) > 4:
+            continue
         words = {t.lower_ for t in between if t.lower_ not in ("the", "town", "village", "city", "area")}
-        if not words or not words <= CONTAINMENT_GLUE or len(between) > 4:
+        if not words or not words <= CONTAINMENT_GLUE:
             continue
         areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
         if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
@@ -528,20 +564,35 @@ class AdminsNamed:
                    frozenset((c.country, c.admin1_code) for _, c in readings))
 
 
+@dataclass
+class Neighbours:
+    """The readings taken for the other mentions of a document; the distance from a point to the nearest
+    is kept, since a name repeated in the document brings the same candidates."""
+
+    anchors: list[Candidate]
+    nearest: dict[tuple[float, float], float | None] = field(default_factory=dict)
+
+    def nearest_km(self, latitude: float, longitude: float) -> float | None:
+        point = (latitude, longitude)
+        if point not in self.nearest:
+            self.nearest[point] = min((km_between(latitude, longitude, a.latitude, a.longitude) for a in self.anchors),
+                                      default=None)
+        return self.nearest[point]
+
+
 def context_features(toponym: Toponym, candidate: Candidate, admins: AdminsNamed, shares: dict[str, float],
-                     focus_admin1: tuple[str, str] | None, anchors: list[Candidate]) -> dict[str, float]:
+                     focus_admin1: tuple[str, str] | None, neighbours: Neighbours) -> dict[str, float]:
     """Features from the rest of the document: focus country and admin1, containment, neighbours."""
     within = toponym.within
     contained = 0.0
     if within is not None and candidate.country == within.country:
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     region = (candidate.country, candidate.admin1_code)
-    nearest = min((km_between(candidate.latitude, candidate.longitude, a.latitude, a.longitude) for a in anchors),
-                  default=None)
+    nearest = neighbours.nearest_km(candidate.latitude, candidate.longitude)
     if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
         nearest = 0.0 if any(a.country == candidate.country and (candidate.level == COUNTRY
                                                                   or a.admin1_code == candidate.admin1_code)
-                             for a in anchors) else nearest
+                             for a in neighbours.anchors) else nearest
     return {
         "focus": shares.get(candidate.country or "", 0.0),
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
@@ -557,8 +608,8 @@ def confidence(candidates: list[Candidate]) -> float:
     """Softmax probability of the best candidate over the scores."""
     if not candidates:
         return 0.0
-    top = candidates[0].score
-    total = sum(math.exp(c.score - top) for c in candidates)
+    scores = [c.score for c in candidates]
+    total = sum(math.exp(score - scores[0]) for score in scores)
     return round(1 / total, 3)
 
 
@@ -601,3 +652,27 @@ def unresolved_reason(toponym: Toponym) -> str:
     if toponym.within is not None:
         return f"not in the gazetteer; the text places it in {toponym.within.name}"
     return "not in the gazetteer"
+
+
+def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Lists of `size` documents (the last may be shorter), read lazily."""
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+_worker_geoparser: Geoparser | None = None  # the geoparser a worker process inherited from `places_many`
+
+
+def start_worker(geoparser: Geoparser) -> None:
+    """Pool initializer: keep the inherited geoparser, with a gazetteer connection of the worker's own."""
+    global _worker_geoparser
+    geoparser.gazetteer.reopen()
+    _worker_geoparser = geoparser
+
+
+def places_in_worker(task: tuple[list[Document], bool]) -> list[list[dict] | FieldreportError]:
+    """The records of one batch of documents, geoparsed in a worker process."""
+    documents, explain = task
+    assert _worker_geoparser is not None, "start_worker runs first"
+    return [result for _, result in _worker_geoparser.places_here(documents, explain, len(documents))]

@@ -10,6 +10,8 @@ import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 from fieldreport.errors import ConfigError
 
@@ -48,10 +50,18 @@ def set_sentence_starts(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=2)
 def load_pipeline(model: str | None = None) -> Language:
-    """The English pipeline with the sentence rule before the parser. Cached: load once per process."""
+    """The English pipeline with the sentence rule before the parser. Cached: load once per process.
+
+    The models' matrix products go through numpy's BLAS rather than blis: blis falls back to its
+    generic kernels on CPUs it does not recognise (AMD Zen 3 and later), where the entity recogniser
+    then spends twice as long; numpy's OpenBLAS picks its kernels at run time. BLAS runs one thread
+    per process: its threads would spin against the worker processes that `n_process` starts.
+    """
     name = model or os.environ.get("FIELDREPORT_MODEL", DEFAULT_MODEL)
     try:
-        nlp = spacy.load(name)
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(name)
+        threadpool_limits(limits=1, user_api="blas")
     except OSError as err:
         raise ConfigError(f"cannot load the spaCy model {name!r}: install it with `make setup` ({err})") from err
     nlp.add_pipe("fieldreport_sentences", before="parser")

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from anyascii import anyascii
+from spacy.attrs import LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -46,6 +49,8 @@ NOT_NAMES = {"wednesday", "monday", "tuesday", "thursday", "friday", "saturday",
              "sources", "source", "news", "daily", "agency", "observatory", "meanwhile", "meantime", "also",
              "he", "she", "they", "it", "we", "in", "on", "at", "a", "an", "this", "that"}
 
+NORM_CACHE_LIMIT = 200_000  # distinct words whose folded norm is kept
+
 # Words that name places only as part of a longer name ('Centre' of 'Kennedy Centre', 'South' of 'South Korea').
 GENERIC_WORDS = {"centre", "center", "central", "coast", "village", "metro", "saint", "human", "north", "south",
                  "east", "west", "northern", "southern", "eastern", "western", "midwest", "downtown", "uptown"}
@@ -75,10 +80,11 @@ class PlaceFinder:
                     for form in written_forms(name)]
         for start in range(0, len(patterns), 5000):
             self.matcher.add("PLACE", patterns[start:start + 5000])
+        self.norm_ids: dict[int, int] = {}  # folded norms of the words seen, for with_folded_norms
 
     def __call__(self, doc: Doc, excluded: list[Span]) -> list[PlaceMention]:
         blocked = {i for span in excluded for i in range(span.start, span.end)}
-        with_folded_norms(doc)
+        with_folded_norms(doc, self.norm_ids)
         candidates: list[tuple[Span, str]] = []
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
@@ -157,12 +163,26 @@ def written_forms(name: str) -> list[str]:
 APOSTROPHES = re.compile(r"['’‘`ʿʾ´]")
 
 
-def with_folded_norms(doc: Doc) -> Doc:
+def with_folded_norms(doc: Doc, norm_ids: dict[int, int] | None = None) -> Doc:
     """Set each token's NORM to a folded form ("Dar'a" -> "dara", "Ḩarastā" -> "harasta") so that
     gazetteer names match whatever apostrophes and diacritics the text uses. Runs after the
-    statistical components, which read NORM, so their predictions are unaffected."""
-    for token in doc:
-        token.norm_ = folded(token.text) or token.lower_
+    statistical components, which read NORM, so their predictions are unaffected.
+
+    The norms are written as one array; `norm_ids` keeps each word's norm (ORTH id -> NORM id) across
+    the documents of one vocabulary, so a word is folded once per run.
+    """
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    known = {} if norm_ids is None else norm_ids
+    if len(known) > NORM_CACHE_LIMIT:
+        known.clear()
+    orths = doc.to_array(ORTH).tolist()
+    for orth in orths:
+        if orth not in known:
+            text = strings[orth]
+            known[orth] = strings.add(folded(text) or text.lower())
+    doc.from_array([NORM], numpy.array([known[orth] for orth in orths], dtype="uint64"))
     return doc
 
 
@@ -237,10 +257,21 @@ def name_tokens_from(token: Token) -> Span | None:
     return doc[token.i:end]
 
 
+# Words that can open a cue pattern in `cue_spans`, by hash, to screen a document without Token objects.
+CUE_WORDS = frozenset(get_string_id(word) for word in
+                      CUE_NOUNS_BEFORE | CUE_NOUNS_AFTER | {"near", "outside", "around", "in"})
+
+
+def tokens_with(doc: Doc, attr: int, word_ids: frozenset[int]) -> list[Token]:
+    """The tokens whose `attr` (ORTH, LOWER) is one of `word_ids` (string hashes), read from one array:
+    cheaper than a Token object per word when few words qualify."""
+    return [doc[i] for i, value in enumerate(doc.to_array(attr).tolist()) if value in word_ids]
+
+
 def cue_spans(doc: Doc) -> list[Span]:
     """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X'."""
     spans = []
-    for token in doc:
+    for token in tokens_with(doc, LOWER, CUE_WORDS):
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if nxt is None:
             continue
