@@ -210,8 +210,8 @@ def places(
         False,
     country: Annotated[str | None, typer.Option(help="Country focus (ISO code); default: inferred per document.")]
         = None,
-    processes: Annotated[int, typer.Option(min=1, help="Worker processes for entity recognition (for many "
-                                                       "documents).")] = 1,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes, each recognising and placing "
+                                                       "whole documents (for many documents).")] = 1,
 ) -> None:
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
     from fieldreport.geoparse import Geoparser
