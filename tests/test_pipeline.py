@@ -211,3 +211,17 @@ def test_fighters_killed_in_the_passive_are_a_battle(extractor):
     assert [e.sub_event_type for e in events_of(extractor, text)] == ["Armed clash"]
     text = "Three civilians were killed by unknown gunmen near Palmyra in Homs province."
     assert [e.sub_event_type for e in events_of(extractor, text)] == ["Attack"]
+
+
+def place_names(extractor, text):
+    doc = extractor.nlp(text)
+    return [p.name for p in extractor.place_finder(doc, [])]
+
+
+def test_names_listed_beside_a_place_are_places_but_people_are_not(extractor):
+    names = place_names(extractor, "Clashes took place in Hseiniyeh, Kafir Elzeit, and Kafr Elawamid on Monday.")
+    assert {"Kafir Elzeit", "Kafr Elawamid"} <= set(names)
+    cued = place_names(extractor, "Clashes erupted in Maraanaz and Kaljibrin villages in northern Aleppo.")
+    assert {"Maraanaz", "Kaljibrin"} <= set(cued)
+    people = place_names(extractor, "Survivors include sons Parviz of Houston, Edward Moayyad and Hamid Moayyad.")
+    assert "Edward Moayyad" not in people

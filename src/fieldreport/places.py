@@ -119,16 +119,34 @@ def listed_with(doc: Doc, spans: list[Span], blocked: set[int]) -> list[Span]:
     'Maraanaz, and Kaljibrin villages' (the small model tags few of these villages)."""
     found: list[Span] = []
     known = {i for span in spans for i in range(span.start, span.end)}
+    other_kinds = {i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for i in range(ent.start, ent.end)}
     for span in spans:
         for step in (1, -1):
             current = span
             while (nxt := list_neighbour(doc, current, step)) is not None:
                 if any(i in known or i in blocked for i in range(nxt.start, nxt.end)):
                     break
+                if any(i in other_kinds for i in range(nxt.start, nxt.end)) and not cued_list(doc, span, nxt):
+                    break  # 'Lindsay and Charlotte', 'AC Milan and Inter': people and teams, not places
                 found.append(nxt)
                 known.update(range(nxt.start, nxt.end))
                 current = nxt
     return found
+
+
+NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "LANGUAGE", "DATE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
+PLURAL_CUES = {"villages", "towns", "cities", "areas", "counties", "districts", "neighbourhoods", "neighborhoods",
+               "provinces", "regions", "hills"}
+
+
+def cued_list(doc: Doc, first: Span, other: Span) -> bool:
+    """A list a plural place noun names or 'in' opens: 'the villages of A, B and C', 'A, B and C counties',
+    'clashes in A, B and C' (the small model calls many such villages people)."""
+    start, end = min(first.start, other.start), max(first.end, other.end)
+    before = doc[max(start - 2, 0):start]
+    after = doc[end:end + 1]
+    opened = start > 0 and doc[start - 1].lower_ in ("in", "at")
+    return opened or any(t.lower_ in PLURAL_CUES for t in before) or any(t.lower_ in PLURAL_CUES for t in after)
 
 
 def list_neighbour(doc: Doc, span: Span, step: int) -> Span | None:
