@@ -225,3 +225,10 @@ def test_names_listed_beside_a_place_are_places_but_people_are_not(extractor):
     assert {"Maraanaz", "Kaljibrin"} <= set(cued)
     people = place_names(extractor, "Survivors include sons Parviz of Houston, Edward Moayyad and Hamid Moayyad.")
     assert "Edward Moayyad" not in people
+
+
+def test_the_code_an_acled_name_opens_with_names_the_actor(extractor):
+    events = events_of(extractor, "HTS took control of Kafr Nabudah in northern Hama following clashes with JTW.")
+    assert events and events[0].actor2 == "JTW: National Liberation Front"
+    mentions = extractor.actor_finder(extractor.nlp("The front line is far from Saraqib."))
+    assert not [m for m in mentions if m.actor is not None and m.actor.name.startswith("FaR")]

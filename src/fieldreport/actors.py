@@ -64,6 +64,13 @@ def plain_name(name: str) -> str:
     return re.sub(r"^[A-Za-z]{2,6}:\s*", "", name).split("(")[0].strip().lower()
 
 
+def name_code(name: str) -> list[str]:
+    """The code an ACLED-style name opens with, which reports use as a name: 'JTW: National Liberation
+    Front' -> ['JTW'], matched as written (so 'FaR' is never the word 'far')."""
+    found = re.match(r"^([A-Za-z]{2,6}):", name)
+    return [found.group(1)] if found else []
+
+
 def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
     """Read the analyst-editable actor file; a malformed file raises ConfigError naming it."""
     source = path or resources.files("fieldreport") / "data" / "actors.toml"
@@ -76,8 +83,8 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
             actors[actor.name] = actor
             for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
                 aliases[alias.lower()] = actor.name
-            for code in entry.get("codes", []):
-                codes[code] = actor.name
+            for code in [*entry.get("codes", []), *name_code(actor.name)]:
+                codes.setdefault(code, actor.name)
         partisan = data["partisan"]
         default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
         label_sides: dict[str, set[str]] = {}
