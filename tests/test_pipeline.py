@@ -232,3 +232,9 @@ def test_the_code_an_acled_name_opens_with_names_the_actor(extractor):
     assert events and events[0].actor2 == "JTW: National Liberation Front"
     mentions = extractor.actor_finder(extractor.nlp("The front line is far from Saraqib."))
     assert not [m for m in mentions if m.actor is not None and m.actor.name.startswith("FaR")]
+
+
+def test_a_village_is_never_a_foreign_city_of_its_name(extractor):
+    events = events_of(extractor, "Regime forces captured the village of Maan after clashes with rebels.")
+    assert events and events[0].country != "Jordan"
+    assert "Jordan" not in (events[0].actor2 or "")

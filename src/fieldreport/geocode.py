@@ -20,6 +20,8 @@ NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted
 ADMIN_CUES = {"province", "governorate", "countryside"}
 AREA_LEVELS = {ADMIN1, COUNTRY}  # resolved by admin_area, never as a point candidate
 MIN_FOREIGN_POPULATION = 50_000
+# A place the text calls a village or a hill is local: never a foreign city of the same name ('the village of Maan').
+LOCAL_CUES = {"village", "villages", "town", "towns", "hill", "farm", "farms", "neighbourhood", "neighborhood"}
 
 
 @dataclass
@@ -118,7 +120,8 @@ class Geocoder:
         """
         if self.names_admin_area(mention):
             return self.admin_area(mention)
-        place = self.best_candidate(mention.name, context, strict_context=strict)
+        place = self.best_candidate(mention.name, context, strict_context=strict,
+                                    abroad=mention.cue not in LOCAL_CUES)
         if place is not None:
             precision = 2 if self.names_admin_capital(mention, place) else 1
             return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
@@ -166,7 +169,8 @@ class Geocoder:
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
 
     def best_candidate(self, name: str, context: Location | None, strict: bool = False,
-                       strict_context: bool = True) -> Place | None:
+                       strict_context: bool = True, abroad: bool = True) -> Place | None:
+        """The best gazetteer place for a name in the focus country; a large place abroad only when `abroad`."""
         code = context.admin1_code if context else None
         if code:
             inside = self.candidates(name, self.country, code)
@@ -180,7 +184,7 @@ class Geocoder:
                 return near[0] if near else None
         if candidates:
             return None if strict and code else candidates[0]
-        if strict or self.country is None:
+        if strict or self.country is None or not abroad:
             return None
         # outside the country in focus only a large place spelled the same way ("Ankara", "Moscow")
         foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION
