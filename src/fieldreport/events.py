@@ -8,7 +8,6 @@ the same or a nearby sentence of the same section.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -249,6 +248,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     story = story if story is not None else sentence
     event = trigger.pattern.event
     if event == TERRITORY:
+        if is_undone(trigger, patterns):
+            return "Battles", "Armed clash"
         if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}) \
                 or is_takeover_after_withdrawal(story, patterns):
             return "Strategic developments", "Non-violent transfer of territory"
@@ -465,7 +466,6 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             continue
         triggers = subordinate_attacks_dropped(triggers)
         triggers = background_clauses_dropped(triggers)
-        triggers = [t for t in triggers if not tells_who_holds(t)]
         strong = [t for t in triggers if not t.is_weak]
         own_killings: list[Trigger] = []
         if any(modality_of(t.token, patterns.modality) in ("occurred", "ongoing") for t in strong):
@@ -479,8 +479,6 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             counted = fatalities if not own_killings or trigger in own_killings else None  # the killers' dead
             draft = draft_event(trigger, ctx, contexts, patterns, dictionary, document_id, published, outlet,
                                 last_date, counted)
-            if draft.event.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and is_undone(trigger):
-                draft.event.event_type, draft.event.sub_event_type = "Battles", "Armed clash"
             if is_aftermath(draft) and drafts and drafts[-1].section == ctx.section \
                     and ctx.index - drafts[-1].sentence_index <= 2:
                 absorb_casualties(drafts[-1], draft)
@@ -678,9 +676,16 @@ def is_crowd_event(trigger: Trigger) -> bool:
 
 def follows_disaster(sentence: Span, patterns: Patterns, reach: int = 2) -> bool:
     """One of the `reach` sentences before this one tells a disaster: explosions there are the same accident's."""
-    before = [s for s in sentence.doc.sents if s.end <= sentence.start][-reach:]
     disaster = {"disaster": patterns.reject.get("disaster", [])}
-    return any(first_cue_group(s, disaster) for s in before)
+    start = sentence.start
+    for _ in range(reach):  # step back sentence by sentence, not over the whole document
+        if start == 0:
+            return False
+        before = sentence.doc[start - 1].sent
+        if first_cue_group(before, disaster):
+            return True
+        start = before.start
+    return False
 
 
 def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
@@ -709,8 +714,7 @@ def acts_on_its_own(weak: Trigger, strong: list[Trigger], actors: list[ActorMent
     if not subjects or any(s.left_edge.i <= t.token.i <= s.right_edge.i for s in subjects for t in strong):
         return False  # 'Regime shelling on X killed two civilians': the strike is the subject
     own = subject_actors(subjects, actors)
-    main = set().union(*(subject_actors(clause_subjects(t.token)[0], actors) for t in strong))
-    return bool(own) and not own & main
+    return bool(own) and not own & deed_doers(strong, actors)
 
 
 def fired_by_other_side(trigger: Trigger, strong: list[Trigger], actors: list[ActorMention]) -> bool:
@@ -719,8 +723,13 @@ def fired_by_other_side(trigger: Trigger, strong: list[Trigger], actors: list[Ac
     if trigger.token.dep_ != "acl":
         return False
     own = subject_actors([trigger.token.head], actors)
-    main = set().union(*(subject_actors(clause_subjects(t.token)[0], actors) for t in strong if t is not trigger))
+    main = deed_doers([t for t in strong if t is not trigger], actors)
     return bool(own) and bool(main) and not own & main
+
+
+def deed_doers(triggers: list[Trigger], actors: list[ActorMention]) -> set[str]:
+    """Who the subjects of the sentence's main deeds name."""
+    return set().union(*(subject_actors(clause_subjects(t.token)[0], actors) for t in triggers))
 
 
 def subject_actors(subjects: list[Token], actors: list[ActorMention]) -> set[str]:
@@ -731,29 +740,12 @@ def subject_actors(subjects: list[Token], actors: list[ActorMention]) -> set[str
             if any(m.span.start <= i < m.span.end for i in core)}
 
 
-BRIEF_WORDS = {"briefly", "temporarily", "momentarily"}
-UNDOING = re.compile(r"\bbefore (?:being|they were|it was|he was|getting) (?:repelled|repulsed|forced|pushed|driven|"
-                     r"expelled|ousted|kicked)\b|\bbefore (?:withdrawing|retreating|pulling back|losing)\b", re.I)
-
-
-def is_undone(trigger: Trigger) -> bool:
+def is_undone(trigger: Trigger, patterns: Patterns) -> bool:
     """'IS briefly captured the oil field', 'took control of the hill before being repelled': control won and
     lost again in the same report changed no hands; ACLED codes the fighting, an armed clash."""
     token = trigger.token
-    if any(c.lower_ in BRIEF_WORDS for c in token.children):
-        return True
-    clause = token.doc[token.i:min(token.right_edge.i + 1, token.sent.end)]
-    return bool(UNDOING.search(clause.text))
-
-
-def tells_who_holds(trigger: Trigger) -> bool:
-    """'Azaz, which is controlled by Turkish-backed factions', 'areas controlled by IS': who holds a place,
-    told as a description, is no change of control."""
-    token = trigger.token
-    if trigger.pattern.event != TERRITORY or token.lemma_.lower() != "control" or token.tag_ != "VBN":
-        return False
-    present = any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in token.children)
-    return token.dep_ in DESCRIPTIVE_DEPS or present
+    clause = token.doc[min(token.i, token.left_edge.i):min(token.right_edge.i + 1, token.sent.end)]
+    return first_cue_group(clause, {"undone": patterns.territory.get("undone", [])}) is not None
 
 
 def in_descriptive_clause(token: Token) -> bool:

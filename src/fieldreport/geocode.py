@@ -95,9 +95,7 @@ class Geocoder:
         place = self.gazetteer.admin1(name, self.country)
         if place is None:
             return None
-        spelled = any(p.level == ADMIN1 and p.admin1_code == place.admin1_code
-                      for p in self.gazetteer.lookup(name, place.country, exact=True))
-        return place if spelled or looks_alike(name, place.name) else None
+        return place if spells_admin1(self.gazetteer, name, place) or looks_alike(name, place.name) else None
 
     def names_admin_area(self, mention: PlaceMention) -> bool:
         """True when the mention is about a whole governorate or country rather than a town."""
@@ -190,6 +188,12 @@ class Geocoder:
         foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION
                    and name_key(p.name) == name_key(name)]
         return foreign[0] if foreign else None
+
+
+def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:
+    """True when `name` is one of the admin1's own spellings, not a loose match ('Manara' is no 'Manyara')."""
+    return any(p.level == ADMIN1 and p.admin1_code == area.admin1_code
+               for p in gazetteer.lookup(name, area.country, exact=True))
 
 
 def looks_alike(mention: str, place: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from fieldreport.actors import Actor
 from fieldreport.events import (
+    RELATIVE_WORDS,
     DraftEvent,
     SentenceContext,
     clear_actor,
@@ -17,6 +18,7 @@ from fieldreport.events import (
     set_location,
 )
 from fieldreport.geocode import Location, km_between
+from fieldreport.places import NAME_GLUE
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
@@ -122,12 +124,9 @@ LIST_GAP = re.compile(r"\s*(?:,\s*|(?:,\s*)?(?:and|or|&|as well as)\s+)(?:the\s+
                       r"(?:(?:villages?|towns?|cities|city|areas?|hills?|neighbou?rhoods?|districts?)\s+(?:of\s+)?)?",
                       re.I)
 CONJUNCTION = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
-# A list after these words names one stretch of ground or a vicinity, not several places ("the road between
-# Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah").
-SPAN_WORDS = {"between", "from", "near", "around", "outside", "nearby", "vicinity", "outskirts", "surroundings"}
-# The first word of many names, which alone is a fragment ("Tal (hill) Maseh"), not a place of its own.
-NAME_PREFIXES = {"tal", "tall", "tell", "tel", "jabal", "jebel", "wadi", "ain", "ayn", "deir", "kafr", "khirbet",
-                 "al", "el", "ras", "bir", "tal'at", "qasr", "hill", "village", "town"}
+# A list after a relative word names one stretch of ground or a vicinity, not several places ("the road between
+# Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah"); one after "from" names where a side came from.
+SPAN_WORDS = RELATIVE_WORDS | {"from", "surroundings"}
 NOT_SPLIT_TYPES = {"Strategic developments"}
 
 
@@ -175,22 +174,23 @@ def listed_places(draft: DraftEvent, contexts: list[SentenceContext]) -> list[Lo
         return []  # 'Shreveport, Louisiana', 'Afrin, Aleppo': a place and the area around it
     distinct: dict[str, Location] = {}
     for place in places[first:last + 1]:
-        if place.mention.name.lower() in NAME_PREFIXES:
-            continue
+        if place.mention.name.lower() in NAME_GLUE:
+            continue  # the first word of a name alone is a fragment ('Tal' of 'Tal (hill) Maseh')
         # the draft's own place as the event placed it ('Maseh' at the town it lies west of)
         distinct.setdefault(place.location.lower(), location if place.mention.span == span else place)
     return list(distinct.values())
 
 
+def gap_between(left: Location, right: Location) -> str:
+    return left.mention.span.doc.text[left.mention.span.end_char:right.mention.span.start_char]
+
+
 def listed_together(left: Location, right: Location) -> bool:
-    doc = left.mention.span.doc
-    gap = doc.text[left.mention.span.end_char:right.mention.span.start_char]
-    return bool(LIST_GAP.fullmatch(gap))
+    return bool(LIST_GAP.fullmatch(gap_between(left, right)))
 
 
 def joined_by_conjunction(left: Location, right: Location) -> bool:
-    doc = left.mention.span.doc
-    gap = doc.text[left.mention.span.end_char:right.mention.span.start_char]
+    gap = gap_between(left, right)
     return "," not in gap or bool(CONJUNCTION.search(gap))
 
 

@@ -16,8 +16,8 @@ from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, lo
 from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
-from fieldreport.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place
-from fieldreport.geocode import ADMIN_CUES, Geocoder, Location
+from fieldreport.gazetteer import COUNTRY, Gazetteer, Place
+from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, spells_admin1
 from fieldreport.merge import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline
@@ -139,10 +139,7 @@ class Extractor:
         if area is not None:
             return area
         area = self.gazetteer.admin1(name)
-        if area is None or not any(p.level == ADMIN1 and p.admin1_code == area.admin1_code
-                                   for p in self.gazetteer.lookup(name, area.country, exact=True)):
-            return None
-        return area
+        return area if area is not None and spells_admin1(self.gazetteer, name, area) else None
 
 
 def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:

@@ -288,7 +288,17 @@ def is_passive_description(token: Token) -> bool:
 def describes_holder(token: Token, patterns: Patterns) -> bool:
     """'villages controlled by HTS', 'fighters occupying the town': who holds a place, not a capture. A vehicle
     'targeted by a suicide bomber' or shells 'fired by the rebels' are events all the same."""
-    return is_passive_description(token) or is_holding_description(token, patterns)
+    return is_passive_description(token) or is_holding_description(token, patterns) \
+        or is_held_description(token, patterns)
+
+
+def is_held_description(token: Token, patterns: Patterns) -> bool:
+    """'Azaz, which is controlled by Turkish-backed factions', 'the town is controlled by IS': a holding verb's
+    passive in a relative clause or in the present tells who holds a place."""
+    if token.tag_ != "VBN" or token.lemma_.lower() not in patterns.territory.get("holding", []):
+        return False
+    present = any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in token.children)
+    return token.dep_ in ("acl", "relcl") or present
 
 
 def is_holding_description(token: Token, patterns: Patterns) -> bool:
