@@ -1,11 +1,16 @@
 """Pipeline stages on real sentences with the real spaCy model and the real gazetteer."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from fieldreport.geocode import Geocoder, place_key
+from fieldreport.geoparse import Geoparser
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +243,31 @@ def test_a_village_is_never_a_foreign_city_of_its_name(extractor):
     events = events_of(extractor, "Regime forces captured the village of Maan after clashes with rebels.")
     assert events and events[0].country != "Jordan"
     assert "Jordan" not in (events[0].actor2 or "")
+
+
+def test_the_geocoder_takes_the_shared_resolvers_order(extractor):
+    """Two Syrian villages are called Suran; the resolver's order, not gazetteer order, picks one."""
+    doc = extractor.nlp("Shells fell on Suran.")
+    mention = extractor.place_finder(doc, [])[0]
+    geocoder = Geocoder(extractor.gazetteer, "SY")
+    places = geocoder.candidates(mention.name, "SY")
+    assert sorted(p.admin1 for p in places) == ["Aleppo", "Hama"]
+    assert geocoder.resolve(mention).admin1 == places[0].admin1
+    ranking = {place_key(p.geonameid, p.name, p.latitude, p.longitude): rank for rank, p in enumerate(places[::-1])}
+    assert geocoder.resolve(mention, ranking=ranking).admin1 == places[-1].admin1
+
+
+def test_extract_places_events_where_places_puts_the_place(extractor, gazetteer):
+    """`extract` and `places` share one resolver: an event's town is the point `places` gives its mention."""
+    text = SEED.read_text(encoding="utf-8")
+    document = Document(text=text, published=date(2018, 1, 18))
+    toponyms = {(r["start"], r["end"]): r for r in Geoparser(gazetteer, extractor.nlp).places(document)}
+    compared = 0
+    for event in extractor.extract(document):
+        span = next((e for e in event.evidence if e.field == "location"), None)
+        if event.geo_precision != 1 or span is None or (span.start, span.end) not in toponyms:
+            continue
+        record = toponyms[(span.start, span.end)]
+        assert (record["latitude"], record["longitude"]) == (round(event.latitude, 5), round(event.longitude, 5))
+        compared += 1
+    assert compared >= 5

@@ -23,6 +23,9 @@ MIN_FOREIGN_POPULATION = 50_000
 # A place the text calls a village or a hill is local: never a foreign city of the same name ('the village of Maan').
 LOCAL_CUES = {"village", "villages", "town", "towns", "hill", "farm", "farms", "neighbourhood", "neighborhood"}
 
+# The order the shared resolver (geoparse.PlaceResolver) put a mention's readings in: place key -> rank.
+Ranking = dict[tuple, int]
+
 
 @dataclass
 class Location:
@@ -110,16 +113,18 @@ class Geocoder:
                          lambda: self.gazetteer.admin1(mention.name, place.country))
         return area is not None and area.admin1_code == place.admin1_code and mention.cue is None
 
-    def resolve(self, mention: PlaceMention, context: Location | None = None, strict: bool = True) -> Location | None:
+    def resolve(self, mention: PlaceMention, context: Location | None = None, strict: bool = True,
+                ranking: Ranking | None = None) -> Location | None:
         """The best location for a mention; None only when neither it nor the context can be placed.
 
         With `strict`, the context is a governorate the text names (a section header, "in Idlib
-        province"), and a candidate far outside it is refused; otherwise it only breaks ties.
+        province"), and a candidate far outside it is refused; otherwise it only breaks ties. Among
+        the candidates the context allows, the one `ranking` (the shared resolver's order) puts first wins.
         """
         if self.names_admin_area(mention):
             return self.admin_area(mention)
         place = self.best_candidate(mention.name, context, strict_context=strict,
-                                    abroad=mention.cue not in LOCAL_CUES)
+                                    abroad=mention.cue not in LOCAL_CUES, ranking=ranking)
         if place is not None:
             precision = 2 if self.names_admin_capital(mention, place) else 1
             return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
@@ -166,15 +171,15 @@ class Geocoder:
         place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
 
-    def best_candidate(self, name: str, context: Location | None, strict: bool = False,
-                       strict_context: bool = True, abroad: bool = True) -> Place | None:
+    def best_candidate(self, name: str, context: Location | None, strict: bool = False, strict_context: bool = True,
+                       abroad: bool = True, ranking: Ranking | None = None) -> Place | None:
         """The best gazetteer place for a name in the focus country; a large place abroad only when `abroad`."""
         code = context.admin1_code if context else None
         if code:
-            inside = self.candidates(name, self.country, code)
+            inside = ranked(self.candidates(name, self.country, code), ranking)
             if inside:
                 return inside[0]
-        candidates = self.candidates(name, self.country)
+        candidates = ranked(self.candidates(name, self.country), ranking)
         if strict_context and context is not None and context.latitude is not None:
             near = [p for p in candidates
                     if km_between(p.latitude, p.longitude, context.latitude, context.longitude) <= NEAR_CONTEXT_KM]
@@ -185,9 +190,22 @@ class Geocoder:
         if strict or self.country is None or not abroad:
             return None
         # outside the country in focus only a large place spelled the same way ("Ankara", "Moscow")
-        foreign = [p for p in self.candidates(name, None) if p.population >= MIN_FOREIGN_POPULATION
+        foreign = [p for p in ranked(self.candidates(name, None), ranking) if p.population >= MIN_FOREIGN_POPULATION
                    and name_key(p.name) == name_key(name)]
         return foreign[0] if foreign else None
+
+
+def place_key(geonameid: int | None, name: str, latitude: float, longitude: float) -> tuple:
+    """What identifies a gazetteer place across lookups: its GeoNames id, else (imported places) name and point."""
+    return (geonameid,) if geonameid is not None else (name, round(latitude, 4), round(longitude, 4))
+
+
+def ranked(places: list[Place], ranking: Ranking | None) -> list[Place]:
+    """`places` in the shared resolver's order; those it did not consider keep the gazetteer's order, after."""
+    if not ranking:
+        return places
+    last = len(ranking)
+    return sorted(places, key=lambda p: ranking.get(place_key(p.geonameid, p.name, p.latitude, p.longitude), last))
 
 
 def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:

@@ -184,6 +184,7 @@ class Geoparser:
             known += self.gazetteer.names(country=self.country)
         self.finder = PlaceFinder(self.nlp, list(dict.fromkeys(known)))
         self.actor_finder = ActorFinder(self.nlp, default_dictionary())
+        self.resolver = PlaceResolver(self.gazetteer, self.world, self.country)
 
     # ------------------------------------------------------------ documents
 
@@ -236,41 +237,8 @@ class Geoparser:
     # ------------------------------------------------------------ recognition and resolution
 
     def toponyms(self, doc: Doc) -> list[Toponym]:
-        """Recognise, gather candidates, infer the country focus, then rank."""
-        found = self.recognise(doc)
-        for toponym in found:
-            toponym.candidates = self.candidates(toponym)
-        shares, focus_admin1 = self.country_focus(found)
-        for country in sorted(c for c, share in shares.items()
-                              if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
-            for toponym in found:
-                toponym.candidates += self.variant_candidates(toponym, country)
-        link_containment(found)
-        unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
-        self.rank(found, shares, focus_admin1, unambiguous)
-        self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
-        return found
-
-    @staticmethod
-    def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
-             picks: list[tuple[Toponym, Candidate]]) -> None:
-        """Score and sort each toponym's candidates given `picks`, the readings taken for the others.
-
-        Run twice: first with the unambiguous mentions as the only neighbours, then with every other
-        mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
-        """
-        by_name: dict[str, Neighbours] = {}
-        for toponym in found:
-            key = name_key(toponym.mention.name)
-            if key not in by_name:
-                by_name[key] = Neighbours([c for t, c in picks
-                                           if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS])
-            neighbours = by_name[key]
-            admins = AdminsNamed.around(toponym, found)
-            for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
-                                                           neighbours))
-            toponym.candidates.sort(key=lambda c: -c.score)
+        """Recognise, then resolve."""
+        return self.resolver.resolve(self.recognise(doc))
 
     def organisation_spans(self, doc: Doc) -> list[Span]:
         """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group
@@ -331,6 +299,53 @@ class Geoparser:
             elif token.text in adjectives:
                 spans.append(doc[token.i:token.i + 1])
         return spans
+
+
+class PlaceResolver:
+    """Candidates for recognised toponyms and their ranking: the one resolver behind `places` and the
+    events of `extract` (whose geocoder keeps ACLED's precision levels and governorate context on top)."""
+
+    def __init__(self, gazetteer: Gazetteer, world: WorldNames | None = None, country: str | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.world = world or default_world()
+        self.country = country.upper() if country else None
+
+    def resolve(self, found: list[Toponym], country: str | None = None) -> list[Toponym]:
+        """Gather candidates, infer the country focus (unless `country` or the resolver's own fixes it),
+        then rank each toponym's candidates, best first."""
+        for toponym in found:
+            toponym.candidates = self.candidates(toponym)
+        shares, focus_admin1 = self.country_focus(found, country or self.country)
+        for variant_country in sorted(c for c, share in shares.items()
+                                      if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
+            for toponym in found:
+                toponym.candidates += self.variant_candidates(toponym, variant_country)
+        link_containment(found)
+        unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
+        self.rank(found, shares, focus_admin1, unambiguous)
+        self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
+        return found
+
+    @staticmethod
+    def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
+             picks: list[tuple[Toponym, Candidate]]) -> None:
+        """Score and sort each toponym's candidates given `picks`, the readings taken for the others.
+
+        Run twice: first with the unambiguous mentions as the only neighbours, then with every other
+        mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
+        """
+        by_name: dict[str, Neighbours] = {}
+        for toponym in found:
+            key = name_key(toponym.mention.name)
+            if key not in by_name:
+                by_name[key] = Neighbours([c for t, c in picks
+                                           if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS])
+            neighbours = by_name[key]
+            admins = AdminsNamed.around(toponym, found)
+            for candidate in toponym.candidates:
+                candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
+                                                           neighbours))
+            toponym.candidates.sort(key=lambda c: -c.score)
 
     def candidates(self, toponym: Toponym) -> list[Candidate]:
         """World entries and gazetteer places the mention may name, with their prior features."""
@@ -416,7 +431,8 @@ class Geoparser:
             geonameid=place.geonameid, loose=loose,
         )
 
-    def country_focus(self, found: list[Toponym]) -> tuple[dict[str, float], tuple[str, str] | None]:
+    def country_focus(self, found: list[Toponym], fixed: str | None = None) -> tuple[dict[str, float],
+                                                                                 tuple[str, str] | None]:
         """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
         document is most about.
 
@@ -435,7 +451,7 @@ class Geoparser:
                 if candidate.country and candidate.admin1_code:
                     admins[(candidate.country, candidate.admin1_code)] += weight
         total = sum(countries.values())
-        shares = {self.country: 1.0} if self.country else {c: n / total for c, n in countries.items()}
+        shares = {fixed: 1.0} if fixed else {c: n / total for c, n in countries.items()}
         focus = max(shares, key=shares.__getitem__) if shares else None
         in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 2]
         return shares, in_focus[0][0] if in_focus else None
@@ -472,6 +488,13 @@ def toponym_of(mention: PlaceMention) -> Toponym:
     end = start + len(mention.name) if offset >= 0 else span.end_char
     text = span.text[offset:offset + len(mention.name)] if offset >= 0 else span.text
     return Toponym(mention, start, end, text, relation=relation_before(span), sentence=sentence_start(span))
+
+
+def toponym_as_written(mention: PlaceMention) -> Toponym:
+    """A Toponym over the mention's whole span, leaving the mention as the extractor found it."""
+    span = mention.span
+    return Toponym(mention, span.start_char, span.end_char, span.text, relation=relation_before(span),
+                   sentence=sentence_start(span))
 
 
 def sentence_start(span: Span) -> int:

@@ -17,7 +17,8 @@ from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
 from fieldreport.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, spells_admin1
+from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
+from fieldreport.geoparse import PlaceResolver, toponym_as_written
 from fieldreport.merge import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline
@@ -58,6 +59,7 @@ class Extractor:
         self.country = country.upper() if country else None
         self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or DEFAULT_FOCUS)))
         self.geocoders: dict[str, Geocoder] = {}
+        self.resolver = PlaceResolver(self.gazetteer)
 
     def extract(self, document: Document) -> list[Event]:
         for _, events in self.extract_many([document]):
@@ -96,12 +98,20 @@ class Extractor:
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
-        geocoder = self.geocoder_for(self.document_focus(places))
-        contexts = sentence_contexts(doc, document, actors, places, geocoder)
+        focus = self.document_focus(places)
+        geocoder = self.geocoder_for(focus)
+        contexts = sentence_contexts(doc, document, actors, places, geocoder, self.rankings(places, focus))
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
         return [draft.event for draft in split_by_place(merge_drafts(drafts), contexts)]
+
+    def rankings(self, places: list[PlaceMention], focus: str) -> dict[int, Ranking]:
+        """Each mention's readings in the order the shared resolver ranks them (the one `places` reports),
+        keyed by id(mention); the geocoder picks from them what the governorate in context allows."""
+        toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
+        return {id(t.mention): {place_key(c.geonameid, c.name, c.latitude, c.longitude): rank
+                                for rank, c in enumerate(t.candidates)} for t in toponyms}
 
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
@@ -168,21 +178,22 @@ def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
 
 
 def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[PlaceMention],
-                      geocoder: Geocoder) -> list[SentenceContext]:
-    """Each sentence with its actors, resolved places, dates and sources; section headers open sections."""
+                      geocoder: Geocoder, rankings: dict[int, Ranking]) -> list[SentenceContext]:
+    """Each sentence with its actors, resolved places, dates and sources; section headers open sections.
+    `rankings` holds each place mention's readings in the shared resolver's order (Extractor.rankings)."""
     dates = find_dates(doc, document.published)
     sources = find_sources(doc)
     contexts: list[SentenceContext] = []
     section, section_place, previous_admin = 0, None, None
     for sentence in (s for s in doc.sents if s.text.strip()):
         in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
-        header = header_location(sentence, in_sentence, geocoder)
+        header = header_location(sentence, in_sentence, geocoder, rankings)
         if header is not None:
             section, section_place, previous_admin = section + 1, header, header
             continue
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, rankings=rankings)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -193,10 +204,10 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
     return contexts
 
 def resolve_places(mentions: list[PlaceMention], context: Location | None, geocoder: Geocoder,
-                   strict: bool) -> list[Location]:
+                   strict: bool, rankings: dict[int, Ranking]) -> list[Location]:
     """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
     neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
-    resolved = {id(m): geocoder.resolve(m, context, strict) for m in mentions}
+    resolved = {id(m): geocoder.resolve(m, context, strict, rankings.get(id(m))) for m in mentions}
     anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
     for mention in mentions:
         location = resolved[id(mention)]
@@ -208,14 +219,15 @@ def resolve_places(mentions: list[PlaceMention], context: Location | None, geoco
             resolved[id(mention)] = geocoder.enclosing(mention, anchor)
     return [loc for loc in resolved.values() if loc]
 
-def header_location(sentence: Span, places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
+def header_location(sentence: Span, places: list[PlaceMention], geocoder: Geocoder,
+                    rankings: dict[int, Ranking]) -> Location | None:
     """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
     words = [t for t in sentence if not t.is_space]
     if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
         return None
     if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
         return None
-    return geocoder.admin_area(places[0]) or geocoder.resolve(places[0])
+    return geocoder.admin_area(places[0]) or geocoder.resolve(places[0], ranking=rankings.get(id(places[0])))
 
 def sentence_admin(places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
     """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
