@@ -474,3 +474,9 @@ def test_a_reopened_gazetteer_answers_as_before() -> None:
     assert gazetteer.lookup("Harasta", country="SY", limit=3)[0].admin1 == "Rural Damascus"
     assert gazetteer.lookup("Aleppo", country="SY", limit=3) == before
     gazetteer.close()
+
+
+def test_every_country_has_its_name_not_its_code(gazetteer: Gazetteer) -> None:
+    """Countries outside the hand-kept list are named from the world supplement: 'South Africa', not 'ZA'."""
+    assert gazetteer.lookup("Cape Town", None, exact=True)[0].country_name == "South Africa"
+    assert gazetteer.lookup("Dublin", "IE", exact=True)[0].country_name == "Ireland"

@@ -235,3 +235,24 @@ def test_a_town_spelled_like_a_governorate_variant_is_not_the_governorate(gazett
     countryside = Document(text="Regime forces clashed with rebels in Damascus countryside.")
     assert {e.admin1 for e in extractor.extract(sayda)} == {"Dara"}
     assert {e.admin1 for e in extractor.extract(countryside)} == {"Rural Damascus"}
+
+
+def test_towns_named_together_are_read_together(geoparser: Geoparser) -> None:
+    """Neither name alone says Texas; the pair of readings within a few miles of each other does."""
+    found = by_text(geoparser.places(Document(
+        text="Police in Arlington and Mansfield said the storm knocked out power to thousands of homes.")))
+    assert found["Arlington"]["admin1"] == found["Mansfield"]["admin1"] == "Texas"
+
+
+def test_a_direction_that_is_part_of_the_name_stays(geoparser: Geoparser) -> None:
+    text = "Talks between North Korea and South Korea resumed, officials in West Virginia said."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["North Korea"]["country"] == "North Korea" and found["South Korea"]["country"] == "South Korea"
+    assert found["West Virginia"]["level"] == "admin1" and found["West Virginia"]["name"] == "West Virginia"
+
+
+def test_a_place_and_its_area_written_with_a_comma_are_two_toponyms(geoparser: Geoparser) -> None:
+    text = "The tour stops at Thruxton, Hampshire, then Donington Park, Leicestershire."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert {"Thruxton", "Hampshire", "Leicestershire"} <= found.keys()
+    assert found["Thruxton"]["country"] == "United Kingdom"

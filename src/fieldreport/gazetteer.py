@@ -31,6 +31,7 @@ from fieldreport.errors import GazetteerError
 DEFAULT_PATH = Path(sys.prefix) / "share" / "fieldreport" / "gazetteer.sqlite"
 ENV_VAR = "FIELDREPORT_GAZETTEER"
 ALIASES_PATH = Path(__file__).parent / "data" / "admin1_aliases.tsv"
+WORLD_PLACES = Path(__file__).parent / "data" / "world_places.tsv"  # country names beyond COUNTRY_NAMES
 SCHEMA_VERSION = "1"
 GEONAMES_COLUMNS = 19
 _BATCH_SIZE = 5000
@@ -867,7 +868,7 @@ def _insert_admin1_places(conn: sqlite3.Connection, country: str) -> None:
 
 
 def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
-    names = COUNTRY_NAMES.get(country, (country,))
+    names = COUNTRY_NAMES.get(country) or (_world_country_names().get(country, country),)
     conn.execute("INSERT OR REPLACE INTO countries VALUES (?, ?)", (country, names[0]))
     capital = conn.execute(
         "SELECT latitude, longitude FROM places WHERE country = ? AND feature_code = 'PPLC'"
@@ -885,6 +886,18 @@ def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
     place_id = _insert_derived_place(conn, names[0], lat, lon, country, None, "PCLI", population, COUNTRY)
     if country in COUNTRY_NAMES:
         conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, names, 1))
+
+
+@functools.lru_cache(maxsize=1)
+def _world_country_names() -> dict[str, str]:
+    """{code: English name} of every country in the world supplement (data/world_places.tsv), so that a
+    country outside COUNTRY_NAMES is called 'South Africa' rather than 'ZA'."""
+    names = {}
+    for line in WORLD_PLACES.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) == 8 and fields[0] == "country":
+            names[fields[1]] = fields[2].split("|")[0]
+    return names
 
 
 def _insert_derived_place(

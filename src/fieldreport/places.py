@@ -33,6 +33,7 @@ CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "reg
                     "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
                     "suburb", "outskirts", "countryside", "province", "governorate", "mountain", "mount", "valley",
                     "plain", "farms", "farm", "road", "highway", "dam", "axis", "front"}
+WHOLE_NAME_ENDINGS = {"city", "town"}  # 'Kuwait City', 'Cape Town' are names, not 'Kuwait' or 'Cape' + a cue
 CUE_NOUNS_AFTER = {"airbase", "airport", "passageway", "crossing", "region", "regions", "village", "villages",
                    "town", "towns",
                    "city", "area", "countryside", "province", "governorate", "district", "neighbourhood",
@@ -76,6 +77,9 @@ class PlaceFinder:
 
     def __init__(self, nlp: Language, known_names: list[str]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        # names that open with a direction or end in a cue word are names whole: 'South Korea', 'Cape Town'
+        self.whole_names = frozenset(name.lower() for name in known_names if name.split() and (
+            name.split()[0].lower() in DIRECTIONS or name.split()[-1].lower() in WHOLE_NAME_ENDINGS))
         patterns = [with_folded_norms(nlp.make_doc(form)) for name in known_names if usable_name(name)
                     for form in written_forms(name)]
         for start in range(0, len(patterns), 5000):
@@ -92,7 +96,7 @@ class PlaceFinder:
                 continue  # 'us' is no 'US'
             if span[0].text[0].isupper() or span[0].lower_ in NAME_GLUE:  # "Dar'a" is no str.istitle()
                 candidates.append((span, "gazetteer"))
-        candidates += [(ent, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        candidates += [(part, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS for part in comma_parts(ent)]
         candidates += [(span, "cue") for span in cue_spans(doc)]
         spans = []
         sources = {}
@@ -106,6 +110,9 @@ class PlaceFinder:
         mentions = []
         for span in filter_spans(spans):
             mention = make_mention(span, sources.get((span.start, span.end), "ner"))
+            if mention and mention.name != span.text and span.text.lower() in self.whole_names:
+                mention.name, mention.direction = span.text, None  # 'South Korea', 'Cape Town': one name
+                mention.cue = None if mention.cue in WHOLE_NAME_ENDINGS else mention.cue
             if mention:
                 mentions.append(mention)
         return mentions
@@ -214,6 +221,17 @@ def usable_name(name: str) -> bool:
     """A name worth matching as a phrase: three letters or more, or an abbreviation like 'EU', 'UK'."""
     long_enough = len(name) >= 3 or (len(name) == 2 and name.isupper() and name.isalpha())
     return long_enough and name.lower() not in NOT_NAMES and any(c.isalpha() for c in name)
+
+
+def comma_parts(span: Span) -> list[Span]:
+    """An entity the model ran across a comma, 'Thruxton, Hampshire' or 'Donington Park, Leicestershire',
+    is a place and its area: one span each."""
+    cuts = [t.i for t in span if t.text == ","]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    return [span.doc[a + (a != span.start):b] for a, b in zip(bounds, bounds[1:], strict=False)
+            if b > a + (a != span.start)]
 
 
 def trim(span: Span) -> Span | None:
