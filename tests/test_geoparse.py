@@ -1,5 +1,7 @@
 """Geoparsing real text with the real spaCy model and gazetteer: `fieldreport places` and Geoparser."""
 
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -149,6 +151,18 @@ def test_places_command_prints_jsonl_and_errors(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert {"Harasta", "Qwertzabad"} <= {r["text"] for r in records}
     assert "error:" in result.stderr and "missing.txt" in result.stderr
+
+
+def test_places_command_prints_csv_and_keeps_explain_to_jsonl(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(SYRIAN, encoding="utf-8")
+    result = CliRunner().invoke(app, ["places", str(article), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = {row["text"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["Harasta"]["admin1"] == "Rural Damascus" and float(rows["Harasta"]["latitude"]) > 33
+    assert rows["Qwertzabad"]["latitude"] == "" and rows["Qwertzabad"]["reason"]
+    refused = CliRunner().invoke(app, ["places", str(article), "--format", "csv", "--explain"])
+    assert refused.exit_code == 2 and "--explain needs --format jsonl" in refused.stderr
 
 
 # ---------------------------------------------------------------- CSV import

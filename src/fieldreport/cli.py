@@ -204,10 +204,10 @@ def gazetteer_import(
 @app.command()
 def places(
     files: Annotated[list[Path], typer.Argument(help="Text, HTML or JSON Lines files ({id, text, ...}).")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format: jsonl or table.")] =
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format: table, jsonl or csv.")] =
         Format.table,
-    explain: Annotated[bool, typer.Option("--explain", help="Add each candidate with its ranking features.")] =
-        False,
+    explain: Annotated[bool, typer.Option("--explain", help="Add each candidate with its ranking features "
+                                                            "(jsonl only).")] = False,
     country: Annotated[str | None, typer.Option(help="Country focus (ISO code); default: inferred per document.")]
         = None,
     processes: Annotated[int, typer.Option(min=1, help="Worker processes, each recognising and placing "
@@ -216,13 +216,14 @@ def places(
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
     from fieldreport.geoparse import Geoparser
 
-    if format == Format.csv:
-        raise fail("places prints jsonl or table")
+    if explain and format != Format.jsonl:
+        raise fail("--explain needs --format jsonl (the candidates are nested)")
     try:
         geoparser = Geoparser(country=country)
     except FieldreportError as error:
         raise fail(str(error)) from None
     problems, processed, rows = 0, 0, []
+    csv_writer = CsvWriter(sys.stdout, PLACE_COLUMNS) if format == Format.csv else None
 
     def documents():
         nonlocal problems
@@ -242,6 +243,9 @@ def places(
         processed += 1
         if format == Format.table:
             rows.extend(records)
+        elif csv_writer is not None:
+            for record in records:
+                csv_writer.write(record)
         else:
             write_jsonl(records, sys.stdout)
     if format == Format.table:
@@ -250,6 +254,11 @@ def places(
         raise fail("no document could be processed", 1)
     if problems:
         err.print(f"{problems} input(s) skipped, {processed} document(s) processed", markup=False)
+
+
+PLACE_COLUMNS = ["document_id", "start", "end", "text", "kind", "source", "relation", "name", "geonameid", "latitude",
+                 "longitude", "feature_class", "feature_code", "level", "admin1", "country", "confidence",
+                 "candidates_considered", "reason"]
 
 
 def print_places_table(records: list[dict]) -> None:
