@@ -270,3 +270,11 @@ def test_a_place_and_its_area_written_with_a_comma_are_two_toponyms(geoparser: G
     found = by_text(geoparser.places(Document(text=text)))
     assert {"Thruxton", "Hampshire", "Leicestershire"} <= found.keys()
     assert found["Thruxton"]["country"] == "United Kingdom"
+
+
+def test_a_village_a_syrian_report_names_is_not_put_on_a_hamlet_abroad(geoparser: Geoparser) -> None:
+    """The gazetteer's only 'Bada' is a village in Siberia: in a report about Rural Damascus it stays unplaced."""
+    text = "Regime forces shelled the villages of Bada and Harasta near Douma in Rural Damascus, killing two civilians."
+    found = by_text(geoparser.places(Document(text=text)))
+    assert found["Bada"]["latitude"] is None and found["Bada"]["reason"]
+    assert found["Harasta"]["country"] == "Syria"

@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, km_between, looks_alike
+from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, km_between, looks_alike
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
 from fieldreport.places import (
@@ -74,6 +74,7 @@ WEIGHTS = {"name": 4.0, "population": 2.0, "level": 1.0, "focus": 1.0, "focus_ad
            "sentence_admin": 1.0, "document_admin": 1.5, "proximity": 1.0, "cue": 1.5, "dominance": 0.5,
            "support": 1.5}
 SUPPORT_KM = 100.0  # a reading of another name this close supports a candidate
+SHARP_FOCUS = 0.6  # a country with this share of the document's place names is what it is about
 LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
 CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
 
@@ -330,6 +331,7 @@ class PlaceResolver:
                                       if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
             for toponym in found:
                 toponym.candidates += self.variant_candidates(toponym, variant_country)
+        drop_small_places_abroad(found, shares)
         link_containment(found)
         mark_support(found)
         unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
@@ -567,6 +569,17 @@ def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMen
         if candidate.level == ADMIN1 and (capital_or_metropolis or seat_named_alike):
             candidate.features["level"] = 0.0
             candidate.features["population"] /= 2  # summed over the area: not how often its name means it
+
+
+def drop_small_places_abroad(found: list[Toponym], shares: dict[str, float]) -> None:
+    """In a document clearly about one country, a village abroad is no reading of a name the country
+    lacks ('Bada' in a Syrian report is not Bada in Siberia): left unplaced, with its reason."""
+    focus = max(shares, key=shares.__getitem__, default=None)
+    if focus is None or shares[focus] < SHARP_FOCUS:
+        return
+    for toponym in found:
+        toponym.candidates = [c for c in toponym.candidates if c.country == focus or c.level != PLACE
+                              or c.population >= MIN_FOREIGN_POPULATION]
 
 
 def mark_support(found: list[Toponym]) -> None:
