@@ -271,3 +271,12 @@ def test_extract_places_events_where_places_puts_the_place(extractor, gazetteer)
         assert (record["latitude"], record["longitude"]) == (round(event.latitude, 5), round(event.longitude, 5))
         compared += 1
     assert compared >= 5
+
+
+def test_an_unqualified_army_abroad_is_that_countrys(extractor):
+    """'Soldiers' and 'the army' are Syria's in a Syrian report and Nigeria's in a report from Borno."""
+    events = events_of(extractor, "Soldiers killed five Boko Haram militants near Maiduguri and Bama in Borno "
+                                  "state on Tuesday, the army said.")
+    assert [e.actor1 for e in events] and all(e.actor1 == "Military Forces of Nigeria" for e in events)
+    syrian = events_of(extractor, "Soldiers killed five militants near Harasta in Rural Damascus on Tuesday.")
+    assert syrian[0].actor1 == "Military Forces of Syria (2000-)"

@@ -51,6 +51,15 @@ class ActorDictionary:
     label_sides: dict[str, set[str]] = field(default_factory=dict)  # partisan label -> sides it may name
     attribution_before: list[str] = field(default_factory=list)  # "believed to be" [a group]
     attribution_after: list[str] = field(default_factory=list)  # [a group]"-suspected"
+    generic_forces: dict[str, str] = field(default_factory=dict)  # 'army', 'police' -> military | police
+
+    def local_force(self, mention: ActorMention, country: str) -> Actor | None:
+        """The state force of `country` an unqualified 'army', 'soldiers' or 'police' names in a report about
+        that country; None when the words qualify it ('Syrian army') or the country has no entry."""
+        kind = self.generic_forces.get(mention.span.text.lower())
+        if kind is None or mention.actor is None or mention.actor.country == country:
+            return None
+        return self.actors.get(FORCE_KINDS[kind].format(country))
 
     def may_name(self, label: str, actor: Actor) -> bool:
         """True when a partisan label can stand for this actor ('rebels' never names the Islamic State)."""
@@ -94,11 +103,13 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
     actors[default.name] = default
-    add_world_forces(data.get("world", {}), actors, aliases)
+    world = data.get("world", {})
+    add_world_forces(world, actors, aliases)
     attribution = data.get("attribution", {})
+    generic_forces = {word.lower(): kind for kind in FORCE_KINDS for word in world.get(kind, [])}
     return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
-                           [cue.lower() for cue in attribution.get("after", [])])
+                           [cue.lower() for cue in attribution.get("after", [])], generic_forces)
 
 
 FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}

@@ -888,6 +888,12 @@ def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
         conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, names, 1))
 
 
+def country_name_of(code: str) -> str:
+    """The English name of a country code ('NG' -> 'Nigeria'); the code itself when unknown."""
+    names = COUNTRY_NAMES.get(code)
+    return names[0] if names else _world_country_names().get(code, code)
+
+
 @functools.lru_cache(maxsize=1)
 def _world_country_names() -> dict[str, str]:
     """{code: English name} of every country in the world supplement (data/world_places.tsv), so that a

@@ -16,7 +16,7 @@ from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, lo
 from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
-from fieldreport.gazetteer import COUNTRY, Gazetteer, Place
+from fieldreport.gazetteer import COUNTRY, Gazetteer, Place, country_name_of
 from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
 from fieldreport.geoparse import PlaceResolver, toponym_as_written
 from fieldreport.merge import merge_drafts, split_by_place
@@ -99,12 +99,23 @@ class Extractor:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
         focus = self.document_focus(places)
+        actors = self.with_local_forces(actors, focus)
         geocoder = self.geocoder_for(focus)
         contexts = sentence_contexts(doc, document, actors, places, geocoder, self.rankings(places, focus))
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
         return [draft.event for draft in split_by_place(merge_drafts(drafts), contexts)]
+
+    def with_local_forces(self, actors: list[ActorMention], focus: str) -> list[ActorMention]:
+        """In a report about another country than Syria, the unqualified 'army', 'troops' or 'police' that the
+        dictionary reads as Syria's are that country's own forces ('Military Forces of Nigeria')."""
+        if focus == DEFAULT_FOCUS:
+            return actors
+        country = country_name_of(focus)
+        for mention in actors:
+            mention.actor = self.dictionary.local_force(mention, country) or mention.actor
+        return actors
 
     def rankings(self, places: list[PlaceMention], focus: str) -> dict[int, Ranking]:
         """Each mention's readings in the order the shared resolver ranks them (the one `places` reports),
