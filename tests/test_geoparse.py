@@ -278,3 +278,18 @@ def test_a_village_a_syrian_report_names_is_not_put_on_a_hamlet_abroad(geoparser
     found = by_text(geoparser.places(Document(text=text)))
     assert found["Bada"]["latitude"] is None and found["Bada"]["reason"]
     assert found["Harasta"]["country"] == "Syria"
+
+
+def test_a_long_text_is_geoparsed_in_pieces_with_the_documents_offsets(geoparser: Geoparser,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts longer than CHUNK_CHARS are parsed piece by piece (spaCy's memory grows with the text)."""
+    import fieldreport.geoparse as geoparse
+
+    text = "\n".join([SYRIAN, AMERICAN] * 6)
+    whole = geoparser.places(Document(text=text))
+    monkeypatch.setattr(geoparse, "CHUNK_CHARS", 400)
+    pieces = geoparser.places(Document(text=text))
+    assert len(text) > 4 * 400 and len(pieces) >= len(whole) - 2
+    for r in pieces:
+        assert text[r["start"]:r["end"]] == r["text"]
+    assert max(r["start"] for r in pieces) > len(text) - 400

