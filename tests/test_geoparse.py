@@ -283,11 +283,11 @@ def test_a_village_a_syrian_report_names_is_not_put_on_a_hamlet_abroad(geoparser
 def test_a_long_text_is_geoparsed_in_pieces_with_the_documents_offsets(geoparser: Geoparser,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Texts longer than CHUNK_CHARS are parsed piece by piece (spaCy's memory grows with the text)."""
-    import fieldreport.geoparse as geoparse
+    import fieldreport.nlp as nlp
 
     text = "\n".join([SYRIAN, AMERICAN] * 6)
     whole = geoparser.places(Document(text=text))
-    monkeypatch.setattr(geoparse, "CHUNK_CHARS", 400)
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 400)
     pieces = geoparser.places(Document(text=text))
     assert len(text) > 4 * 400 and len(pieces) >= len(whole) - 2
     for r in pieces:

@@ -280,3 +280,17 @@ def test_an_unqualified_army_abroad_is_that_countrys(extractor):
     assert [e.actor1 for e in events] and all(e.actor1 == "Military Forces of Nigeria" for e in events)
     syrian = events_of(extractor, "Soldiers killed five militants near Harasta in Rural Damascus on Tuesday.")
     assert syrian[0].actor1 == "Military Forces of Syria (2000-)"
+
+
+def test_a_long_text_is_parsed_in_pieces_with_the_documents_offsets(extractor, monkeypatch):
+    """Texts longer than CHUNK_CHARS go through the parser piece by piece; evidence points into the whole text."""
+    import fieldreport.nlp as nlp
+
+    text = "\n".join(f"Regime forces shelled Harasta in Rural Damascus on Wednesday, killing {n} civilians."
+                     for n in range(2, 12))
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+    events = events_of(extractor, text)
+    spans = [span for event in events for span in event.evidence]
+    assert len(text) > 4 * 200 and spans
+    assert all(text[span.start:span.end] == span.text for span in spans)
+    assert max(span.start for span in spans) > len(text) - 200

@@ -34,7 +34,7 @@ from fieldreport.errors import FieldreportError
 from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
 from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike
 from fieldreport.model import Document
-from fieldreport.nlp import CHUNK_CHARS, load_pipeline, split_text
+from fieldreport.nlp import load_pipeline, parsed_in_pieces
 from fieldreport.places import (
     NAME_GLUE,
     PlaceFinder,
@@ -238,25 +238,14 @@ class Geoparser:
         """`places_many` in this process. A long text is parsed in pieces of CHUNK_CHARS, cut at line
         breaks, each resolved on its own; offsets are the document's."""
         disabled = [name for name in self.nlp.pipe_names if name not in PIPES_FOR_PLACES]
-        pieces = ((piece, (document, offset)) for document in documents
-                  for offset, piece in split_text(document.text, CHUNK_CHARS))
-        current: Document | None = None
-        collected: list[dict] | FieldreportError = []
         with self.nlp.select_pipes(disable=disabled):
-            for doc, (document, offset) in self.nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
-                if current is not None and document is not current:
-                    yield current, collected
-                    collected = []
-                current = document
-                if isinstance(collected, FieldreportError):
-                    continue
+            for document, pieces in parsed_in_pieces(self.nlp, documents, batch_size):
                 try:
-                    collected += [shifted_record(record(document.id, t, explain), offset) for t in self.toponyms(doc)]
+                    yield document, [shifted_record(record(document.id, t, explain), offset)
+                                     for doc, offset in pieces for t in self.toponyms(doc)]
                 except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
-                    collected = FieldreportError(
+                    yield document, FieldreportError(
                         f"{document.origin or document.id}: geoparsing failed ({type(error).__name__}: {error})")
-        if current is not None:
-            yield current, collected
 
     # ------------------------------------------------------------ recognition and resolution
 

