@@ -888,22 +888,23 @@ def _insert_country_place(conn: sqlite3.Connection, country: str) -> None:
         conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", _name_rows(place_id, names, 1))
 
 
-def country_name_of(code: str) -> str:
-    """The English name of a country code ('NG' -> 'Nigeria'); the code itself when unknown."""
-    names = COUNTRY_NAMES.get(code)
-    return names[0] if names else _world_country_names().get(code, code)
+def world_rows(path: Path = WORLD_PLACES) -> Iterator[list[str]]:
+    """The rows of the world supplement (countries, continents, regions), its 8 tab-separated columns:
+    kind, code, names, adjectives, latitude, longitude, population, geonameid."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 8:
+            raise GazetteerError(f"{path}:{number}: expected 8 tab-separated columns")
+        yield fields
 
 
 @functools.lru_cache(maxsize=1)
 def _world_country_names() -> dict[str, str]:
-    """{code: English name} of every country in the world supplement (data/world_places.tsv), so that a
-    country outside COUNTRY_NAMES is called 'South Africa' rather than 'ZA'."""
-    names = {}
-    for line in WORLD_PLACES.read_text(encoding="utf-8").splitlines():
-        fields = line.split("\t")
-        if len(fields) == 8 and fields[0] == "country":
-            names[fields[1]] = fields[2].split("|")[0]
-    return names
+    """{code: English name} of every country in the world supplement, so that a country outside
+    COUNTRY_NAMES is called 'South Africa' rather than 'ZA'."""
+    return {fields[1]: fields[2].split("|")[0] for fields in world_rows() if fields[0] == "country"}
 
 
 def _insert_derived_place(
@@ -952,6 +953,11 @@ class Gazetteer:
 
     def close(self) -> None:
         self._conn.close()
+
+    def country_name(self, code: str) -> str:
+        """The name the gazetteer gives a country code ('NG' -> 'Nigeria'); the code itself when unknown."""
+        row = self._conn.execute("SELECT name FROM countries WHERE code = ?", (code.upper(),)).fetchone()
+        return row[0] if row else code
 
     def reopen(self) -> None:
         """A connection of its own for a forked worker process: an SQLite connection must not be used

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from fieldreport.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
 from fieldreport.places import PlaceMention, city_of_quarter
+
+if TYPE_CHECKING:
+    from fieldreport.geoparse import Candidate
 
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 ADMIN_CUES = {"province", "governorate", "countryside"}
@@ -195,9 +199,12 @@ class Geocoder:
         return foreign[0] if foreign else None
 
 
-def place_key(geonameid: int | None, name: str, latitude: float, longitude: float) -> tuple:
-    """What identifies a gazetteer place across lookups: its GeoNames id, else (imported places) name and point."""
-    return (geonameid,) if geonameid is not None else (name, round(latitude, 4), round(longitude, 4))
+def place_key(place: Place | Candidate) -> tuple:
+    """What identifies a place across lookups and readings: its GeoNames id, else (imported places and
+    derived areas) its name and point."""
+    if place.geonameid is not None:
+        return (place.geonameid,)
+    return place.name, round(place.latitude, 4), round(place.longitude, 4)
 
 
 def ranked(places: list[Place], ranking: Ranking | None) -> list[Place]:
@@ -205,7 +212,7 @@ def ranked(places: list[Place], ranking: Ranking | None) -> list[Place]:
     if not ranking:
         return places
     last = len(ranking)
-    return sorted(places, key=lambda p: ranking.get(place_key(p.geonameid, p.name, p.latitude, p.longitude), last))
+    return sorted(places, key=lambda p: ranking.get(place_key(p), last))
 
 
 def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:

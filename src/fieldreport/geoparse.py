@@ -31,8 +31,19 @@ from spacy.tokens import Doc, Span
 
 from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
-from fieldreport.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike
+from fieldreport.gazetteer import (
+    ADMIN1,
+    ADMIN2,
+    COUNTRY,
+    LANDMARK,
+    PLACE,
+    WORLD_PLACES,
+    Gazetteer,
+    Place,
+    name_key,
+    world_rows,
+)
+from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike, place_key
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline, parsed_in_pieces
 from fieldreport.places import (
@@ -46,7 +57,6 @@ from fieldreport.places import (
     trim,
 )
 
-WORLD_PATH = Path(__file__).parent / "data" / "world_places.tsv"
 # Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
 PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
@@ -135,18 +145,12 @@ class Toponym:
 class WorldNames:
     """Countries, continents and regions by name and by adjective ('Russian', 'Americans')."""
 
-    def __init__(self, path: Path = WORLD_PATH) -> None:
+    def __init__(self, path: Path = WORLD_PLACES) -> None:
         self.by_name: dict[str, WorldPlace] = {}
         self.by_adjective: dict[str, WorldPlace] = {}
         self.by_code: dict[str, WorldPlace] = {}
         self.adjective_first_words: set[str] = set()  # 'South' of 'South Korean', for a quick screen
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) != 8:
-                raise FieldreportError(f"{path}:{number}: expected 8 tab-separated columns")
-            kind, code, names, adjectives, lat, lon, population, geonameid = fields
+        for kind, code, names, adjectives, lat, lon, population, geonameid in world_rows(path):
             names_list = names.split("|")
             place = WorldPlace(kind, code, names_list[0], float(lat), float(lon), int(population or 0),
                                int(geonameid) if geonameid else None)
@@ -170,13 +174,11 @@ def default_world() -> WorldNames:
     return WorldNames()
 
 
-def world_surface_names(path: Path = WORLD_PATH) -> list[str]:
+def world_surface_names(path: Path = WORLD_PLACES) -> list[str]:
     """Every name and adjective in the world supplement, as written."""
     names: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            fields = line.split("\t")
-            names += fields[2].split("|") + [a for a in fields[3].split("|") if a]
+    for fields in world_rows(path):
+        names += fields[2].split("|") + [a for a in fields[3].split("|") if a]
     return names
 
 
@@ -407,7 +409,7 @@ class PlaceResolver:
         if toponym.kind == "adjective":
             return []
         name = toponym.mention.name
-        known = {(c.geonameid, c.name, c.latitude) for c in toponym.candidates}
+        known = {place_key(c) for c in toponym.candidates}
         places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
         city = city_of_quarter(name)
         if not places and city:
@@ -417,7 +419,7 @@ class PlaceResolver:
         variants = []
         for place in places:
             candidate = self.place_candidate(place, loose=True)
-            if (candidate.geonameid, candidate.name, candidate.latitude) not in known:
+            if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
                 variants.append(candidate)
         return variants
@@ -626,21 +628,17 @@ def mark_support(found: list[Toponym]) -> None:
     support: dict[tuple, float] = {}
     for (group, candidate), share in zip(rows, shares, strict=True):
         plausible = math.exp(candidate.score - best_prior[group])  # a hamlet near New York is no 'Washington'
-        support[(group, reading_key(candidate))] = float(share) * plausible
+        support[(group, place_key(candidate))] = float(share) * plausible
     for toponym in found:
         group = groups.get(name_key(toponym.mention.name))
         for candidate in toponym.candidates:
-            candidate.features["support"] = support.get((group, reading_key(candidate)), 0.0)
+            candidate.features["support"] = support.get((group, place_key(candidate)), 0.0)
 
 
 def arc_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Great-circle km between points in radians, broadcast over numpy arrays (geocode.km_between, vectorised)."""
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def reading_key(candidate: Candidate) -> tuple:
-    return candidate.geonameid, candidate.name, candidate.latitude, candidate.longitude
 
 
 def mark_dominant(found: list[Candidate]) -> None:

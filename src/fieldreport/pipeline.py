@@ -16,7 +16,7 @@ from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, lo
 from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
 from fieldreport.events import SentenceContext, build_events
-from fieldreport.gazetteer import COUNTRY, Gazetteer, Place, country_name_of
+from fieldreport.gazetteer import COUNTRY, Gazetteer, Place
 from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
 from fieldreport.geoparse import PlaceResolver, toponym_as_written
 from fieldreport.merge import merge_drafts, split_by_place
@@ -94,7 +94,7 @@ class Extractor:
         dictionary reads as Syria's are that country's own forces ('Military Forces of Nigeria')."""
         if focus == DEFAULT_FOCUS:
             return actors
-        country = country_name_of(focus)
+        country = self.gazetteer.country_name(focus)
         for mention in actors:
             mention.actor = self.dictionary.local_force(mention, country) or mention.actor
         return actors
@@ -103,7 +103,7 @@ class Extractor:
         """Each mention's readings in the order the shared resolver ranks them (the one `places` reports),
         keyed by id(mention); the geocoder picks from them what the governorate in context allows."""
         toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
-        return {id(t.mention): {place_key(c.geonameid, c.name, c.latitude, c.longitude): rank
+        return {id(t.mention): {place_key(c): rank
                                 for rank, c in enumerate(t.candidates)} for t in toponyms}
 
     def geocoder_for(self, country: str) -> Geocoder:

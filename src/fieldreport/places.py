@@ -77,9 +77,7 @@ class PlaceFinder:
 
     def __init__(self, nlp: Language, known_names: list[str]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        # names that open with a direction or end in a cue word are names whole: 'South Korea', 'Cape Town'
-        self.whole_names = frozenset(name.lower() for name in known_names if name.split() and (
-            name.split()[0].lower() in DIRECTIONS or name.split()[-1].lower() in WHOLE_NAME_ENDINGS))
+        self.whole_names = frozenset(name.lower() for name in known_names if is_whole_name(name))
         patterns = [with_folded_norms(nlp.make_doc(form)) for name in known_names if usable_name(name)
                     for form in written_forms(name)]
         for start in range(0, len(patterns), 5000):
@@ -116,6 +114,13 @@ class PlaceFinder:
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+def is_whole_name(name: str) -> bool:
+    """A name that opens with a direction or ends in a cue word is one name: 'South Korea', 'Cape Town'
+    (make_mention would otherwise read 'Korea' with a direction, 'Cape' with a cue)."""
+    words = name.lower().split()
+    return bool(words) and (words[0] in DIRECTIONS or words[-1] in WHOLE_NAME_ENDINGS)
 
 
 LIST_SEPARATORS = {",", "and", "&", "or"}
