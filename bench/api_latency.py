@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import func, select
 
 from fieldreport.api import create_app
-from fieldreport.store import Store, canonical_table
+from fieldreport.storage.store import Store, canonical_table
 
 SYRIA = (35.7, 32.3, 42.4, 37.3)  # min_lon, min_lat, max_lon, max_lat
 FIRST_DAY, LAST_DAY = date(2011, 3, 15), date(2024, 12, 31)

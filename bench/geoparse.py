@@ -35,9 +35,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from fieldreport.gazetteer import ENV_VAR, Gazetteer, default_gazetteer_path, import_places, name_key
-from fieldreport.geocode import km_between
-from fieldreport.geoparse import Geoparser
+from fieldreport.geo.gazetteer import ENV_VAR, Gazetteer, default_gazetteer_path, import_places, name_key
+from fieldreport.geo.geocode import km_between
+from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from fieldreport.export import event_report_lines
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.store import EventFilter, Store
+from fieldreport.storage.store import EventFilter, Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_CSV = SHARED / "data" / "fa-kes-dev.csv"

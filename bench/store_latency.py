@@ -27,7 +27,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from store_backends import PG_ENV, fresh_postgres_database  # noqa: E402
 
-from fieldreport.store import EventFilter, Store  # noqa: E402
+from fieldreport.storage.store import EventFilter, Store  # noqa: E402
 
 SYRIA = (35.7, 32.3, 42.4, 37.3)  # min_lon, min_lat, max_lon, max_lat
 FIRST, LAST = date(2011, 1, 1), date(2023, 12, 31)

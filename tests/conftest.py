@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fieldreport.gazetteer import Gazetteer, default_gazetteer_path
+from fieldreport.geo.gazetteer import Gazetteer, default_gazetteer_path
 
 # store_url: every store test runs on SQLite and PostgreSQL (see store_backends.py).
 pytest_plugins = ["store_backends"]

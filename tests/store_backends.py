@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from fieldreport.store import database_url
+from fieldreport.storage.store import database_url
 
 PG_ENV = "FIELDREPORT_TEST_PG"
 

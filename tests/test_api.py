@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from fieldreport.api import MAX_BODY_BYTES, create_app
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.store import Store
+from fieldreport.storage.store import Store
 
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 SEED_PUBLISHED = date(2018, 1, 18)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
-from fieldreport.store import Store
+from fieldreport.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = ("Field sources confirmed on Wednesday that the Syrian Army troops captured the village of "

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fieldreport.cli import app
 from fieldreport.export import plover_mapping
-from fieldreport.store import EventFilter, Store
+from fieldreport.storage.store import EventFilter, Store
 
 runner = CliRunner()
 

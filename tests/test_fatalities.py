@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldreport.fatalities import fatalities_in, stated_tally
+from fieldreport.mentions.fatalities import fatalities_in, stated_tally
 from fieldreport.nlp import load_pipeline
 
 

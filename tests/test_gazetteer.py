@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldreport.errors import GazetteerError
-from fieldreport.gazetteer import (
+from fieldreport.geo.gazetteer import (
     DEFAULT_PATH,
     Gazetteer,
     Place,

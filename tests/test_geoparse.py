@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from fieldreport.cli import app
 from fieldreport.errors import GazetteerError
-from fieldreport.gazetteer import Gazetteer, default_gazetteer_path, import_places
-from fieldreport.geoparse import Geoparser
+from fieldreport.geo.gazetteer import Gazetteer, default_gazetteer_path, import_places
+from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldreport.geocode import Geocoder, place_key
-from fieldreport.geoparse import Geoparser
+from fieldreport.geo.geocode import Geocoder, place_key
+from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect
 
-from fieldreport import corroborate
 from fieldreport.errors import StoreError
+from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.store import MIGRATIONS, EventFilter, FilterError, Store, events_table, schema_version
+from fieldreport.storage.store import MIGRATIONS, EventFilter, FilterError, Store, events_table, schema_version
 
 TEXT = (
     "Field sources confirmed on Wednesday that Abu Hamzah Turki, a notorious field commander of "

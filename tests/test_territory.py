@@ -6,9 +6,9 @@ from test_store import report, save_all
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
+from fieldreport.merging.territory import control_change
 from fieldreport.model import Evidence
-from fieldreport.store import Store
-from fieldreport.territory import control_change
+from fieldreport.storage.store import Store
 
 ARMY, HTS = "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham"
 

@@ -16,7 +16,7 @@ import pytest
 
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.store import Store
+from fieldreport.storage.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

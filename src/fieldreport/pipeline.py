@@ -12,19 +12,19 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from fieldreport.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
-from fieldreport.dates import find_dates
 from fieldreport.errors import FieldreportError
-from fieldreport.events import SentenceContext, build_events
-from fieldreport.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
-from fieldreport.geoparse import PlaceResolver, toponym_as_written
-from fieldreport.merge import merge_drafts, split_by_place
+from fieldreport.events.coding import SentenceContext, build_events
+from fieldreport.events.triggers import default_patterns, load_patterns
+from fieldreport.geo.gazetteer import COUNTRY, Gazetteer, Place
+from fieldreport.geo.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
+from fieldreport.geo.geoparse import PlaceResolver, toponym_as_written
+from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
+from fieldreport.mentions.dates import find_dates
+from fieldreport.mentions.places import PlaceFinder, PlaceMention
+from fieldreport.mentions.sources import find_sources
+from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline, parsed_in_pieces
-from fieldreport.places import PlaceFinder, PlaceMention
-from fieldreport.sources import find_sources
-from fieldreport.triggers import default_patterns, load_patterns
 
 MAX_HEADER_TOKENS = 4
 # The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.

@@ -13,14 +13,8 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from fieldreport.actors import Actor, ActorDictionary, ActorMention
-from fieldreport.dates import DateMention
-from fieldreport.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
-from fieldreport.geocode import Location
-from fieldreport.modality import modality_of
-from fieldreport.model import Event, Evidence
-from fieldreport.sources import SourceMention
-from fieldreport.triggers import (
+from fieldreport.events.modality import modality_of
+from fieldreport.events.triggers import (
     TERRITORY,
     Patterns,
     Trigger,
@@ -31,6 +25,12 @@ from fieldreport.triggers import (
     protest_kind,
     subject_words,
 )
+from fieldreport.geo.geocode import Location
+from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
+from fieldreport.mentions.dates import DateMention
+from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
+from fieldreport.mentions.sources import SourceMention
+from fieldreport.model import Event, Evidence
 
 TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
 REMOTE = "@remote"

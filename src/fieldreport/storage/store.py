@@ -58,8 +58,9 @@ from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from fieldreport import corroborate, territory
 from fieldreport.errors import StoreError
+from fieldreport.merging import clusters as corroborate
+from fieldreport.merging import territory
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, Document, Event, Evidence, content_id
 
 DEFAULT_DB = "fieldreport.db"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from fieldreport.actors import Actor
-from fieldreport.events import (
+from fieldreport.events.coding import (
     RELATIVE_WORDS,
     DraftEvent,
     SentenceContext,
@@ -17,8 +16,9 @@ from fieldreport.events import (
     set_actor,
     set_location,
 )
-from fieldreport.geocode import Location, km_between
-from fieldreport.places import NAME_GLUE
+from fieldreport.geo.geocode import Location, km_between
+from fieldreport.mentions.actors import Actor
+from fieldreport.mentions.places import NAME_GLUE
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from fieldreport.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
-from fieldreport.places import PlaceMention, city_of_quarter
+from fieldreport.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
+from fieldreport.mentions.places import PlaceMention, city_of_quarter
 
 if TYPE_CHECKING:
-    from fieldreport.geoparse import Candidate
+    from fieldreport.geo.geoparse import Candidate
 
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 ADMIN_CUES = {"province", "governorate", "countryside"}

@@ -29,9 +29,8 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from fieldreport.actors import ActorFinder, default_dictionary
 from fieldreport.errors import FieldreportError
-from fieldreport.gazetteer import (
+from fieldreport.geo.gazetteer import (
     ADMIN1,
     ADMIN2,
     COUNTRY,
@@ -43,10 +42,9 @@ from fieldreport.gazetteer import (
     name_key,
     world_rows,
 )
-from fieldreport.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike, place_key
-from fieldreport.model import Document
-from fieldreport.nlp import load_pipeline, parsed_in_pieces
-from fieldreport.places import (
+from fieldreport.geo.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike, place_key
+from fieldreport.mentions.actors import ActorFinder, default_dictionary
+from fieldreport.mentions.places import (
     NAME_GLUE,
     PlaceFinder,
     PlaceMention,
@@ -56,6 +54,8 @@ from fieldreport.places import (
     tokens_with,
     trim,
 )
+from fieldreport.model import Document
+from fieldreport.nlp import load_pipeline, parsed_in_pieces
 
 # Only the components recognition needs: NER has its own tok2vec; sentences come from our rule.
 PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import median_low
 
-from fieldreport.geocode import km_between
-from fieldreport.merge import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.geo.geocode import km_between
+from fieldreport.merging.within import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
 from fieldreport.model import FACTUAL_MODALITIES
 
 KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0, 3: 60.0}

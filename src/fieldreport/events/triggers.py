@@ -12,7 +12,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from fieldreport.errors import ConfigError
-from fieldreport.modality import ModalityCues, modality_of
+from fieldreport.events.modality import ModalityCues, modality_of
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}

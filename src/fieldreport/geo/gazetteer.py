@@ -30,8 +30,8 @@ from fieldreport.errors import GazetteerError
 
 DEFAULT_PATH = Path(sys.prefix) / "share" / "fieldreport" / "gazetteer.sqlite"
 ENV_VAR = "FIELDREPORT_GAZETTEER"
-ALIASES_PATH = Path(__file__).parent / "data" / "admin1_aliases.tsv"
-WORLD_PLACES = Path(__file__).parent / "data" / "world_places.tsv"  # country names beyond COUNTRY_NAMES
+ALIASES_PATH = Path(__file__).parent.parent / "data" / "admin1_aliases.tsv"
+WORLD_PLACES = Path(__file__).parent.parent / "data" / "world_places.tsv"  # country names beyond COUNTRY_NAMES
 SCHEMA_VERSION = "1"
 GEONAMES_COLUMNS = 19
 _BATCH_SIZE = 5000
