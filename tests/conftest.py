@@ -3,9 +3,10 @@ from collections.abc import Iterator
 import pytest
 
 from fieldreport.geo.gazetteer import Gazetteer, default_gazetteer_path
+from fieldreport.pipeline import Extractor
 
-# store_url: every store test runs on SQLite and PostgreSQL (see store_backends.py).
-pytest_plugins = ["store_backends"]
+# store_url: every store test runs on SQLite and PostgreSQL (see stores.py).
+pytest_plugins = ["stores"]
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +15,9 @@ def gazetteer() -> Iterator[Gazetteer]:
     gaz = Gazetteer(default_gazetteer_path())
     yield gaz
     gaz.close()
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    """One extractor (spaCy model, actor dictionary, patterns, gazetteer) for the whole run."""
+    return Extractor()

@@ -21,10 +21,6 @@ TOKEN = "test-token-7f3a"
 IDLIB_BBOX = "36.0,35.5,37.0,36.3"
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
 
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:

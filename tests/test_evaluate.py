@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from fieldreport.cli import app
 from fieldreport.errors import InputError
 from fieldreport.evaluate import actor_key, detect_format, evaluate, label_scores
-from fieldreport.pipeline import Extractor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -22,10 +21,6 @@ NOTES = [
      "Armed clash", "Unidentified Armed Group (Syria)", "HTS: Hayat Tahrir al Sham", "Idleb", 36.0836, 36.5031, 1),
 ]
 
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
 
 
 def write_acled(path: Path) -> Path:

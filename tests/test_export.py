@@ -6,7 +6,7 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-from test_store import DOUMA, report, save_all
+from stores import DOUMA, report, save_all
 from typer.testing import CliRunner
 
 from fieldreport.cli import app

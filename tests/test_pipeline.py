@@ -3,19 +3,12 @@
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from fieldreport.geo.geocode import Geocoder, place_key
 from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
-from fieldreport.pipeline import Extractor
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
 
 
 def events_of(extractor, text, published=date(2018, 1, 18)):

@@ -5,12 +5,6 @@ from datetime import date
 import pytest
 
 from fieldreport.model import Document
-from fieldreport.pipeline import Extractor
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
 
 
 def factual(extractor, text, published=date(2021, 5, 4)):

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import inspect
+from stores import DOUMA, report, save_all
 
 from fieldreport.errors import StoreError
 from fieldreport.merging import clusters as corroborate
@@ -222,32 +223,6 @@ def test_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path):
 
 
 # Merged events, queries, migrations --------------------------------------------------------------
-
-SARAQIB = {"location": "Saraqib", "latitude": 35.8623, "longitude": 36.8067, "admin1": "Idleb"}
-DOUMA = {"location": "Douma", "latitude": 33.5711, "longitude": 36.4022, "admin1": "Rural Damascus"}
-
-
-def report(document_id: str, outlet: str, *events: dict, published: date = date(2018, 1, 18)) -> tuple:
-    """A document and its events; each dict overrides the fields of a Saraqib clash on 2018-01-17."""
-    text = f"Report {document_id} by {outlet}: clashes in Saraqib."
-    document = Document(text=text, id=document_id, published=published, outlet=outlet)
-    made = []
-    for overrides in events:
-        values = dict(
-            event_type="Battles", sub_event_type="Armed clash", event_date="2018-01-17", time_precision=1,
-            actor1="Military Forces of Syria (2000-)", inter1=1, actor2="HTS: Hayat Tahrir al Sham", inter2=2,
-            country="Syria", geo_precision=1, fatalities=None, source=outlet,
-            notes=f"{outlet}: the army clashed with HTS in Saraqib.", **SARAQIB,
-        )
-        values.update(overrides)
-        made.append(Event(document_id=document_id, evidence=[Evidence("event_type", 21, 28, "clashes")], **values))
-    return document, made
-
-
-def save_all(store: Store, *reports: tuple) -> None:
-    for document, events in reports:
-        assert store.save(document, events) is True
-
 
 def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store_url):
     with Store(store_url) as store:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from test_store import report, save_all
+from stores import report, save_all
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
