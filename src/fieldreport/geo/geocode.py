@@ -16,16 +16,16 @@ from rapidfuzz import fuzz
 
 from fieldreport.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
+from fieldreport.rules import word_set
 
 if TYPE_CHECKING:
     from fieldreport.geo.geoparse import Candidate
 
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
-ADMIN_CUES = {"province", "governorate", "countryside"}
+ADMIN_CUES = word_set("geo", "admin_cues")
 AREA_LEVELS = {ADMIN1, COUNTRY}  # resolved by admin_area, never as a point candidate
 MIN_FOREIGN_POPULATION = 50_000
-# A place the text calls a village or a hill is local: never a foreign city of the same name ('the village of Maan').
-LOCAL_CUES = {"village", "villages", "town", "towns", "hill", "farm", "farms", "neighbourhood", "neighborhood"}
+LOCAL_CUES = word_set("geo", "local_cues")
 
 # The order the shared resolver (geoparse.PlaceResolver) put a mention's readings in: place key -> rank.
 Ranking = dict[tuple, int]
