@@ -27,7 +27,9 @@ import httpx
 from sqlalchemy import func, select
 
 from fieldreport.api import create_app
-from fieldreport.storage.store import Store, canonical_table
+from fieldreport.ingest import open_store
+from fieldreport.storage import Store
+from fieldreport.storage.schema import canonical_table
 
 SYRIA = (35.7, 32.3, 42.4, 37.3)  # min_lon, min_lat, max_lon, max_lat
 FIRST_DAY, LAST_DAY = date(2011, 3, 15), date(2024, 12, 31)
@@ -65,7 +67,7 @@ def synthetic_rows(first_id: int, count: int, rng: random.Random) -> Iterator[di
 
 def fill(store_url: str, wanted: int, rng: random.Random) -> int:
     """Top the store up to `wanted` canonical events; returns how many it holds."""
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         have = store.canonical_count()
         rows = synthetic_rows(next_free_id(store), max(0, wanted - have), rng)
         while batch := [row for _, row in zip(range(BATCH), rows, strict=False)]:

@@ -21,9 +21,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fieldreport.export import event_report_lines
+from fieldreport.ingest import open_store
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.storage.store import EventFilter, Store
+from fieldreport.storage import EventFilter, Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_CSV = SHARED / "data" / "fa-kes-dev.csv"
@@ -83,7 +84,7 @@ def main() -> int:
     documents = fakes_documents(args.csv)[:args.limit]
     documents.append(Document(text=args.seed_article.read_text(encoding="utf-8"), published=SEED_PUBLISHED,
                               outlet="seed", origin=args.seed_article.name))
-    with tempfile.TemporaryDirectory() as tmp, Store(args.db or str(Path(tmp) / "fakes.db")) as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(args.db or str(Path(tmp) / "fakes.db")) as store:
         start = time.perf_counter()
         stored, failed = ingest(store, documents)
         seconds = time.perf_counter() - start

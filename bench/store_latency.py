@@ -27,7 +27,8 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from store_backends import PG_ENV, fresh_postgres_database  # noqa: E402
 
-from fieldreport.storage.store import EventFilter, Store  # noqa: E402
+from fieldreport.ingest import open_store  # noqa: E402
+from fieldreport.storage import EventFilter, Store  # noqa: E402
 
 SYRIA = (35.7, 32.3, 42.4, 37.3)  # min_lon, min_lat, max_lon, max_lat
 FIRST, LAST = date(2011, 1, 1), date(2023, 12, 31)
@@ -94,7 +95,7 @@ def time_queries(store: Store, queries: int, seed: int) -> tuple[float, float, f
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
-    with Store(url) as store:
+    with open_store(url) as store:
         seconds = load(store, args.events, args.seed)
         print(f"{name}: loaded {store.canonical_count():,} events in {seconds:.1f} s", flush=True)
         p50, p95, matched = time_queries(store, args.queries, args.seed)

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from fieldreport.model import Document, Event, Evidence
-from fieldreport.storage.store import Store, database_url
+from fieldreport.storage import Store, database_url
 
 PG_ENV = "FIELDREPORT_TEST_PG"
 

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldreport.api import MAX_BODY_BYTES, create_app
+from fieldreport.ingest import open_store
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.storage.store import Store
 
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 SEED_PUBLISHED = date(2018, 1, 18)
@@ -27,7 +27,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> P
     path = tmp_path_factory.mktemp("api") / "seed.db"
     document = Document(text=SEED_ARTICLE.read_text(encoding="utf-8"), published=SEED_PUBLISHED,
                         outlet="Fars News Agency", origin=SEED_ARTICLE.name)
-    with Store(path) as store:
+    with open_store(path) as store:
         assert store.save(document, extractor.extract(document))
     return path
 
@@ -60,7 +60,7 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
 
 def test_events_match_the_store(client: TestClient, seed_db: Path) -> None:
     page = all_events(client)
-    with Store(seed_db) as store:
+    with open_store(seed_db) as store:
         stored = store.events()
     assert page["total"] == len(page["events"]) > 5
     assert page["total"] <= len(stored)
@@ -188,7 +188,7 @@ def test_territory_lists_places(client: TestClient) -> None:
 @pytest.fixture
 def empty_db(tmp_path: Path) -> Path:
     path = tmp_path / "ingest.db"
-    Store(path).close()
+    open_store(path).close()
     return path
 
 
@@ -201,7 +201,7 @@ def test_post_needs_the_token(empty_db: Path) -> None:
         assert wrong.headers["www-authenticate"] == "Bearer"
     with TestClient(create_app(str(empty_db))) as read_only:
         assert read_only.post("/api/documents", json=body, headers=auth()).status_code == 403
-    with Store(empty_db) as store:
+    with open_store(empty_db) as store:
         assert store.counts()["documents"] == 0
 
 
@@ -223,7 +223,7 @@ def test_post_stores_a_document_once(empty_db: Path) -> None:
         assert again.json()["stored"] is False and "already stored" in again.json()["message"]
         assert again.json()["document_id"] == first.json()["document_id"]
         assert all_events(api)["total"] > 0
-    with Store(empty_db) as store:
+    with open_store(empty_db) as store:
         assert store.counts()["documents"] == 1
 
 
@@ -244,7 +244,7 @@ def test_failed_ingest_leaves_the_store_unchanged(empty_db: Path) -> None:
         response = api.post("/api/documents", json=body, headers=auth())
     assert response.status_code == 500
     assert "disk on fire" in response.json()["detail"]
-    with Store(empty_db) as store:
+    with open_store(empty_db) as store:
         assert set(store.counts().values()) == {0}
 
 

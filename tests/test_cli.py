@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
-from fieldreport.storage.store import Store
+from fieldreport.ingest import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = ("Field sources confirmed on Wednesday that the Syrian Army troops captured the village of "
@@ -68,7 +68,7 @@ def test_same_article_twice_is_stored_once(tmp_path):
                  "--db", db)
     assert first.exit_code == second.exit_code == 0
     assert "already in" in second.stderr
-    with Store(db) as store:
+    with open_store(db) as store:
         counts = store.counts()
         assert counts["documents"] == 1
         assert counts["events"] == len(first.stdout.splitlines()) > 0

@@ -11,14 +11,15 @@ from typer.testing import CliRunner
 
 from fieldreport.cli import app
 from fieldreport.export import plover_mapping
-from fieldreport.storage.store import EventFilter, Store
+from fieldreport.ingest import open_store
+from fieldreport.storage import EventFilter
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def filled(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {"fatalities": 3}), report("b", "SOHR", {"fatalities": 5}),
                  report("c", "AFP", {**DOUMA, "event_date": "2018-02-03", "event_type": "Explosions/Remote violence",
                                      "sub_event_type": "Air/drone strike", "notes": "Jets struck Douma."}))
@@ -64,7 +65,7 @@ def test_malformed_filter_is_one_line(filled):
 
 
 def test_events_show_prints_mentions_and_why_they_merged(filled):
-    with Store(filled) as store:
+    with open_store(filled) as store:
         [saraqib] = store.query_events(EventFilter(admin1="Idleb"))[0]
     result = run("events", "show", saraqib["id"], "--db", filled)
     assert result.exit_code == 0
@@ -82,7 +83,7 @@ def test_api_redirects_an_absorbed_event_id_to_the_event_that_holds_it(filled):
 
     from fieldreport.api import create_app
 
-    with Store(filled) as store:
+    with open_store(filled) as store:
         [saraqib] = store.query_events(EventFilter(admin1="Idleb"))[0]
     absorbed = absorbed_mention(filled, saraqib["id"])
     with TestClient(create_app(filled)) as client:
@@ -93,6 +94,6 @@ def test_api_redirects_an_absorbed_event_id_to_the_event_that_holds_it(filled):
 
 def absorbed_mention(url, event_id: int) -> int:
     """The id of the mention of a merged event whose id the event did not take."""
-    with Store(url) as store:
+    with open_store(url) as store:
         [other] = [m["mention_id"] for m in store.event(event_id)["mentions"] if m["mention_id"] != event_id]
     return other

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from fieldreport.ingest import open_store
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
-from fieldreport.storage.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,7 +54,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web") / "seed.db"
     document = Document(text=SEED_ARTICLE.read_text(encoding="utf-8"), published=date(2018, 1, 18),
                         outlet="Fars News Agency", origin=SEED_ARTICLE.name)
-    with Store(db) as store:
+    with open_store(db) as store:
         store.save(document, Extractor().extract(document))
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -29,8 +29,9 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
+from fieldreport.ingest import Ingest, open_store
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
-from fieldreport.storage.store import EventFilter, FilterError, Store
+from fieldreport.storage import EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -153,29 +154,19 @@ class Ingestor:
     """
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        self.pipeline = Ingest(store)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldreport-ingest")
-        self.extractor: Any = None
 
     async def ingest(self, document: Document) -> IngestResult:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self.extract_and_save, document)
 
     def extract_and_save(self, document: Document) -> IngestResult:
-        if self.store.has_document(document.id):
-            return already_stored(document, 0)
-        events = self.loaded_extractor().extract(document)
-        if not self.store.save(document, events):
-            return already_stored(document, len(events))
-        return IngestResult(document_id=document.id, stored=True, events=len(events),
-                            message=f"stored {len(events)} event(s)")
-
-    def loaded_extractor(self) -> Any:
-        if self.extractor is None:
-            from fieldreport.pipeline import Extractor
-
-            self.extractor = Extractor()
-        return self.extractor
+        outcome = self.pipeline.one(document)
+        if not outcome.stored:
+            return already_stored(document, len(outcome.events))
+        return IngestResult(document_id=document.id, stored=True, events=len(outcome.events),
+                            message=f"stored {len(outcome.events)} event(s)")
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -193,7 +184,7 @@ def create_app(db_url: str, token: str | None = None) -> FastAPI:
     the API is read-only.
     """
     api_token = token or os.environ.get(TOKEN_ENV) or None
-    store = Store(db_url)
+    store = open_store(db_url)
     ingestor = Ingestor(store)
 
     @asynccontextmanager

@@ -55,11 +55,11 @@ def extract(
     """Extract events from FILES, store them in --db and print them."""
     published_date = published_option(published)
     try:
+        from fieldreport.ingest import Ingest, open_store
         from fieldreport.pipeline import Extractor
-        from fieldreport.storage.store import Store
 
-        extractor = Extractor()
-        store = Store(db)
+        store = open_store(db)
+        ingest = Ingest(store, Extractor())
     except FieldreportError as error:
         raise fail(str(error)) from None
     printed, problems, processed = [], 0, 0
@@ -76,16 +76,15 @@ def extract(
                     yield item
 
     try:
-        for document, events in extractor.extract_many(documents()):
-            if isinstance(events, FieldreportError):
+        for outcome in ingest.many(documents()):
+            if outcome.error is not None:
                 problems += 1
-                err.print(f"error: {events}", markup=False)
+                err.print(f"error: {outcome.error}", markup=False)
                 continue
             processed += 1
-            stored = store.save(document, events)
-            if not stored:
-                err.print(f"note: {describe(document)} is already in {db}; stored once", markup=False)
-            records = [event.as_record() for event in events]
+            if not outcome.stored:
+                err.print(f"note: {describe(outcome.document)} is already in {db}; stored once", markup=False)
+            records = [event.as_record() for event in outcome.events]
             if format == Format.jsonl:
                 write_jsonl(records, sys.stdout)
             elif csv_writer is not None:
@@ -302,13 +301,14 @@ def export_command(
 ) -> None:
     """Export the merged events that match the filters (streamed; Parquet needs -o)."""
     from fieldreport.export import check_export_target, export_events
-    from fieldreport.storage.store import EventFilter, Store
+    from fieldreport.ingest import open_store
+    from fieldreport.storage import EventFilter
 
     filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
                           modality=modality, q=q)
     try:
         check_export_target(format.value, output)
-        with Store(db) as store:
+        with open_store(db) as store:
             count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
     except FieldreportError as error:
         raise fail(str(error)) from None
@@ -327,10 +327,10 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
-    from fieldreport.storage.store import Store
+    from fieldreport.ingest import open_store
 
     try:
-        with Store(db) as store:
+        with open_store(db) as store:
             rows = store.territory(on, admin1)
     except FieldreportError as error:
         raise fail(str(error)) from None
@@ -349,10 +349,10 @@ def events_show(
 ) -> None:
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
-    from fieldreport.storage.store import Store
+    from fieldreport.ingest import open_store
 
     try:
-        with Store(db) as store:
+        with open_store(db) as store:
             found = store.event(event_id)
             current = store.merged_into(event_id) if found is None else None
             if current is not None:

@@ -90,3 +90,21 @@ class Event:
     @property
     def is_factual(self) -> bool:
         return self.modality in FACTUAL_MODALITIES
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One stored event row (with its document's outlet), as merging sees it."""
+
+    id: int
+    document_id: str
+    position: int
+    event_date: date | None
+    record: dict = field(compare=False, hash=False)
+
+    @property
+    def outlet(self) -> str:
+        return self.record.get("outlet") or self.document_id
+
+    def get(self, name: str):
+        return self.record.get(name)

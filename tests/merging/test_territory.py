@@ -6,15 +6,15 @@ from stores import report, save_all
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
+from fieldreport.ingest import open_store
 from fieldreport.merging.territory import control_change
 from fieldreport.model import Evidence
-from fieldreport.storage.store import Store
 
 ARMY, HTS = "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham"
 
 
 def test_latest_change_on_or_before_the_date_names_the_holder(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store,
                  report("a", "SANA", {"sub_event_type": "Non-state actor overtakes territory", "actor1": HTS,
                                       "actor2": ARMY, "event_date": "2018-01-05"}),
@@ -44,7 +44,7 @@ def test_withdrawal_means_the_actor_lost_the_place():
 
 def test_territory_command_prints_holders(tmp_path):
     db = tmp_path / "t.db"
-    with Store(db) as store:
+    with open_store(db) as store:
         save_all(store, report("b", "SOHR", {"sub_event_type": "Government regains territory"}))
     result = CliRunner().invoke(app, ["territory", "--date", "2018-02-01", "--db", str(db), "--format", "jsonl"])
     assert result.exit_code == 0, result.output

@@ -7,9 +7,11 @@ from sqlalchemy import inspect
 from stores import DOUMA, report, save_all
 
 from fieldreport.errors import StoreError
+from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.storage.store import MIGRATIONS, EventFilter, FilterError, Store, events_table, schema_version
+from fieldreport.storage import EventFilter, FilterError
+from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
 
 TEXT = (
     "Field sources confirmed on Wednesday that Abu Hamzah Turki, a notorious field commander of "
@@ -93,11 +95,11 @@ def test_event_table_has_a_column_for_every_event_field():
 def test_saved_document_reads_back_identical_after_reopening(store_url):
     document = make_document()
     events = make_events(document)
-    store = Store(store_url)
+    store = open_store(store_url)
     assert store.save(document, events) is True
     store.close()
 
-    reopened = Store(str(store_url))
+    reopened = open_store(str(store_url))
     assert reopened.has_document("fna-001")
     assert not reopened.has_document("fna-002")
     assert reopened.events() == [item.as_record() for item in events]
@@ -120,7 +122,7 @@ def test_saved_document_reads_back_identical_after_reopening(store_url):
 
 
 def test_events_of_several_documents_are_ordered_by_document_then_position(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         later = make_document(TEXT + "\nMore.", document_id="b-doc")
         earlier = make_document(document_id="a-doc")
         store.save(later, make_events(later))
@@ -135,7 +137,7 @@ def test_events_of_several_documents_are_ordered_by_document_then_position(store
 
 
 def test_document_without_events_is_stored(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         document = Document(text="Nothing happened today.")
         assert store.save(document, []) is True
         [summary] = store.documents()
@@ -145,7 +147,7 @@ def test_document_without_events_is_stored(store_url):
 
 def test_saving_the_same_document_twice_stores_it_once(store_url):
     document = make_document()
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         assert store.save(document, make_events(document)) is True
         before = store.counts()
         assert store.save(document, make_events(document)) is False
@@ -154,7 +156,7 @@ def test_saving_the_same_document_twice_stores_it_once(store_url):
 
 def test_same_text_under_another_id_is_a_duplicate(store_url):
     document = make_document()
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         store.save(document, make_events(document))
         before = store.counts()
         renamed = make_document(document_id="other-id")
@@ -164,14 +166,14 @@ def test_same_text_under_another_id_is_a_duplicate(store_url):
 
 
 def test_same_id_with_other_text_is_a_duplicate(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         store.save(make_document(), [])
         assert store.save(make_document(text="A different article."), []) is False
         assert store.counts()["documents"] == 1
 
 
 def test_failure_mid_save_leaves_the_database_as_before(store_url, monkeypatch):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         first = make_document(document_id="first")
         store.save(first, make_events(first))
         before = store.counts()
@@ -186,28 +188,28 @@ def test_failure_mid_save_leaves_the_database_as_before(store_url, monkeypatch):
 
         assert store.counts() == before
         assert not store.has_document("second")
-    with Store(store_url) as reopened:
+    with open_store(store_url) as reopened:
         assert reopened.counts() == before
 
 
 def test_event_of_another_document_is_refused(store_url):
     document = make_document()
     stray = make_events(make_document(document_id="elsewhere"))
-    with Store(store_url) as store, pytest.raises(ValueError, match="elsewhere"):
+    with open_store(store_url) as store, pytest.raises(ValueError, match="elsewhere"):
         store.save(document, stray)
 
 
 def test_full_sqlalchemy_url_is_accepted(db_path):
-    with Store(f"sqlite:///{db_path}") as store:
+    with open_store(f"sqlite:///{db_path}") as store:
         store.save(make_document(), [])
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         assert store.has_document("fna-001")
 
 
 def test_database_in_missing_directory_is_a_one_line_store_error(tmp_path):
     path = tmp_path / "no" / "such" / "dir" / "events.db"
     with pytest.raises(StoreError) as caught:
-        Store(path)
+        open_store(path)
     message = str(caught.value)
     assert message.startswith(f"cannot open database {path}: ")
     assert "\n" not in message
@@ -217,7 +219,7 @@ def test_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("These are my notes, not a database.\n" * 200)
     with pytest.raises(StoreError) as caught:
-        Store(path)
+        open_store(path)
     message = str(caught.value)
     assert message == f"cannot open database {path}: file is not a database"
 
@@ -225,7 +227,7 @@ def test_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path):
 # Merged events, queries, migrations --------------------------------------------------------------
 
 def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {"fatalities": 4}),
                  report("b", "Reuters", {"fatalities": 9, "event_date": "2018-01-18", "latitude": 35.88}),
                  report("c", "SOHR", {"fatalities": 6}))
@@ -245,7 +247,7 @@ def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store
 
 
 def test_contradicting_actors_far_places_and_distant_dates_stay_apart(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}),
                  report("b", "SOHR", {"actor1": "Military Forces of Turkey (2016-)", "actor2": "YPG"}),
                  report("c", "AFP", DOUMA),
@@ -262,7 +264,7 @@ def test_same_documents_in_any_order_give_the_same_events(store_url, tmp_path):
                report("e", "DPA", {"actor2": None, "geo_precision": 2, "latitude": 35.95})]
 
     def merged_events(order: list[int], url: str) -> list:
-        with Store(url) as store:
+        with open_store(url) as store:
             save_all(store, *(reports[i] for i in order))
             records, _ = store.query_events()
             shown = [store.event(r["id"]) for r in records]
@@ -277,7 +279,7 @@ def test_same_documents_in_any_order_give_the_same_events(store_url, tmp_path):
 
 def test_a_later_report_can_join_an_event_or_split_it(store_url):
     idlib_city = {"location": "Idlib", "latitude": 35.9306, "longitude": 36.6339}
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("b", "SANA", {"location": "Idleb", "geo_precision": 3}),
                  report("c", "SOHR", {}))
         records, total = store.query_events()
@@ -291,7 +293,7 @@ def test_a_later_report_can_join_an_event_or_split_it(store_url):
 
 
 def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("b", "SANA", {"event_date": "2018-01-18"}))
         [first] = store.query_events()[0]
         save_all(store, report("a", "AFP", {}))  # the same clash dated a day earlier: first in canonical order
@@ -302,7 +304,7 @@ def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it
 
 
 def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}),
                  report("b", "SOHR", {**DOUMA, "event_date": "2018-02-03", "actor1": "Jaish al Islam",
                                       "notes": "Jaish al-Islam shelled positions near Douma."}),
@@ -333,7 +335,7 @@ def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_u
 
 
 def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}), report("b", "SOHR", {**DOUMA}),
                  report("c", "AFP", {**DOUMA, "event_date": "2018-02-03", "actor1": "Jaish al Islam"}),
                  report("d", "AP", {**DOUMA, "event_date": None, "time_precision": None}))
@@ -344,7 +346,7 @@ def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url
 
 
 def test_caseless_admin1_filter_reads_an_index_not_the_whole_table(db_path):
-    Store(db_path).close()
+    open_store(db_path).close()
     with sqlite3.connect(db_path) as conn:
         plan = conn.execute("EXPLAIN QUERY PLAN SELECT event_date, count(*) FROM canonical_events "
                             "WHERE lower(admin1) = 'idleb' GROUP BY event_date").fetchall()
@@ -361,7 +363,7 @@ def test_caseless_admin1_filter_reads_an_index_not_the_whole_table(db_path):
     (EventFilter(q="!!!"), "has no words"),
 ])
 def test_malformed_filters_are_clear_value_errors(tmp_path, filters, message):
-    with Store(tmp_path / "x.db") as store:
+    with open_store(tmp_path / "x.db") as store:
         with pytest.raises(ValueError, match=message) as caught:
             store.query_events(filters)
         assert isinstance(caught.value, StoreError)
@@ -372,7 +374,7 @@ def test_malformed_filters_are_clear_value_errors(tmp_path, filters, message):
 
 
 def test_a_crash_while_merging_leaves_the_database_as_before_that_document(store_url, monkeypatch):
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {"fatalities": 2}), report("b", "SOHR", {"fatalities": 5}))
         before = (store.counts(), store.query_events(), store.territory())
 
@@ -389,7 +391,7 @@ def test_a_crash_while_merging_leaves_the_database_as_before_that_document(store
 def test_postgresql_store_has_a_postgis_point_with_a_gist_index(store_url):
     if not store_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
-    with Store(store_url) as store:
+    with open_store(store_url) as store:
         assert store.has_postgis
         indexes = {i["name"] for i in inspect(store.engine).get_indexes("canonical_events")}
         assert {"ix_canonical_geom", "ix_canonical_date_lat_lon"} <= indexes
@@ -397,7 +399,7 @@ def test_postgresql_store_has_a_postgis_point_with_a_gist_index(store_url):
 
 def test_store_made_before_merging_is_migrated_and_merged(tmp_path):
     path = tmp_path / "old.db"
-    with Store(path) as store:
+    with open_store(path) as store:
         save_all(store, report("a", "SANA", {}), report("b", "SOHR", {}))
     with sqlite3.connect(path) as conn:  # back to the schema of version 1
         conn.executescript("""
@@ -406,7 +408,7 @@ def test_store_made_before_merging_is_migrated_and_merged(tmp_path):
             DROP INDEX ix_events_component_id; ALTER TABLE events DROP COLUMN canonical_id;
             ALTER TABLE events DROP COLUMN component_id;
         """)
-    with Store(path) as store:
+    with open_store(path) as store:
         assert schema_version(store.engine) == MIGRATIONS[-1][0]
         records, total = store.query_events()
         assert total == 1 and records[0]["mentions"] == 2
@@ -414,13 +416,13 @@ def test_store_made_before_merging_is_migrated_and_merged(tmp_path):
 
 def test_store_merged_before_components_were_kept_is_merged_again(tmp_path):
     path = tmp_path / "v4.db"
-    with Store(path) as store:
+    with open_store(path) as store:
         save_all(store, report("a", "SANA", {}), report("b", "SOHR", {}))
         expected = store.query_events()
     with sqlite3.connect(path) as conn:
         conn.executescript("DROP INDEX ix_events_component_id; ALTER TABLE events DROP COLUMN component_id;"
                            "DELETE FROM schema_version WHERE version >= 5;")
-    with Store(path) as store:
+    with open_store(path) as store:
         assert store.query_events() == expected
         save_all(store, report("c", "AFP", {}))
         assert [r["mentions"] for r in store.query_events()[0]] == [3]

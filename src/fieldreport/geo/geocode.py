@@ -8,12 +8,12 @@ raw name, so an event is never dropped for want of a point.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
@@ -51,13 +51,6 @@ class Location:
     @property
     def is_admin(self) -> bool:
         return self.level in AREA_LEVELS
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def location_from(place: Place, raw_name: str, precision: int, mention: PlaceMention | None) -> Location:

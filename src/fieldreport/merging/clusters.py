@@ -20,13 +20,18 @@ other mention of its document. A later report can therefore join clusters or re-
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from statistics import median_low
 
-from fieldreport.geo.geocode import km_between
-from fieldreport.merging.within import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
-from fieldreport.model import FACTUAL_MODALITIES
+from sqlalchemy import Connection, select
+
+from fieldreport.geo.distance import km_between
+from fieldreport.merging import territory
+from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
+from fieldreport.storage.schema import canonical_table, control_table, events_table
+from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
 
 KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0, 3: 60.0}
 DAYS_BY_TIME_PRECISION = {1: 1, 2: 4, 3: 10}
@@ -36,24 +41,6 @@ WILDCARD_ACTOR_PREFIXES = ("Unidentified", "Civilians")  # say nothing about who
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One stored event row (with its document's outlet), as merging sees it."""
-
-    id: int
-    document_id: str
-    position: int
-    event_date: date | None
-    record: dict = field(compare=False, hash=False)
-
-    @property
-    def outlet(self) -> str:
-        return self.record.get("outlet") or self.document_id
-
-    def get(self, name: str):
-        return self.record.get(name)
 
 
 def sort_key(mention: Mention) -> tuple:
@@ -229,3 +216,124 @@ def explanation(members: list[Mention]) -> list[str]:
 def distinct(values) -> list:
     """Values without repeats, in first-seen order."""
     return list(dict.fromkeys(v for v in values if v))
+
+
+# Clustering stored mentions --------------------------------------------------------------------
+
+
+def open_store(url_or_path: str | Path) -> Store:
+    """A store that merges each saved document's events with the events other reports gave."""
+    return Store(url_or_path, merger=CrossReportMerger())
+
+
+class CrossReportMerger:
+    """The store's Merger: re-clusters the neighbourhood of new mentions in the saving transaction."""
+
+    def merge(self, conn: Connection, new_ids: list[int]) -> None:
+        merge_around(conn, new_ids)
+
+    def remerge_all(self, conn: Connection) -> None:
+        remerge_all(conn)
+
+
+def merge_around(conn: Connection, new_ids: list[int]) -> None:
+    """Re-cluster the connected components of 'can tell the same event' that new mentions join.
+
+    Every stored mention carries its component's id. A new mention's component is the union of
+    the stored components it is compatible with (one neighbour query per new mention), so only those
+    are reloaded; and only clusters whose members changed are rewritten."""
+    for piece in connected_pieces(conn, new_ids):
+        recluster(conn, piece)
+
+
+def connected_pieces(conn: Connection, new_ids: list[int]) -> list[dict[int, Mention]]:
+    """The new mentions with the stored components they connect, one dict per connected piece."""
+    if not new_ids:
+        return []
+    new = load_mentions(conn, events_table.c.id.in_(new_ids))
+    new_set = {m.id for m in new}
+    pieces = UnionFind()
+    for mention in new:
+        pieces.add(("m", mention.id))
+        for other in neighbour_mentions(conn, mention, SEARCH_KM, SEARCH_DAYS):
+            if why_compatible(mention, other) is None:
+                continue
+            if other.id in new_set:
+                pieces.union(("m", mention.id), ("m", other.id))
+            elif other.get("component_id") is not None:
+                pieces.union(("m", mention.id), ("c", other.get("component_id")))
+    components = sorted(node[1] for node in pieces.nodes() if node[0] == "c")
+    stored = load_mentions(conn, events_table.c.component_id.in_(components)) if components else []
+    groups: dict[tuple, dict[int, Mention]] = {}
+    for mention in new:
+        groups.setdefault(pieces.find(("m", mention.id)), {})[mention.id] = mention
+    for mention in stored:
+        groups.setdefault(pieces.find(("c", mention.get("component_id"))), {})[mention.id] = mention
+    return list(groups.values())
+
+
+def recluster(conn: Connection, piece: dict[int, Mention]) -> None:
+    """Cluster one component and rewrite the canonical events (and control changes) that changed."""
+    component_id = min(piece)
+    old: dict[int, set[int]] = {}
+    for mention in piece.values():
+        if mention.get("canonical_id") is not None:
+            old.setdefault(mention.get("canonical_id"), set()).add(mention.id)
+    clusters = cluster(list(piece.values()))
+    changed = [c for c in clusters if old.get(c[0].id) != {m.id for m in c}]
+    stale = set(old) - ({c[0].id for c in clusters} - {c[0].id for c in changed})
+    if stale:
+        conn.execute(control_table.delete().where(control_table.c.canonical_id.in_(stale)))
+        conn.execute(canonical_table.delete().where(canonical_table.c.id.in_(stale)))
+    spans = evidence_by_event(conn, [m.id for c in changed for m in c])
+    for members in changed:
+        write_canonical(conn, members, spans)
+    moved = [m.id for m in piece.values() if m.get("component_id") != component_id]
+    if moved:
+        conn.execute(events_table.update().where(events_table.c.id.in_(moved)).values(component_id=component_id))
+
+
+def write_canonical(conn: Connection, members: list[Mention], spans: dict[int, list[Evidence]]) -> None:
+    record = canonical_record(members)
+    conn.execute(canonical_table.insert().values(**record))
+    conn.execute(events_table.update().where(events_table.c.id.in_([m.id for m in members]))
+                 .values(canonical_id=record["id"]))
+    member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
+    change = territory.control_change(record, member_spans)
+    if change is not None:
+        change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
+        conn.execute(control_table.insert().values(**change))
+
+
+def remerge_all(conn: Connection) -> None:
+    conn.execute(control_table.delete())
+    conn.execute(canonical_table.delete())
+    conn.execute(events_table.update().values(canonical_id=None, component_id=None))
+    merge_around(conn, list(conn.execute(select(events_table.c.id).order_by(events_table.c.id)).scalars()))
+
+
+class UnionFind:
+    """Disjoint sets of hashable nodes; a set is named by its smallest node, so results do not
+    depend on the order of unions."""
+
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def add(self, node) -> None:
+        self.parent.setdefault(node, node)
+
+    def nodes(self) -> list:
+        return list(self.parent)
+
+    def find(self, node):
+        self.add(node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a, b) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            low, high = sorted((root_a, root_b))
+            self.parent[high] = low

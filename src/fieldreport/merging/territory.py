@@ -5,13 +5,11 @@ A canonical event is a control change when it is factual and either its sub-even
 territory) or a trigger word of one of its mentions does ("imposed control over", "captured",
 "pushed back from", "withdrew from"). The place is the event's location and actor1 the new holder,
 except for a withdrawal, where actor1 *lost* the place (the holder is actor2 when one is named).
-The store keeps these changes in the `control_changes` table; `holders_on` answers who held each
-place on a date: the latest change on or before it.
+The store keeps these changes in the `control_changes` table and answers who held each place on a
+date: the latest change on or before it (Store.territory).
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from fieldreport.model import FACTUAL_MODALITIES
 
@@ -76,13 +74,3 @@ def control_change(event: dict, spans: list[dict]) -> dict | None:
 
 def place_key(place: str, admin1: str | None) -> str:
     return f"{place.casefold()}|{(admin1 or '').casefold()}"
-
-
-def holders_on(changes: list[dict], on: date | None) -> list[dict]:
-    """The latest change per place on or before `on` (all dates when None); `changes` in
-    (since, canonical_id) order."""
-    latest: dict[str, dict] = {}
-    for change in changes:
-        if on is None or change["since"] <= on:
-            latest[change["place_key"]] = change
-    return sorted(latest.values(), key=lambda c: (c["admin1"] or "", c["place"]))

@@ -19,21 +19,10 @@ from fieldreport.events.coding import (
 from fieldreport.geo.geocode import Location, km_between
 from fieldreport.mentions.actors import Actor
 from fieldreport.mentions.places import NAME_GLUE
+from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
-COMPATIBLE_SUBTYPES = {
-    frozenset({"Armed clash", "Government regains territory"}),
-    frozenset({"Armed clash", "Non-state actor overtakes territory"}),
-}
-SUBTYPE_STRENGTH = {"Government regains territory": 3, "Non-state actor overtakes territory": 3}
-DEFAULT_ACTORS = {"Opposition Rebels (Syria)"}
-
-
-def subtypes_compatible(a: str, b: str) -> bool:
-    return a == b or frozenset({a, b}) in COMPATIBLE_SUBTYPES
-
-
 def actors_compatible(a: DraftEvent, b: DraftEvent) -> bool:
     """Named actors must not contradict; partisan defaults and gaps are wildcards."""
     named_a = {x for x in (a.event.actor1, a.event.actor2) if x and x not in DEFAULT_ACTORS}

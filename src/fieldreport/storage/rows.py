@@ -1,0 +1,86 @@
+"""Database rows to the records the store returns (Event, Mention, and plain dicts for the API)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import Row
+
+from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, Event, Evidence, Mention
+from fieldreport.storage.schema import EVENT_COLUMNS
+
+
+def event_from_row(row: Row, spans: list[Evidence]) -> Event:
+    values = {name: getattr(row, name) for name in EVENT_COLUMNS}
+    return Event(**values, cited_sources=json.loads(row.cited_sources), evidence=spans)
+
+
+def mention_from_row(row: Row) -> Mention:
+    record = dict(row._mapping)
+    record["cited_sources"] = json.loads(row.cited_sources)
+    return Mention(id=row.id, document_id=row.document_id, position=row.position,
+                               event_date=parse_event_date(row.event_date), record=record)
+
+
+def parse_event_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def canonical_from_row(row: Row, spans: list[Evidence]) -> dict:
+    """Event.as_record() shape plus id, mentions (count), corroboration, sources and the fatalities range."""
+    values = row._mapping
+    record = {name: values.get(name) for name in ACLED_COLUMNS + EXTRA_COLUMNS}
+    record["event_date"] = row.event_date.isoformat() if row.event_date else None
+    record["cited_sources"] = json.loads(row.cited_sources)
+    record["evidence"] = [span.as_dict() for span in spans]
+    record.update(id=row.id, mentions=row.n_mentions, corroboration=row.corroboration,
+                  sources=json.loads(row.sources), fatalities_low=row.fatalities_low,
+                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high)
+    return record
+
+
+def mention_summary(row: Row, spans: list[Evidence]) -> dict:
+    return {
+        "mention_id": row.id,
+        "document_id": row.document_id,
+        "position": row.position,
+        "outlet": row.outlet,
+        "published": row.published.isoformat() if row.published else None,
+        "title": row.title,
+        "url": row.url,
+        "event_date": row.event_date,
+        "sub_event_type": row.sub_event_type,
+        "actor1": row.actor1,
+        "actor2": row.actor2,
+        "location": row.location,
+        "fatalities": row.fatalities,
+        "modality": row.modality,
+        "notes": row.notes,
+        "evidence": [span.as_dict() for span in spans],
+        "cited_sources": json.loads(row.cited_sources),
+    }
+
+
+def territory_row(change: dict) -> dict:
+    return {
+        "place": change["place"],
+        "latitude": change["latitude"],
+        "longitude": change["longitude"],
+        "admin1": change["admin1"],
+        "actor": change["actor"],
+        "lost_by": change["lost_by"],
+        "since": change["since"],
+        "event_id": change["canonical_id"],
+        "cue": change["cue"],
+        "evidence": json.loads(change["evidence"]),
+    }
+
+
+def document_summary(row: Row) -> dict:
+    summary = dict(row._mapping)
+    summary["published"] = row.published.isoformat() if row.published else None
+    return summary

@@ -1,0 +1,320 @@
+"""The store's tables and their migrations: persistence only (no NLP, no merging rules).
+
+- `documents`, `events` (one row per event *as one document tells it*, a "mention"), `evidence`;
+- `canonical_events`: the merged events that queries and exports read (merging/clusters.py decides
+  which mentions tell one event; a canonical event's id is the id of its first mention in
+  canonical order);
+- `control_changes`: territorial control derived from canonical events (merging/territory.py);
+- `schema_version`: migrations in `MIGRATIONS` run in order when a store is opened.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.exc import SAWarning, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex
+
+from fieldreport.errors import StoreError
+
+PG_MERGE_LOCK = 0x6669656C64  # pg_advisory_xact_lock key: one merging writer at a time
+
+
+class Merger(Protocol):
+    """What folds stored mentions into canonical events (merging.clusters.CrossReportMerger). The
+    store calls it inside the transaction that wrote the mentions."""
+
+    def merge(self, conn: Connection, new_ids: list[int]) -> None: ...
+
+    def remerge_all(self, conn: Connection) -> None: ...
+
+
+metadata = MetaData()
+
+schema_version_table = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+documents_table = Table(
+    "documents",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("content_hash", String, nullable=False, unique=True),
+    Column("published", Date, nullable=True),
+    Column("outlet", String),
+    Column("title", String),
+    Column("url", String),
+    Column("origin", String),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+def acled_columns() -> list[Column]:
+    """ACLED's coded fields, shared by the mention and canonical event tables (fresh Column objects,
+    since a Column belongs to one table)."""
+    return [
+        Column("time_precision", Integer),
+        Column("event_type", String, nullable=False),
+        Column("sub_event_type", String, nullable=False),
+        *(Column(name, String) for name in ("actor1", "assoc_actor_1")),
+        Column("inter1", Integer),
+        *(Column(name, String) for name in ("actor2", "assoc_actor_2")),
+        Column("inter2", Integer),
+        *(Column(name, String) for name in ("country", "admin1", "admin2", "location")),
+        Column("latitude", Float),
+        Column("longitude", Float),
+        Column("geo_precision", Integer),
+        Column("fatalities", Integer),
+    ]
+
+
+events_table = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("event_date", String),
+    *acled_columns(),
+    Column("source", Text),
+    Column("notes", Text, nullable=False),
+    Column("modality", String, nullable=False),
+    Column("cited_sources", Text, nullable=False),  # JSON list of strings
+    Column("actor1_text", String),
+    Column("actor2_text", String),
+    Column("canonical_id", Integer),  # the canonical event this mention belongs to
+    Column("component_id", Integer),  # its connected component of compatible mentions (see merge_around)
+    UniqueConstraint("document_id", "position"),
+    Index("ix_events_document_id", "document_id"),
+    Index("ix_events_event_date", "event_date"),
+    Index("ix_events_admin1", "admin1"),
+    Index("ix_events_type_date", "event_type", "event_date"),
+    Index("ix_events_canonical_id", "canonical_id"),
+    Index("ix_events_component_id", "component_id"),
+)
+
+evidence_table = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_evidence_event_id", "event_id"),
+)
+
+canonical_table = Table(
+    "canonical_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # = id of its anchor mention
+    Column("document_id", String),  # the anchor mention's document
+    Column("event_date", Date),
+    *acled_columns(),
+    Column("fatalities_low", Integer),
+    Column("fatalities_best", Integer),
+    Column("fatalities_high", Integer),
+    Column("source", Text),
+    Column("notes", Text, nullable=False, default=""),
+    Column("modality", String, nullable=False, default="occurred"),
+    Column("cited_sources", Text, nullable=False, default="[]"),  # JSON list
+    Column("actor1_text", String),
+    Column("actor2_text", String),
+    Column("n_mentions", Integer, nullable=False, default=1),
+    Column("corroboration", Integer, nullable=False, default=1),
+    Column("sources", Text, nullable=False, default="[]"),  # JSON list of outlets
+    Column("explanation", Text, nullable=False, default="[]"),  # JSON list of lines
+    Column("search_text", Text, nullable=False, default=""),  # all mentions' notes, for full text
+    Index("ix_canonical_date_lat_lon", "event_date", "latitude", "longitude"),
+)
+# The admin1 and event type filters match case-insensitively, so their indexes are on lower(...).
+CASELESS_INDEXES = [
+    Index("ix_canonical_lower_admin1_date", func.lower(canonical_table.c.admin1), canonical_table.c.event_date),
+    Index("ix_canonical_lower_type_date", func.lower(canonical_table.c.event_type), canonical_table.c.event_date),
+]
+
+control_table = Table(
+    "control_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", Integer, nullable=False),
+    Column("place", String, nullable=False),
+    Column("place_key", String, nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("admin1", String),
+    Column("actor", String),
+    Column("lost_by", String),
+    Column("since", Date, nullable=False),
+    Column("cue", String),
+    Column("evidence", Text, nullable=False),  # JSON list of spans with document_id
+    Index("ix_control_since", "since"),
+    Index("ix_control_canonical_id", "canonical_id"),
+)
+
+INGEST_TABLES = [documents_table, events_table, evidence_table]
+# Event fields stored as plain columns; `cited_sources` and `evidence` need conversion.
+EVENT_COLUMNS = [
+    column.name for column in events_table.columns
+    if column.name not in ("id", "position", "cited_sources", "canonical_id", "component_id")
+]
+CANONICAL_EXTRA = ["id", "mentions", "corroboration", "sources", "fatalities_low", "fatalities_best",
+                   "fatalities_high"]
+
+
+
+
+def create_ingest_tables(conn: Connection, _merger: Merger | None) -> None:
+    """Version 1: documents, events and evidence (stores made before versioning already have them)."""
+    metadata.create_all(conn, tables=INGEST_TABLES)
+
+
+def add_canonical_events(conn: Connection, _merger: Merger | None) -> None:
+    """Version 2: canonical events, control changes, the mention -> canonical link; merge what is stored."""
+    for column in ("canonical_id", "component_id"):
+        if not has_column(conn, "events", column):
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
+    for index in events_table.indexes:
+        index.create(conn, checkfirst=True)
+    metadata.create_all(conn, tables=[canonical_table, control_table])
+
+
+def add_search_and_spatial_indexes(conn: Connection, _merger: Merger | None) -> None:
+    """Version 3: full text over notes (FTS5 / tsvector) and, with PostGIS, a point with a GiST index."""
+    if conn.dialect.name == "sqlite":
+        for statement in SQLITE_FTS:
+            conn.exec_driver_sql(statement)
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_canonical_fts ON canonical_events "
+                             "USING GIN (to_tsvector('english', search_text))")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_canonical_date_desc ON canonical_events "
+                             "(event_date DESC NULLS LAST, id DESC)")
+        if postgis_available(conn):
+            conn.exec_driver_sql(
+                "ALTER TABLE canonical_events ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326) "
+                "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)) STORED")
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_canonical_geom ON canonical_events USING GIST (geom)")
+
+
+def merge_stored_mentions(conn: Connection, merger: Merger | None) -> None:
+    """Version 4: merge the mentions of stores that were written before merging existed."""
+    unmerged = list(conn.execute(select(events_table.c.id).where(events_table.c.canonical_id.is_(None))
+                                 .order_by(events_table.c.id)).scalars())
+    if unmerged:
+        needed(merger, 4).merge(conn, unmerged)
+
+
+SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS canonical_fts USING fts5(search_text, content='canonical_events', "
+    "content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS canonical_fts_insert AFTER INSERT ON canonical_events BEGIN "
+    "INSERT INTO canonical_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS canonical_fts_delete AFTER DELETE ON canonical_events BEGIN "
+    "INSERT INTO canonical_fts(canonical_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS canonical_fts_update AFTER UPDATE ON canonical_events BEGIN "
+    "INSERT INTO canonical_fts(canonical_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO canonical_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+]
+
+def add_merge_components(conn: Connection, merger: Merger | None) -> None:
+    """Version 5: stores merged at version 4 (before components were kept) get them, by merging anew."""
+    if not has_column(conn, "events", "component_id"):
+        conn.execute(text("ALTER TABLE events ADD COLUMN component_id INTEGER"))
+        for index in events_table.indexes:
+            index.create(conn, checkfirst=True)
+        needed(merger, 5).remerge_all(conn)
+
+
+def index_caseless_filters(conn: Connection, _merger: Merger | None) -> None:
+    """Version 6: the admin1 and event type indexes on lower(...), which the filters can use."""
+    for old_name in ("ix_canonical_admin1_date", "ix_canonical_type_date"):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {old_name}")
+    for index in CASELESS_INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
+    (1, create_ingest_tables),
+    (2, add_canonical_events),
+    (3, add_search_and_spatial_indexes),
+    (4, merge_stored_mentions),
+    (5, add_merge_components),
+    (6, index_caseless_filters),
+]
+
+
+def migrate(engine: Engine, merger: Merger | None = None) -> int:
+    """Apply pending migrations in order, in one transaction; returns the schema version. Two old
+    migrations merge the stored mentions, and need `merger` for that."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MERGE_LOCK + 1})
+        metadata.create_all(conn, tables=[schema_version_table])
+        current = conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
+        for version, step in MIGRATIONS:
+            if version > current:
+                step(conn, merger)
+                conn.execute(schema_version_table.insert().values(version=version, applied_at=datetime.now(UTC)))
+                current = version
+    return current
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
+
+
+def has_column(bind: Engine | Connection, table: str, column: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # SQLAlchemy does not know PostGIS's geometry type
+        return column in {c["name"] for c in inspect(bind).get_columns(table)}
+
+
+def postgis_available(conn: Connection) -> bool:
+    """True if PostGIS is (or could be made) installed in this database."""
+    installed = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
+    if installed:
+        return True
+    available = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).first()
+    if not available:
+        return False
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+    except SQLAlchemyError:
+        return False  # e.g. not allowed to create extensions: plain latitude/longitude columns do
+    return True
+
+
+def needed(merger: Merger | None, version: int) -> Merger:
+    if merger is None:
+        raise StoreError(f"the store needs migration {version}, which merges its events: open it through "
+                         "fieldreport.ingest.open_store")
+    return merger
