@@ -36,9 +36,11 @@ def test_bad_inputs_get_one_line_each_and_good_ones_still_run(tmp_path):
     assert result.exit_code == 0
     assert "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 5
+    assert len(errors) == 4
     assert any("empty.txt" in e for e in errors) and any("blob.bin" in e for e in errors)
-    assert any("reports.jsonl:2" in e for e in errors) and any("reports.jsonl:3" in e for e in errors)
+    assert any("reports.jsonl:2" in e for e in errors)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "reports.jsonl:3" in warnings[0] and "read as published 2018-01-18" in warnings[0]
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert {e["document_id"] for e in events} >= {"r1"}
     assert all(e["event_date"] == "2018-01-17" for e in events)
@@ -55,9 +57,28 @@ def test_nothing_processed_exits_non_zero(tmp_path):
 def test_malformed_published_date_is_a_usage_error(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text(SAMPLE, encoding="utf-8")
-    result = run("extract", good, "--published", "18/01/2018", "--db", tmp_path / "x.db")
+    result = run("extract", good, "--published", "the 18th", "--db", tmp_path / "x.db")
     assert result.exit_code == 2
-    assert "YYYY-MM-DD" in result.output
+    assert "does not parse" in result.output
+
+
+def test_published_as_outlets_write_it_resolves_relative_days(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    for published in ("Thu January 18, 2018", "18.01.2018"):
+        result = run("extract", good, "--published", published, "--format", "jsonl", "--db", tmp_path / "x.db")
+        assert result.exit_code == 0, result.output
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        assert events and all(e["event_date"] == "2018-01-17" for e in events)
+
+
+def test_date_order_decides_numeric_publication_dates(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    result = run("extract", good, "--published", "1/2/2018", "--date-order", "DMY", "--format", "jsonl",
+                 "--db", tmp_path / "x.db")
+    assert result.exit_code == 0, result.output
+    assert {json.loads(line)["event_date"][:7] for line in result.stdout.splitlines()} == {"2018-01"}
 
 
 def test_same_article_twice_is_stored_once(tmp_path):

@@ -4,18 +4,24 @@ from pathlib import Path
 import pytest
 
 from fieldreport.documents import MAX_BYTES, parse_published, read_documents
-from fieldreport.errors import InputError
+from fieldreport.errors import InputError, InputWarning
 from fieldreport.model import Document, content_id
 
 INPUTS = Path(__file__).parent / "fixtures" / "inputs"
 
 
 def read_all(path: Path, **defaults) -> tuple[list[Document], list[InputError]]:
+    documents, errors, _ = read_with_warnings(path, **defaults)
+    return documents, errors
+
+
+def read_with_warnings(path: Path, **defaults) -> tuple[list[Document], list[InputError], list[InputWarning]]:
     items = list(read_documents(path, **defaults))
     documents = [item for item in items if isinstance(item, Document)]
     errors = [item for item in items if isinstance(item, InputError)]
-    assert len(documents) + len(errors) == len(items)
-    return documents, errors
+    warnings = [item for item in items if isinstance(item, InputWarning)]
+    assert len(documents) + len(errors) + len(warnings) == len(items)
+    return documents, errors, warnings
 
 
 def only_error(path: Path) -> str:
@@ -51,10 +57,10 @@ def test_offsets_into_text_match_the_file_after_newline_normalisation(tmp_path):
 
 def test_json_lines_good_lines_come_through_and_bad_lines_name_their_line():
     path = INPUTS / "wire.jsonl"
-    documents, errors = read_all(path, published=date(2018, 1, 19), outlet="Default Outlet")
+    documents, errors, warnings = read_with_warnings(path, published=date(2018, 1, 19), outlet="Default Outlet")
 
-    assert [document.id for document in documents] == ["fna-001", "42", content_id(documents[2].text)]
-    first, second, third = documents
+    assert [document.id for document in documents][:3] == ["fna-001", "42", content_id(documents[2].text)]
+    first, second, third, undated = documents
     assert first.published == date(2018, 1, 18)
     assert first.outlet == "Fars News Agency"
     assert first.title == "Al-Nusra commander assassinated"
@@ -65,12 +71,15 @@ def test_json_lines_good_lines_come_through_and_bad_lines_name_their_line():
     assert third.published == date(2018, 1, 19)  # the argument is the default for lines without one
     assert third.origin == f"{path}:4"  # blank line 3 is skipped but still counted
 
-    messages = [str(error) for error in errors]
-    assert messages == [
+    assert [str(error) for error in errors] == [
         f"{path}:5: not valid JSON (Expecting ',' delimiter)",
-        f"{path}:6: published date '2018-13-45' does not parse (want YYYY-MM-DD)",
         f"{path}:7: 'text' is missing or empty (want a non-empty string)",
     ]
+    # a date that does not parse is a warning: the document is still read, with the default date
+    assert [str(warning) for warning in warnings] == [
+        f"{path}:6: published date '2018-13-45' does not parse (want a day, month and year, such as 2018-01-18);"
+        " read as published 2018-01-19"]
+    assert undated.origin == f"{path}:6" and undated.published == date(2018, 1, 19)
 
 
 def test_text_starting_with_a_brace_is_read_as_json_lines(tmp_path):
@@ -206,7 +215,27 @@ def test_parse_published_accepts_iso_dates_and_datetimes(value, expected):
     assert parse_published(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2018-13-45", "18 January 2018", "", "yesterday"])
-def test_parse_published_rejects_other_text(value):
-    with pytest.raises(ValueError, match=r"does not parse \(want YYYY-MM-DD\)"):
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        ("18 January 2018", None, date(2018, 1, 18)),
+        ("7:58 AM ET, Sat January 3, 2015", None, date(2015, 1, 3)),
+        ("17.05.2017", None, date(2017, 5, 17)),
+        ("7/10/2016", None, date(2016, 7, 10)),
+        ("7/10/2016", "DMY", date(2016, 10, 7)),
+        ("7/10/2016", "mdy", date(2016, 7, 10)),
+    ],
+)
+def test_parse_published_reads_the_dates_outlets_write(value, order, expected):
+    assert parse_published(value, order) == expected
+
+
+@pytest.mark.parametrize("value", ["2018-13-45", "January 2018", "", "yesterday", "Monday", "not a date"])
+def test_parse_published_rejects_text_without_day_month_and_year(value):
+    with pytest.raises(ValueError, match=r"does not parse \(want a day, month and year"):
         parse_published(value)
+
+
+def test_an_unknown_date_order_is_refused():
+    with pytest.raises(ValueError, match="date order 'DDD' is not one of DMY, MDY, YMD"):
+        parse_published("7/10/2016", "DDD")

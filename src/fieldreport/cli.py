@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +14,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from fieldreport.documents import parse_published, read_documents
-from fieldreport.errors import FieldreportError, InputError
+from fieldreport.documents import DATE_ORDERS, parse_published, read_documents
+from fieldreport.errors import FieldreportError, InputError, InputWarning
 from fieldreport.export import CsvWriter, print_table, write_jsonl
 from fieldreport.model import Document
 
@@ -29,31 +32,60 @@ class Format(StrEnum):
     csv = "csv"
 
 
+DateOrder = StrEnum("DateOrder", {order: order for order in DATE_ORDERS})
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"error: {message}", markup=False)
     return typer.Exit(code)
 
 
-def published_option(value: str | None):
+def published_option(value: str | None, date_order: str | None = None) -> date | None:
     if value is None:
         return None
     try:
-        return parse_published(value)
+        return parse_published(value, date_order)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+
+
+@dataclass
+class Tally:
+    """Inputs that could not be read, counted as the documents stream past."""
+
+    problems: int = 0
+
+
+def documents_in(files: list[Path], tally: Tally, published: date | None = None, outlet: str | None = None,
+                 date_order: str | None = None) -> Iterator[Document]:
+    """The readable documents of `files`; each unreadable one is an `error:` line (counted in `tally`),
+    each part of a document that is not read a `warning:` line."""
+    for path in files:
+        for item in read_documents(path, published, outlet, date_order):
+            if isinstance(item, InputWarning):
+                err.print(f"warning: {item}", markup=False)
+            elif isinstance(item, InputError):
+                tally.problems += 1
+                err.print(f"error: {item}", markup=False)
+            else:
+                yield item
 
 
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Text, HTML or JSON Lines files ({id, text, published, ...}).")],
-    published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD, for 'on Wednesday'.")] = None,
+    published: Annotated[str | None, typer.Option(
+        help="Publication date, for 'on Wednesday': 2018-01-18, '18 January 2018', 'Sat January 3, 2015'...")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read numeric dates such as 7/10/2016 (default: month first).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet that published the text (ACLED 'source').")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: Annotated[str, typer.Option(help="SQLite file (or SQLAlchemy URL) to store documents and events.")] =
         "fieldreport.db",
 ) -> None:
     """Extract events from FILES, store them in --db and print them."""
-    published_date = published_option(published)
+    date_order = date_order.value if date_order else None
+    published_date = published_option(published, date_order)
     try:
         from fieldreport.ingest import Ingest, open_store
         from fieldreport.pipeline import Extractor
@@ -62,23 +94,14 @@ def extract(
         ingest = Ingest(store, Extractor())
     except FieldreportError as error:
         raise fail(str(error)) from None
-    printed, problems, processed = [], 0, 0
+    printed, tally, processed = [], Tally(), 0
     csv_writer = CsvWriter(sys.stdout) if format == Format.csv else None
 
-    def documents():
-        nonlocal problems
-        for path in files:
-            for item in read_documents(path, published_date, outlet):
-                if isinstance(item, InputError):
-                    problems += 1
-                    err.print(f"error: {item}", markup=False)
-                else:
-                    yield item
 
     try:
-        for outcome in ingest.many(documents()):
+        for outcome in ingest.many(documents_in(files, tally, published_date, outlet, date_order)):
             if outcome.error is not None:
-                problems += 1
+                tally.problems += 1
                 err.print(f"error: {outcome.error}", markup=False)
                 continue
             processed += 1
@@ -101,8 +124,8 @@ def extract(
         print_table(printed, out if out.is_terminal else Console(width=200))
     if processed == 0:
         raise fail("no document could be processed", 1)
-    if problems:
-        err.print(f"{problems} input(s) skipped, {processed} document(s) processed", markup=False)
+    if tally.problems:
+        err.print(f"{tally.problems} input(s) skipped, {processed} document(s) processed", markup=False)
 
 
 def describe(document: Document) -> str:
@@ -221,22 +244,13 @@ def places(
         geoparser = Geoparser(country=country)
     except FieldreportError as error:
         raise fail(str(error)) from None
-    problems, processed, rows = 0, 0, []
+    tally, processed, rows = Tally(), 0, []
     csv_writer = CsvWriter(sys.stdout, PLACE_COLUMNS) if format == Format.csv else None
 
-    def documents():
-        nonlocal problems
-        for path in files:
-            for item in read_documents(path):
-                if isinstance(item, InputError):
-                    problems += 1
-                    err.print(f"error: {item}", markup=False)
-                else:
-                    yield item
 
-    for _, records in geoparser.places_many(documents(), explain=explain, n_process=processes):
+    for _, records in geoparser.places_many(documents_in(files, tally), explain=explain, n_process=processes):
         if isinstance(records, FieldreportError):
-            problems += 1
+            tally.problems += 1
             err.print(f"error: {records}", markup=False)
             continue
         processed += 1
@@ -251,8 +265,8 @@ def places(
         print_places_table(rows)
     if processed == 0:
         raise fail("no document could be processed", 1)
-    if problems:
-        err.print(f"{problems} input(s) skipped, {processed} document(s) processed", markup=False)
+    if tally.problems:
+        err.print(f"{tally.problems} input(s) skipped, {processed} document(s) processed", markup=False)
 
 
 PLACE_COLUMNS = ["document_id", "start", "end", "text", "kind", "source", "relation", "name", "geonameid", "latitude",

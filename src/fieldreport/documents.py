@@ -7,16 +7,19 @@ so one bad line never stops the others; the caller decides whether to report and
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import dateparser
 import trafilatura
 
-from fieldreport.errors import InputError
+from fieldreport.errors import InputError, InputWarning
 from fieldreport.model import Document
 
+DATE_ORDERS = ("DMY", "MDY", "YMD")
 MAX_BYTES = 20 * 1024 * 1024  # documented limit; larger files are skipped with an error
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -31,11 +34,12 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_documents(
-    path: Path, published: date | None = None, outlet: str | None = None
-) -> Iterator[Document | InputError]:
+    path: Path, published: date | None = None, outlet: str | None = None, date_order: str | None = None
+) -> Iterator[Document | InputError | InputWarning]:
     """Yield one Document per readable document in `path`, or an InputError per unreadable one.
 
-    `published` and `outlet` are defaults for documents that do not carry their own.
+    `published` and `outlet` are defaults for documents that do not carry their own. A document whose
+    own publication date does not parse is still read, with the default date, after an InputWarning.
     """
     path = Path(path)
     text = read_text(path)
@@ -43,24 +47,40 @@ def read_documents(
         yield text
         return
     if is_json_lines(path, text):
-        yield from documents_from_json_lines(path, text, published, outlet)
+        yield from documents_from_json_lines(path, text, published, outlet, date_order)
     elif is_html(path, text):
         yield document_from_html(path, text, published, outlet)
     else:
         yield Document(text=text, published=published, outlet=outlet, origin=str(path))
 
 
-def parse_published(value: str) -> date:
-    """An ISO date (YYYY-MM-DD), or the date part of a full ISO datetime; ValueError otherwise."""
+def parse_published(value: str, date_order: str | None = None) -> date:
+    """The date of a publication date as outlets write it: ISO first (2018-01-18, a full ISO datetime),
+    else any form dateparser reads with a day, a month and a year ("7:58 AM ET, Sat January 3, 2015",
+    "17.05.2017"). Numeric forms such as 7/10/2016 follow `date_order` (DMY, MDY or YMD; dateparser's
+    default reads the month first). ValueError for anything else, "yesterday" included."""
     cleaned = str(value).strip()
-    try:
-        return date.fromisoformat(cleaned)
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(cleaned).date()
-    except ValueError:
-        raise ValueError(f"published date {value!r} does not parse (want YYYY-MM-DD)") from None
+    for parse in (date.fromisoformat, lambda text: datetime.fromisoformat(text).date()):
+        try:
+            return parse(cleaned)
+        except ValueError:
+            pass
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
+    if date_order:
+        settings["DATE_ORDER"] = checked_date_order(date_order)
+    has_year = re.search(r"\b\d{4}\b", cleaned)  # never 'yesterday' or 'Monday': relative to when?
+    parsed = dateparser.parse(cleaned, settings=settings) if has_year else None
+    if parsed is None:
+        raise ValueError(f"published date {value!r} does not parse (want a day, month and year, "
+                         "such as 2018-01-18)")
+    return parsed.date()
+
+
+def checked_date_order(value: str) -> str:
+    order = value.strip().upper()
+    if order not in DATE_ORDERS:
+        raise ValueError(f"date order {value!r} is not one of {', '.join(DATE_ORDERS)}")
+    return order
 
 
 def read_text(path: Path) -> str | InputError:
@@ -156,33 +176,38 @@ def is_html(path: Path, text: str) -> bool:
 
 
 def documents_from_json_lines(
-    path: Path, text: str, published: date | None, outlet: str | None
-) -> Iterator[Document | InputError]:
-    """One Document (or InputError) per non-blank line of `{"id", "text", "published", "outlet", ...}`."""
+    path: Path, text: str, published: date | None, outlet: str | None, date_order: str | None = None
+) -> Iterator[Document | InputError | InputWarning]:
+    """One Document (or InputError) per non-blank line of `{"id", "text", "published", "outlet", ...}`,
+    after an InputWarning when the line's own date does not parse."""
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            yield document_from_json_line(f"{path}:{number}", line, published, outlet)
+            yield from document_from_json_line(f"{path}:{number}", line, published, outlet, date_order)
 
 
 def document_from_json_line(
-    origin: str, line: str, published: date | None, outlet: str | None
-) -> Document | InputError:
+    origin: str, line: str, published: date | None, outlet: str | None, date_order: str | None = None
+) -> Iterator[Document | InputError | InputWarning]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return InputError(f"{origin}: not valid JSON ({exc.msg})")
+        yield InputError(f"{origin}: not valid JSON ({exc.msg})")
+        return
     if not isinstance(record, dict):
-        return InputError(f"{origin}: not a JSON object")
+        yield InputError(f"{origin}: not a JSON object")
+        return
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        return InputError(f"{origin}: 'text' is missing or empty (want a non-empty string)")
+        yield InputError(f"{origin}: 'text' is missing or empty (want a non-empty string)")
+        return
     line_published = published
     if record.get("published") not in (None, ""):
         try:
-            line_published = parse_published(record["published"])
+            line_published = parse_published(str(record["published"]), date_order)
         except ValueError as exc:
-            return InputError(f"{origin}: {exc}")
-    return Document(
+            yield InputWarning(f"{origin}: {exc}; read without it" if published is None
+                               else f"{origin}: {exc}; read as published {published}")
+    yield Document(
         text=normalise_newlines(text),
         id=optional_str(record.get("id")) or "",
         published=line_published,

@@ -2,6 +2,7 @@
 
     FieldreportError
      ├── InputError        a document or input line cannot be read (empty, binary, too big, bad JSON...)
+     ├── InputWarning      a document is read, but part of it is not (a publication date that does not parse)
      ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
      ├── StoreError        the database cannot be opened or written
      └── ConfigError       a data file (actors, patterns) is malformed
@@ -13,6 +14,10 @@ class FieldreportError(Exception):
 
 
 class InputError(FieldreportError):
+    pass
+
+
+class InputWarning(FieldreportError):
     pass
 
 
