@@ -112,3 +112,27 @@ def test_unwritable_database_is_one_line(tmp_path):
     result = run("extract", good, "--db", tmp_path / "no" / "such" / "dir" / "x.db")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_report_in_another_language_is_skipped_with_its_reason(tmp_path):
+    french = tmp_path / "depeche.txt"
+    french.write_text("Des frappes aériennes ont tué vingt civils à Idleb, selon l'Observatoire syrien des droits "
+                      "de l'homme, qui dispose d'un large réseau de sources dans le pays. Les combats se "
+                      "poursuivent près de la ville, où les forces gouvernementales tentent de reprendre le "
+                      "contrôle des quartiers tenus par les rebelles depuis plusieurs années.\n", encoding="utf-8")
+    english = tmp_path / "good.txt"
+    english.write_text(SAMPLE, encoding="utf-8")
+    result = run("extract", french, english, "--published", "2018-01-18", "--format", "jsonl",
+                 "--db", tmp_path / "x.db")
+    assert result.exit_code == 0
+    assert f"error: {french}: no English text: skipped" in result.stderr.splitlines()
+    assert [json.loads(line)["document_id"] for line in result.stdout.splitlines()]
+
+
+def test_an_article_with_no_events_gives_none_and_the_summary_says_so(tmp_path):
+    calm = tmp_path / "calm.txt"
+    calm.write_text("The foreign ministers met in Geneva on Tuesday to discuss reconstruction funding.\n",
+                    encoding="utf-8")
+    result = run("extract", calm, "--published", "2018-01-18", "--format", "jsonl", "--db", tmp_path / "x.db")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "1 document(s) processed, 1 of them with no events; 0 input(s) skipped" in result.stderr

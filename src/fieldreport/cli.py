@@ -96,8 +96,7 @@ def extract(
         raise fail(str(error)) from None
     printed, tally, processed = [], Tally(), 0
     csv_writer = CsvWriter(sys.stdout) if format == Format.csv else None
-
-
+    without_events = 0
     try:
         for outcome in ingest.many(documents_in(files, tally, published_date, outlet, date_order)):
             if outcome.error is not None:
@@ -105,6 +104,7 @@ def extract(
                 err.print(f"error: {outcome.error}", markup=False)
                 continue
             processed += 1
+            without_events += not outcome.events
             if not outcome.stored:
                 err.print(f"note: {describe(outcome.document)} is already in {db}; stored once", markup=False)
             records = [event.as_record() for event in outcome.events]
@@ -124,8 +124,9 @@ def extract(
         print_table(printed, out if out.is_terminal else Console(width=200))
     if processed == 0:
         raise fail("no document could be processed", 1)
-    if tally.problems:
-        err.print(f"{tally.problems} input(s) skipped, {processed} document(s) processed", markup=False)
+    if tally.problems or without_events:
+        err.print(f"{processed} document(s) processed, {without_events} of them with no events; "
+                  f"{tally.problems} input(s) skipped", markup=False)
 
 
 def describe(document: Document) -> str:

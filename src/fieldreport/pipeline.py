@@ -25,8 +25,12 @@ from fieldreport.mentions.sources import find_sources
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline, parsed_in_pieces
+from fieldreport.rules import word_set
 
 MAX_HEADER_TOKENS = 4
+ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
+MIN_WORDS_FOR_LANGUAGE = 40
+MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
 # The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.
 DEFAULT_FOCUS = "SY"
 # Another country becomes a document's focus only on two or more votes: one village name that is also
@@ -69,7 +73,11 @@ class Extractor:
             tuple[Document, list[Event] | ExtractionError]]:
         """Events per document, parsing in batches. A document that fails yields an ExtractionError
         in place of its events, and the others go on."""
-        for document, pieces in parsed_in_pieces(self.nlp, documents, batch_size):
+        for document, parsed in parsed_in_pieces(self.nlp, documents, batch_size):
+            pieces = list(parsed)
+            if not looks_english([doc for doc, _ in pieces]):
+                yield document, ExtractionError(f"{document.origin or document.id}: no English text: skipped")
+                continue
             try:
                 yield document, [event for doc, offset in pieces
                                  for event in shifted(self.events_from(document, doc), offset)]
@@ -143,6 +151,15 @@ class Extractor:
             return area
         area = self.gazetteer.admin1(name)
         return area if area is not None and spells_admin1(self.gazetteer, name, area) else None
+
+
+def looks_english(docs: list[Doc]) -> bool:
+    """False for a text long enough to tell (MIN_WORDS_FOR_LANGUAGE words) in which English function
+    words are rare: a report in French, German or Arabic is skipped with a reason, not coded as empty."""
+    words = [token.lower_ for doc in docs for token in doc if token.is_alpha]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return True
+    return sum(word in ENGLISH_FUNCTION_WORDS for word in words) / len(words) >= MIN_ENGLISH_SHARE
 
 
 def shifted(events: list[Event], offset: int) -> list[Event]:
