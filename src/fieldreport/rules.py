@@ -1,14 +1,18 @@
 """The rules directory: word lists, cue lists and the other data files an analyst can edit.
 
 The rules are read from the package's own `data/` folder, or from the folder named by
-$FIELDREPORT_RULES (which `--rules DIR` sets), once per process: the modules that use a list read
-it when they are imported. `fieldreport rules check DIR` validates an edited copy first.
+$FIELDREPORT_RULES (which `--rules DIR` sets). They are read once per process: a module that uses a
+word list reads it when it is imported, and the actor and trigger files are read once and kept, so
+changing $FIELDREPORT_RULES or a file afterwards has no effect until the next run (a running
+`fieldreport serve` must be restarted). `fieldreport rules copy DIR` makes an editable copy and
+`fieldreport rules check DIR` validates it.
 
 Word lists (`data/words/<concern>.txt`) use a line format, written here rather than taken from
 TOML because an analyst edits one word per line and every error must name its line:
 
     # What the file is for (the header comment).
     [list_name]            a set of words or phrases, one per line
+    [list_name: ordered]   words whose order matters (a sequence), one per line
     [list_name: map]       `key = value` lines (values are strings)
     [list_name: int map]   `key = value` lines (values are integers)
 
@@ -28,11 +32,17 @@ from pathlib import Path
 from fieldreport.errors import ConfigError
 
 ENV_VAR = "FIELDREPORT_RULES"
-KINDS = ("set", "cased", "map", "cased map", "int map")
+KINDS = ("set", "cased", "ordered", "map", "cased map", "int map")
+# The kinds the code reads alike: a list the code reads as a set may be declared `cased`.
+FAMILIES = {"set": ("set", "cased"), "ordered": ("ordered",), "map": ("map", "cased map"), "int map": ("int map",)}
 
-# What the code asks for: (file, list) -> kind. Filled as modules declare their lists, so that
+# What the code asks for: (file, list) -> kind family. Filled as modules declare their lists, so that
 # `rules check` can tell a copy that lacks a list the code needs.
 REQUIRED: dict[tuple[str, str], str] = {}
+# Ordered lists the code reads by position, with the number of entries they must have (the weekdays).
+SIZES: dict[tuple[str, str], int] = {}
+# The folders word lists were read from in this process (one, unless tests read copies).
+READ_FROM: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,15 @@ class WordList:
     entries: dict[str, str | int | None]
 
 
+def package_rules_dir() -> Traversable:
+    """The rules that ship with fieldreport."""
+    return resources.files("fieldreport") / "data"
+
+
 def rules_dir() -> Traversable:
     """The active rules folder: $FIELDREPORT_RULES if set, else the package's data folder."""
     chosen = os.environ.get(ENV_VAR)
-    return Path(chosen) if chosen else resources.files("fieldreport") / "data"
+    return Path(chosen) if chosen else package_rules_dir()
 
 
 def data_file(name: str) -> Traversable:
@@ -54,36 +69,66 @@ def data_file(name: str) -> Traversable:
     return rules_dir() / name
 
 
+def use_rules(folder: Path) -> None:
+    """Make `folder` the rules folder of this process. Rules are read once per process, so this must
+    come before the pipeline modules are imported; a folder that does not exist is a ConfigError."""
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such rules folder (make one with `fieldreport rules copy {folder}`)")
+    chosen = str(folder.resolve())
+    earlier = READ_FROM - {chosen}
+    if earlier:
+        raise ConfigError(f"{folder}: this process already read its rules from {sorted(earlier)[0]}")
+    os.environ[ENV_VAR] = chosen
+
+
 def word_set(concern: str, name: str) -> frozenset[str]:
     """The words of list `name` in `words/<concern>.txt` of the active rules folder."""
-    found = required_list(concern, name, "set", "cased")
+    found = required_list(concern, name, "set")
     return frozenset(found.entries)
 
 
+def word_sequence(concern: str, name: str, size: int | None = None) -> tuple[str, ...]:
+    """The words of `[name: ordered]` in file order; `size` is how many the code reads by position."""
+    if size is not None:
+        SIZES[(concern, name)] = size
+    found = required_list(concern, name, "ordered")
+    return tuple(found.entries)
+
+
 def word_map(concern: str, name: str) -> dict[str, str]:
-    """The `key = value` pairs of map `name` in `words/<concern>.txt`."""
-    found = required_list(concern, name, "map", "cased map")
+    """The `key = value` pairs of map `name` in `words/<concern>.txt`, in file order."""
+    found = required_list(concern, name, "map")
     return {key: str(value) for key, value in found.entries.items()}
 
 
 def int_map(concern: str, name: str) -> dict[str, int]:
+    """The `key = number` pairs of `[name: int map]` in `words/<concern>.txt`, in file order."""
     found = required_list(concern, name, "int map")
     return {key: int(value) for key, value in found.entries.items()}
 
 
-def required_list(concern: str, name: str, *kinds: str) -> WordList:
-    REQUIRED[(concern, name)] = kinds[0]
-    return list_in(read_word_file(str(rules_dir()), concern), concern, name, kinds)
+def required_list(concern: str, name: str, family: str) -> WordList:
+    REQUIRED[(concern, name)] = family
+    folder = str(rules_dir())
+    READ_FROM.add(folder)
+    lists = read_word_file(folder, concern)
+    problem = list_problem(lists, words_path(Path(folder), concern), concern, name)
+    if problem:
+        raise ConfigError(problem)
+    return lists[name]
 
 
-def list_in(lists: dict[str, WordList], concern: str, name: str, kinds: tuple[str, ...]) -> WordList:
-    path = words_path(Path(str(rules_dir())), concern)
+def list_problem(lists: dict[str, WordList], path: Path, concern: str, name: str) -> str | None:
+    """What is wrong with list `name` as the code reads it, as 'file:line: what'; None when it is right."""
     if name not in lists:
-        raise ConfigError(f"{path}: no list [{name}] (the code needs it)")
-    found = lists[name]
-    if found.kind not in kinds:
-        raise ConfigError(f"{path}:{found.line}: [{name}] is a {found.kind} list; the code reads it as {kinds[0]}")
-    return found
+        return f"{path}: no list [{name}] (the code needs it)"
+    found, family = lists[name], REQUIRED[(concern, name)]
+    if found.kind not in FAMILIES[family]:
+        return f"{path}:{found.line}: [{name}] is a {found.kind} list; the code reads it as {family}"
+    size = SIZES.get((concern, name))
+    if size is not None and len(found.entries) != size:
+        return f"{path}:{found.line}: [{name}] must have {size} entries, in order; it has {len(found.entries)}"
+    return None
 
 
 def words_path(folder: Path, concern: str) -> Path:
@@ -157,26 +202,23 @@ def entry(line: str, current: WordList, where: str) -> tuple[str, str | int | No
 
 def check_word_files(folder: Path) -> list[str]:
     """Every problem with the word lists of `folder`, as 'file:line: what' lines (empty when valid)."""
-    problems = []
-    concerns = {concern for concern, _ in REQUIRED}
-    present = {path.stem for path in (folder / "words").glob("*.txt")} if (folder / "words").is_dir() else set()
-    for concern in sorted(concerns | present):
-        try:
-            lists = parse_word_file(words_path(folder, concern).read_text(encoding="utf-8"),
-                                    str(words_path(folder, concern)))
-        except OSError as err:
-            problems.append(f"{words_path(folder, concern)}: cannot read the word list ({err.__class__.__name__})")
-            continue
-        except ConfigError as err:
-            problems.append(str(err))
-            continue
-        for (wanted_concern, name), kind in sorted(REQUIRED.items()):
-            if wanted_concern != concern:
-                continue
-            if name not in lists:
-                problems.append(f"{words_path(folder, concern)}: no list [{name}] (the code needs it)")
-            elif lists[name].kind.replace("cased map", "map").replace("cased", "set") != kind.replace(
-                    "cased map", "map").replace("cased", "set"):
-                problems.append(f"{words_path(folder, concern)}:{lists[name].line}: [{name}] is a "
-                                f"{lists[name].kind} list; the code reads it as {kind}")
-    return problems
+    concerns = {concern for concern, _ in REQUIRED} | set(word_files(folder))
+    return [problem for concern in sorted(concerns) for problem in word_file_problems(folder, concern)]
+
+
+def word_files(folder: Path) -> list[str]:
+    """The concerns of the word files in `folder` (`words/places.txt` -> 'places')."""
+    words = folder / "words"
+    return sorted(path.stem for path in words.glob("*.txt")) if words.is_dir() else []
+
+
+def word_file_problems(folder: Path, concern: str) -> list[str]:
+    path = words_path(folder, concern)
+    try:
+        lists = parse_word_file(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as err:
+        return [f"{path}: cannot read the word list ({err.__class__.__name__})"]
+    except ConfigError as err:
+        return [str(err)]
+    found = (list_problem(lists, path, concern, name) for wanted, name in sorted(REQUIRED) if wanted == concern)
+    return [problem for problem in found if problem]

@@ -13,17 +13,17 @@ from spacy.tokens import Span, Token
 
 from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.rules import word_set
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
 FACTUAL = ("occurred", "ongoing")
-ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
+ANSWERED_EVENT_WORDS = word_set("events", "answered_event_words")
 # events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
 # context resolves (@attack, @territory, @detention ...)
 ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
-# often the outcome of another event
-WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot", "injure", "wound"}
+WEAK_LEMMAS = word_set("events", "weak_lemmas")  # often the outcome of another event
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from fieldreport.events.coding import (
     set_location,
 )
 from fieldreport.geo.geocode import Location, km_between
-from fieldreport.mentions.actors import Actor
+from fieldreport.mentions.actors import Actor, default_dictionary
 from fieldreport.mentions.places import NAME_GLUE
+from fieldreport.rules import word_set
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
@@ -27,7 +28,7 @@ COMPATIBLE_SUBTYPES = {
     frozenset({"Armed clash", "Non-state actor overtakes territory"}),
 }
 SUBTYPE_STRENGTH = {"Government regains territory": 3, "Non-state actor overtakes territory": 3}
-DEFAULT_ACTORS = {"Opposition Rebels (Syria)"}
+DEFAULT_ACTORS = {default_dictionary().partisan_default.name}  # a partisan label no group in the text resolved
 
 
 def subtypes_compatible(a: str, b: str) -> bool:
@@ -126,7 +127,7 @@ LIST_GAP = re.compile(r"\s*(?:,\s*|(?:,\s*)?(?:and|or|&|as well as)\s+)(?:the\s+
 CONJUNCTION = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
 # A list after a relative word names one stretch of ground or a vicinity, not several places ("the road between
 # Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah"); one after "from" names where a side came from.
-SPAN_WORDS = RELATIVE_WORDS | {"from", "surroundings"}
+SPAN_WORDS = RELATIVE_WORDS | word_set("merging", "span_words")
 NOT_SPLIT_TYPES = {"Strategic developments"}
 
 
