@@ -4,7 +4,7 @@
      ├── InputError        a document or input line cannot be read (empty, binary, too big, bad JSON...)
      ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
      ├── StoreError        the database cannot be opened or written
-     └── ConfigError       a data file (actors, patterns) is malformed
+     └── ConfigError       a rules file (a word list, actors.toml, event_patterns.toml) is malformed or missing
 """
 
 

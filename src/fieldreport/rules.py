@@ -18,12 +18,20 @@ TOML because an analyst edits one word per line and every error must name its li
 
 `#` starts a comment anywhere on a line. Entries are lower-cased unless the list is declared
 `[name: cased]` (or `cased map`), for names matched as written.
+
+The TOML data files (`actors.toml`, `event_patterns.toml`) are checked by their loaders; the
+helpers at the end of this module give their errors a line (`TomlLines`, `table_problems`).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-from dataclasses import dataclass
+import re
+import shutil
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
@@ -41,6 +49,8 @@ FAMILIES = {"set": ("set", "cased"), "ordered": ("ordered",), "map": ("map", "ca
 REQUIRED: dict[tuple[str, str], str] = {}
 # Ordered lists the code reads by position, with the number of entries they must have (the weekdays).
 SIZES: dict[tuple[str, str], int] = {}
+# The modules that read word lists when imported; `rules check` imports them to fill REQUIRED.
+LIST_READERS = ("fieldreport.pipeline", "fieldreport.geo.geoparse")
 # The folders word lists were read from in this process (one, unless tests read copies).
 READ_FROM: set[str] = set()
 
@@ -222,3 +232,219 @@ def word_file_problems(folder: Path, concern: str) -> list[str]:
         return [str(err)]
     found = (list_problem(lists, path, concern, name) for wanted, name in sorted(REQUIRED) if wanted == concern)
     return [problem for problem in found if problem]
+
+
+# The whole rules folder --------------------------------------------------------------------------------------------
+
+def declare_lists() -> None:
+    """Import the modules that read word lists, so that REQUIRED names every list the code needs. They read the
+    package's own lists while importing (an active copy may be the broken one being checked)."""
+    saved = os.environ.pop(ENV_VAR, None)
+    try:
+        for module in LIST_READERS:
+            importlib.import_module(module)
+    finally:
+        if saved is not None:
+            os.environ[ENV_VAR] = saved
+
+
+def check_rules(folder: Path) -> tuple[int, list[str]]:
+    """How many data files of `folder` were checked, and every problem found as 'file:line: what' lines."""
+    from fieldreport.events.triggers import pattern_file_problems
+    from fieldreport.mentions.actors import actor_file_problems
+
+    declare_lists()
+    problems = check_word_files(folder)
+    checkers: dict[str, Callable[[Traversable], list[str]]] = {"actors.toml": actor_file_problems,
+                                                              "event_patterns.toml": pattern_file_problems}
+    for name, checker in checkers.items():
+        problems += checker(folder / name)
+    return len(word_files(folder)) + len(checkers), problems
+
+
+def copy_rules(target: Path) -> int:
+    """Copy the package's rules into `target` (new or empty) for editing; the number of files copied."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ConfigError(f"{target}: already exists and is not empty; give a new folder")
+    with resources.as_file(package_rules_dir()) as source:
+        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return sum(1 for path in target.rglob("*") if path.is_file())
+
+
+# TOML data files: errors with a line ---------------------------------------------------------------------------
+
+HEADER_LINE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\- ]+?)\s*\]\]?\s*(?:#.*)?$")
+DECODE_AT = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a table",
+              float: "a number"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """What a TOML table may hold: key -> str, int, bool, list (a list of texts) or a Table of its own.
+    `others`: the type of any key not named (None: such a key is an error); `many`: an array of tables
+    (`[[trigger]]`)."""
+
+    keys: dict[str, object]
+    required: tuple[str, ...] = ()
+    others: object = None
+    many: bool = False
+
+
+WORD_GROUPS = Table({}, others=list)  # a table of named word lists, as [instruments] or [partisan.sides]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a fault is: the `index`-th table `name` (dotted, `partisan.sides`; None for the top of the file)
+    and, if the fault is one value's, its key."""
+
+    table: str | None
+    index: int = 0
+    key: str | None = None
+    many: bool = False
+
+    def child(self, key: str) -> Spot:
+        return Spot(f"{self.table}.{key}" if self.table else key)
+
+    def described(self) -> str:
+        if self.table is None:
+            return "the file"
+        return f"[[{self.table}]] #{self.index + 1}" if self.many else f"[{self.table}]"
+
+
+Problem = tuple[Spot, str]
+
+
+@dataclass(frozen=True)
+class TomlLines:
+    """The lines of a TOML file, to name the line of an error its parser cannot see (a missing key, a wrong type)."""
+
+    path: str
+    lines: tuple[str, ...]
+
+    @classmethod
+    def of(cls, path: str, text: str) -> TomlLines:
+        return cls(path, tuple(text.splitlines()))
+
+    def table_line(self, name: str, index: int = 0) -> int | None:
+        """The line of the `index`-th `[[name]]` table (or of `[name]`), counting from 0."""
+        found = [number for number, line in enumerate(self.lines, start=1)
+                 if (match := HEADER_LINE.match(line)) and match.group(1) == name]
+        return found[index] if index < len(found) else None
+
+    def key_line(self, start: int | None, key: str) -> int | None:
+        """The line that sets `key` in the table opening on line `start` (at the top of the file when None)."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range((start or 0) + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if HEADER_LINE.match(line):
+                return None
+            if pattern.match(line):
+                return number
+        return None
+
+    def line_of(self, spot: Spot) -> int | None:
+        start = self.table_line(spot.table, spot.index) if spot.table else None
+        if spot.key is None:
+            return start
+        return self.key_line(start, spot.key) or self.table_line(spot.child(spot.key).table or "") or start
+
+    def located(self, problems: list[Problem]) -> list[str]:
+        """Each problem as 'file:line: what' ('file: what' when no line can be told), in line order."""
+        found = sorted(((self.line_of(spot) or 0, what) for spot, what in problems), key=lambda found: found[0])
+        return [f"{self.path}:{line}: {what}" if line else f"{self.path}: {what}" for line, what in found]
+
+
+def read_toml(source: Traversable) -> tuple[dict, TomlLines]:
+    """A TOML data file and its lines; an unreadable file or a syntax error raises ConfigError naming the line."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ConfigError(f"{source}: no such file") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{source}: cannot read the file ({err.__class__.__name__})") from err
+    try:
+        return tomllib.loads(text), TomlLines.of(str(source), text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(decode_problem(str(source), err)) from err
+
+
+def decode_problem(path: str, err: tomllib.TOMLDecodeError) -> str:
+    message = str(err)
+    found = DECODE_AT.search(message)
+    if found is None:
+        return f"{path}: not valid TOML ({message})"
+    return f"{path}:{found.group(1)}: not valid TOML ({message[:found.start()]})"
+
+
+TomlCheck = Callable[[dict, TomlLines], list[str]]
+
+
+def checked_toml(source: Traversable, check: TomlCheck) -> dict:
+    """A TOML data file that `check` finds no fault with; else ConfigError with the first 'file:line: what'."""
+    data, lines = read_toml(source)
+    problems = check(data, lines)
+    if problems:
+        more = f" (and {len(problems) - 1} more; `fieldreport rules check` lists them)" if len(problems) > 1 else ""
+        raise ConfigError(problems[0] + more)
+    return data
+
+
+def toml_file_problems(source: Traversable, check: TomlCheck) -> list[str]:
+    """Every fault of a TOML data file as 'file:line: what' lines (a syntax error stops at the first)."""
+    try:
+        data, lines = read_toml(source)
+    except ConfigError as err:
+        return [str(err)]
+    return check(data, lines)
+
+
+def table_problems(table: object, shape: Table, spot: Spot) -> list[Problem]:
+    """Each fault of one table: a missing or unknown key, a value of the wrong type (tables inside, too)."""
+    name = spot.described()
+    if not isinstance(table, dict):
+        return [(spot, f"{name} must be a table, not {type_name(table)}")]
+    problems: list[Problem] = [(spot, f"{name} has no `{key}`") for key in shape.required if key not in table]
+    for key, value in table.items():
+        expected = shape.keys.get(key, shape.others)
+        if expected is None:
+            problems.append((replace(spot, key=key), unknown_key(spot, key, value, shape)))
+        elif isinstance(expected, Table):
+            problems += tables_problems(value, expected, spot.child(key))
+        elif problem := value_problem(key, value, expected):
+            problems.append((replace(spot, key=key), f"{name}: {problem}"))
+    return problems
+
+
+def unknown_key(spot: Spot, key: str, value: object, shape: Table) -> str:
+    known = ", ".join(shape.keys)
+    if spot.table is None and isinstance(value, dict | list):
+        return f"unknown table [{key}] (known: {known})"
+    return f"{spot.described()}: unknown key `{key}` (known: {known})"
+
+
+def tables_problems(value: object, shape: Table, spot: Spot) -> list[Problem]:
+    """The faults of a table, or of each table of an array (`[[trigger]]`)."""
+    if not shape.many:
+        return table_problems(value, shape, spot)
+    if not isinstance(value, list):
+        return [(spot, f"`{spot.table}` must be written as [[{spot.table}]] tables, not {type_name(value)}")]
+    return [problem for index, item in enumerate(value)
+            for problem in table_problems(item, shape, replace(spot, index=index, many=True))]
+
+
+def value_problem(key: str, value: object, expected: object) -> str | None:
+    """What is wrong with one value, or None: a text, a whole number, true or false, a list of texts."""
+    if expected is list:
+        if not isinstance(value, list):
+            return f"`{key}` must be a list of texts, not {type_name(value)}"
+        wrong = next((item for item in value if not isinstance(item, str)), None)
+        return None if wrong is None else f"`{key}` must be a list of texts; {wrong!r} is {type_name(wrong)}"
+    if type(value) is not expected:
+        return f"`{key}` must be {TYPE_NAMES[expected]}, not {type_name(value)}"
+    return None
+
+
+def type_name(value: object) -> str:
+    return TYPE_NAMES.get(type(value), type(value).__name__)

@@ -15,6 +15,11 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.events.modality import modality_of
 from fieldreport.events.triggers import (
+    ATTACK,
+    DETENTION,
+    EXPLOSION,
+    PROTEST,
+    REMOTE,
     TERRITORY,
     Patterns,
     Trigger,
@@ -34,11 +39,6 @@ from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
 
 TARGET_PREPS = word_set("events", "target_preps")
-REMOTE = "@remote"
-ATTACK = "@attack"
-DETENTION = "@detention"
-PROTEST = "@protest"
-EXPLOSION = "@explosion"
 WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
 SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
