@@ -18,11 +18,14 @@ from fieldreport.documents import DATE_ORDERS, parse_published, read_documents
 from fieldreport.errors import FieldreportError, InputError, InputWarning
 from fieldreport.export import CsvWriter, print_table, write_jsonl
 from fieldreport.model import Document
+from fieldreport.rules import ENV_VAR, copy_rules, rules_dir, use_rules
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn conflict news into ACLED-style event data, offline, with the evidence behind each field.")
 gazetteer_app = typer.Typer(no_args_is_help=True, help="Build or extend the offline gazetteer.")
 app.add_typer(gazetteer_app, name="gazetteer")
+rules_app = typer.Typer(no_args_is_help=True, help="Copy and check the rules: word lists, actors, event triggers.")
+app.add_typer(rules_app, name="rules")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -38,6 +41,21 @@ DateOrder = StrEnum("DateOrder", {order: order for order in DATE_ORDERS})
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"error: {message}", markup=False)
     return typer.Exit(code)
+
+
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help=f"Rules folder to use (a copy made by `fieldreport rules copy`); default ${ENV_VAR} or the "
+                    "installed rules.")]
+
+
+def apply_rules_option(folder: Path | None) -> None:
+    """Make --rules DIR the rules of this run, before any module that reads them is imported."""
+    if folder is None:
+        return
+    try:
+        use_rules(folder)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
 
 
 def published_option(value: str | None, date_order: str | None = None) -> date | None:
@@ -82,8 +100,10 @@ def extract(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: Annotated[str, typer.Option(help="SQLite file (or SQLAlchemy URL) to store documents and events.")] =
         "fieldreport.db",
+    rules: RulesOption = None,
 ) -> None:
     """Extract events from FILES, store them in --db and print them."""
+    apply_rules_option(rules)
     date_order = date_order.value if date_order else None
     published_date = published_option(published, date_order)
     try:
@@ -139,14 +159,15 @@ def evaluate(
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="Only the first N texts.")] = None,
     sample: Annotated[int | None, typer.Option(help="About N texts spread evenly over the file.")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Run the extractor over coded data and print per-field agreement."""
-    from fieldreport.evaluate import evaluate as run_evaluation
-    from fieldreport.evaluate import print_report
-
     if format not in ("table", "json"):
         raise typer.BadParameter("want table or json", param_hint="--format")
+    apply_rules_option(rules)
     try:
+        from fieldreport.evaluate import evaluate as run_evaluation
+        from fieldreport.evaluate import print_report
         from fieldreport.pipeline import Extractor
 
         report = run_evaluation(gold, Extractor(), limit, sample)
@@ -166,14 +187,18 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(
         help="Bearer token for POST /api/documents (better: set FIELDREPORT_API_TOKEN).")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
+    apply_rules_option(rules)
     try:
         import uvicorn
 
         from fieldreport.api import create_app
     except ImportError as error:
         raise fail(f"fieldreport serve needs fastapi and uvicorn ({error})") from None
+    except FieldreportError as error:
+        raise fail(str(error)) from None
     try:
         web_app = create_app(db, token)
     except FieldreportError as error:
@@ -235,13 +260,15 @@ def places(
         = None,
     processes: Annotated[int, typer.Option(min=1, help="Worker processes, each recognising and placing "
                                                        "whole documents (for many documents).")] = 1,
+    rules: RulesOption = None,
 ) -> None:
     """Print every toponym in FILES with its coordinates, or a reason when it cannot be placed."""
-    from fieldreport.geo.geoparse import Geoparser
-
     if explain and format != Format.jsonl:
         raise fail("--explain needs --format jsonl (the candidates are nested)")
+    apply_rules_option(rules)
     try:
+        from fieldreport.geo.geoparse import Geoparser
+
         geoparser = Geoparser(country=country)
     except FieldreportError as error:
         raise fail(str(error)) from None
@@ -286,6 +313,42 @@ def print_places_table(records: list[dict]) -> None:
     (out if out.is_terminal else Console(width=200)).print(table)
 
 
+# Rules: copy and check -------------------------------------------------------------------------------------------
+
+@rules_app.command("check")
+def rules_check(
+    folder: Annotated[Path | None, typer.Argument(help="Rules folder to check (default: the active rules, "
+                                                       f"${ENV_VAR} or the installed ones).")] = None,
+) -> None:
+    """Check every data file of a rules folder: word lists, actors.toml, event_patterns.toml."""
+    chosen = folder or Path(str(rules_dir()))
+    if not chosen.is_dir():
+        raise fail(f"{chosen}: no such rules folder")
+    from fieldreport.rules_check import check_rules
+
+    count, problems = check_rules(chosen)
+    for problem in problems:
+        err.print(f"error: {problem}", markup=False)
+    if problems:
+        raise typer.Exit(1)
+    print(f"ok: {count} files")
+
+
+@rules_app.command("copy")
+def rules_copy(
+    folder: Annotated[Path, typer.Argument(help="New (or empty) folder to copy the installed rules into.")],
+) -> None:
+    """Copy the installed rules into FOLDER to edit them; use them with --rules FOLDER or $FIELDREPORT_RULES."""
+    try:
+        count = copy_rules(folder)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"cannot copy the rules to {folder}: {error.strerror}") from None
+    err.print(f"copied {count} files to {folder}; check an edited copy with `fieldreport rules check {folder}`",
+              markup=False)
+
+
 # Stored events: export, territory, events show -------------------------------------------------
 
 events_app = typer.Typer(no_args_is_help=True, help="Look at stored (merged) events.")
@@ -316,12 +379,13 @@ def export_command(
 ) -> None:
     """Export the merged events that match the filters (streamed; Parquet needs -o)."""
     from fieldreport.export import check_export_target, export_events
-    from fieldreport.ingest import open_store
-    from fieldreport.storage import EventFilter
 
-    filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
-                          modality=modality, q=q)
     try:
+        from fieldreport.ingest import open_store
+        from fieldreport.storage import EventFilter
+
+        filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
+                              modality=modality, q=q)
         check_export_target(format.value, output)
         with open_store(db) as store:
             count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
@@ -342,9 +406,10 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
-    from fieldreport.ingest import open_store
 
     try:
+        from fieldreport.ingest import open_store
+
         with open_store(db) as store:
             rows = store.territory(on, admin1)
     except FieldreportError as error:
@@ -364,9 +429,10 @@ def events_show(
 ) -> None:
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
-    from fieldreport.ingest import open_store
 
     try:
+        from fieldreport.ingest import open_store
+
         with open_store(db) as store:
             found = store.event(event_id)
             current = store.merged_into(event_id) if found is None else None

@@ -5,7 +5,7 @@
      ├── InputWarning      a document is read, but part of it is not (a publication date that does not parse)
      ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
      ├── StoreError        the database cannot be opened or written
-     └── ConfigError       a data file (actors, patterns) is malformed
+     └── ConfigError       a rules file (a word list, actors.toml, event_patterns.toml) is malformed or missing
 """
 
 

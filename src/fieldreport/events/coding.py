@@ -15,6 +15,11 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.events.modality import modality_of
 from fieldreport.events.triggers import (
+    ATTACK,
+    DETENTION,
+    EXPLOSION,
+    PROTEST,
+    REMOTE,
     TERRITORY,
     Patterns,
     Trigger,
@@ -25,19 +30,15 @@ from fieldreport.events.triggers import (
     protest_kind,
     subject_words,
 )
-from fieldreport.geo.geocode import Location
+from fieldreport.geo.geocode import ADMIN_CUES, Location
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.mentions.dates import DateMention
 from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
 from fieldreport.mentions.sources import SourceMention
 from fieldreport.model import Event, Evidence
+from fieldreport.rules import word_set
 
-TARGET_PREPS = {"on", "against", "at", "with", "between", "upon", "into"}
-REMOTE = "@remote"
-ATTACK = "@attack"
-DETENTION = "@detention"
-PROTEST = "@protest"
-EXPLOSION = "@explosion"
+TARGET_PREPS = word_set("events", "target_preps")
 WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
 SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
 EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
@@ -45,8 +46,7 @@ ARMED_INTERS = {1, 2, 3, 8}
 STATE_INTERS = {1, 8}
 PROTESTERS = 6
 NON_STATE_ARMED_INTERS = {2, 3, 4}
-# words that tell a fight by themselves, unlike "an attempt to smuggle" or "thwarted a robbery"
-FIGHTING_WORDS = {"clash", "fighting", "fight", "battle", "firefight", "skirmish", "gunfight", "confrontation"}
+FIGHTING_WORDS = word_set("events", "fighting_words")  # "clashes", unlike "an attempt to smuggle"
 NON_COMBATANT_INTERS = {5, 6, 7}
 CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
 NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked for
@@ -387,15 +387,14 @@ def placed_by_neighbour(best: Location, candidates: list[Location]) -> Location:
     for other in candidates:
         if other is best or other.geo_precision < 3 or other.level == "country" or other.mention is None:
             continue
-        if other.mention.direction or other.mention.cue in ("province", "governorate", "countryside"):
+        if other.mention.direction or other.mention.cue in ADMIN_CUES:
             continue
         if modifies(best.mention.span, other.mention.span) or located_by(other.mention.span, best.mention.span):
             return replace(best, location=other.mention.name, geo_precision=2, mention=other.mention)
     return best
 
 
-RELATIVE_WORDS = {"west", "east", "north", "south", "northwest", "northeast", "southwest", "southeast", "near",
-                  "outside", "close", "nearby", "outskirts", "vicinity", "between", "around"}
+RELATIVE_WORDS = word_set("events", "relative_words")
 
 
 def located_by(place: Span, landmark: Span, window: int = 12) -> bool:

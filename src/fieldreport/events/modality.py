@@ -13,7 +13,6 @@ from spacy.tokens import Token
 
 CLIMB_DEPS = {"xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "conj", "acomp", "amod", "compound", "nsubj",
               "nsubjpass", "attr", "oprd", "agent", "npadvmod", "relcl"}
-NEGATIONS = {"not", "n't", "never", "no", "without"}
 
 
 @dataclass(frozen=True)

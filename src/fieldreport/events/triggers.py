@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.rules import (
+    WORD_GROUPS,
+    Problem,
+    Spot,
+    Table,
+    TomlLines,
+    checked_toml,
+    data_file,
+    table_problems,
+    toml_file_problems,
+    word_set,
+)
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
+# Events a trigger names that its context resolves (event_patterns.toml explains each; events/coding.py resolves them).
+REMOTE, EXPLOSION, ATTACK, DETENTION, PROTEST = "@remote", "@explosion", "@attack", "@detention", "@protest"
+RULE_EVENTS = (TERRITORY, REMOTE, EXPLOSION, ATTACK, DETENTION, PROTEST)
 FACTUAL = ("occurred", "ongoing")
-ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
+ANSWERED_EVENT_WORDS = word_set("events", "answered_event_words")
 # events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
 # context resolves (@attack, @territory, @detention ...)
 ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
-# often the outcome of another event
-WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot", "injure", "wound"}
+WEAK_LEMMAS = word_set("events", "weak_lemmas")  # often the outcome of another event
 
 
 @dataclass(frozen=True)
@@ -89,29 +101,81 @@ class Trigger:
 
 SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle", "with_subject", "with_infinitive",
               "with_prep")
+# spaCy's universal part-of-speech tags, which a trigger's `pos` may name.
+UNIVERSAL_POS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+                 "SCONJ", "SYM", "VERB", "X", "SPACE")
+TRIGGER_TABLE = Table({**dict.fromkeys(SET_FIELDS, list), "event": str, "rank": int, "needs_instrument": bool,
+                       "background": bool, "object_phrase": bool}, required=("lemmas", "event"), many=True)
+PATTERNS_FILE = Table({"trigger": TRIGGER_TABLE, "instruments": WORD_GROUPS,
+                       "modality": Table(dict.fromkeys(ModalityCues.__dataclass_fields__, list)),
+                       "attack": Table({"armed_targets": list}), "protest": WORD_GROUPS,
+                       "protest_causes": Table({"phrases": list}), "arrests": WORD_GROUPS, "riots": WORD_GROUPS,
+                       "territory": WORD_GROUPS, "reject": WORD_GROUPS},
+                      required=("trigger", "instruments", "modality"))
 
 
 def load_patterns(path: Path | None = None) -> Patterns:
-    source = path or resources.files("fieldreport") / "data" / "event_patterns.toml"
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-        triggers = []
-        for entry in data["trigger"]:
-            fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
-            fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
-            triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
-                                           needs_instrument=entry.get("needs_instrument", False),
-                                           background=entry.get("background", False),
-                                           object_phrase=entry.get("object_phrase", False), **fields))
-        instruments = dict(data["instruments"])
-        not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
-        return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
-                        frozenset(data.get("attack", {}).get("armed_targets", [])),
-                        data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
-                        data.get("arrests", {}), data.get("riots", {}),
-                        tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
-        raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
+    """Read the trigger file (by default the active rules' event_patterns.toml); a malformed entry raises
+    ConfigError naming the file, its line and what is wrong."""
+    return patterns_from(checked_toml(path or data_file("event_patterns.toml"), pattern_problems))
+
+
+def pattern_file_problems(source: Traversable) -> list[str]:
+    """Every fault of a trigger file, as 'file:line: what' lines."""
+    return toml_file_problems(source, pattern_problems)
+
+
+def pattern_problems(data: dict, lines: TomlLines) -> list[str]:
+    problems = table_problems(data, PATTERNS_FILE, Spot(None))
+    triggers = data.get("trigger")
+    for index, entry in enumerate(triggers if isinstance(triggers, list) else []):
+        if isinstance(entry, dict):
+            problems += trigger_problems(entry, Spot("trigger", index, many=True))
+    return lines.located(problems)
+
+
+def trigger_problems(entry: dict, spot: Spot) -> list[Problem]:
+    """What the types do not tell: an event that is no 'TYPE / SUB-EVENT TYPE' or @rule, an unknown part of
+    speech, no lemmas."""
+    name, problems = spot.described(), []
+    event = entry.get("event")
+    if isinstance(event, str) and not is_event_name(event):
+        problems.append((replace(spot, key="event"), f"{name}: `event` must be \"EVENT TYPE / SUB-EVENT TYPE\" or one "
+                                                      f"of {', '.join(RULE_EVENTS)}, not {event!r}"))
+    pos = entry.get("pos", [])
+    unknown = [tag for tag in pos if tag not in UNIVERSAL_POS] if isinstance(pos, list) else []
+    if unknown:
+        problems.append((replace(spot, key="pos"), f"{name}: `pos` {unknown[0]!r} is no part of speech (one of: "
+                                                    f"{', '.join(UNIVERSAL_POS)})"))
+    if entry.get("lemmas") == []:
+        problems.append((replace(spot, key="lemmas"), f"{name}: `lemmas` is empty"))
+    return problems
+
+
+def is_event_name(event: str) -> bool:
+    if event.startswith("@"):
+        return event in RULE_EVENTS
+    parts = event.split(" / ")
+    return len(parts) == 2 and all(part.strip() for part in parts)
+
+
+def patterns_from(data: dict) -> Patterns:
+    """Patterns from a trigger file that pattern_problems found no fault with."""
+    triggers = []
+    for entry in data["trigger"]:
+        fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
+        fields.setdefault("pos", frozenset({"VERB", "NOUN"}))
+        triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
+                                       needs_instrument=entry.get("needs_instrument", False),
+                                       background=entry.get("background", False),
+                                       object_phrase=entry.get("object_phrase", False), **fields))
+    instruments = dict(data["instruments"])
+    not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
+    return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
+                    frozenset(data.get("attack", {}).get("armed_targets", [])),
+                    data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
+                    data.get("arrests", {}), data.get("riots", {}),
+                    tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
 
 
 @lru_cache(maxsize=1)

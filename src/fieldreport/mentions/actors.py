@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from spacy.language import Language
@@ -14,7 +13,16 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from fieldreport.errors import ConfigError
+from fieldreport.rules import (
+    WORD_GROUPS,
+    Spot,
+    Table,
+    TomlLines,
+    checked_toml,
+    data_file,
+    table_problems,
+    toml_file_problems,
+)
 
 
 @dataclass(frozen=True)
@@ -81,27 +89,54 @@ def name_code(name: str) -> list[str]:
 
 
 def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
-    """Read the analyst-editable actor file; a malformed file raises ConfigError naming it."""
-    source = path or resources.files("fieldreport") / "data" / "actors.toml"
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-        actors, aliases, codes = {}, {}, {}
-        for entry in data["actor"]:
-            actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
-                          entry.get("generic", False))
-            actors[actor.name] = actor
-            for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
-                aliases[alias.lower()] = actor.name
-            for code in [*entry.get("codes", []), *name_code(actor.name)]:
-                codes.setdefault(code, actor.name)
-        partisan = data["partisan"]
-        default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
-        label_sides: dict[str, set[str]] = {}
-        for side, labels in partisan.get("sides", {}).items():
-            for label in labels:
-                label_sides.setdefault(label.lower(), set()).add(side)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
-        raise ConfigError(f"{source}: not a valid actor dictionary ({err})") from err
+    """Read the analyst-editable actor file (by default the active rules' actors.toml); a malformed entry raises
+    ConfigError naming the file, its line and what is wrong."""
+    return dictionary_from(checked_toml(path or data_file("actors.toml"), actor_problems))
+
+
+def actor_file_problems(source: Traversable) -> list[str]:
+    """Every fault of an actor file, as 'file:line: what' lines."""
+    return toml_file_problems(source, actor_problems)
+
+
+def actor_problems(data: dict, lines: TomlLines) -> list[str]:
+    problems = table_problems(data, ACTORS_FILE, Spot(None))
+    entries = data.get("actor")
+    first_line: dict[str, Spot] = {}
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        spot = Spot("actor", index, many=True)
+        if not isinstance(entry, dict):
+            continue
+        inter = entry.get("inter")
+        if type(inter) is int and not 1 <= inter <= 8:
+            problems.append((replace(spot, key="inter"), f"{spot.described()}: `inter` must be an ACLED "
+                                                          f"interaction code, 1 to 8, not {inter}"))
+        name = entry.get("name")
+        if isinstance(name, str) and name in first_line:
+            problems.append((replace(spot, key="name"), f"{spot.described()}: actor {name!r} is defined twice "
+                                                         f"(first on line {lines.line_of(first_line[name])})"))
+        elif isinstance(name, str):
+            first_line[name] = replace(spot, key="name")
+    return lines.located(problems)
+
+
+def dictionary_from(data: dict) -> ActorDictionary:
+    """The actor dictionary of an actor file that actor_problems found no fault with."""
+    actors, aliases, codes = {}, {}, {}
+    for entry in data["actor"]:
+        actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
+                      entry.get("generic", False))
+        actors[actor.name] = actor
+        for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
+            aliases[alias.lower()] = actor.name
+        for code in [*entry.get("codes", []), *name_code(actor.name)]:
+            codes.setdefault(code, actor.name)
+    partisan = data["partisan"]
+    default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
+    label_sides: dict[str, set[str]] = {}
+    for side, labels in partisan.get("sides", {}).items():
+        for label in labels:
+            label_sides.setdefault(label.lower(), set()).add(side)
     actors[default.name] = default
     world = data.get("world", {})
     add_world_forces(world, actors, aliases)
@@ -113,6 +148,14 @@ def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
 
 
 FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
+ACTOR_TABLE = Table({"name": str, "inter": int, "country": str, "side": str, "generic": bool, "aliases": list,
+                     "codes": list}, required=("name",), many=True)
+ACTORS_FILE = Table({"actor": ACTOR_TABLE,
+                     "partisan": Table({"labels": list, "default": str, "default_inter": int, "default_side": str,
+                                        "sides": WORD_GROUPS}, required=("labels", "default")),
+                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list)}),
+                     "attribution": Table({"before": list, "after": list})},
+                    required=("actor", "partisan"))
 
 
 def world_force_aliases(country: str, demonyms: list[str], words: list[str]) -> list[str]:

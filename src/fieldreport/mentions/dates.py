@@ -9,16 +9,14 @@ from datetime import date, datetime, timedelta
 import dateparser
 from spacy.tokens import Doc, Span
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-          "dec"]
-RELATIVE_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "yesterday": 1, "last night": 1,
-                 "the day before yesterday": 2}
+from fieldreport.rules import int_map, word_sequence, word_set
+
+WEEKDAYS = word_sequence("dates", "weekdays", size=7)  # Monday first: a name's position is its weekday
+MONTHS = word_set("dates", "months")
+RELATIVE_DAYS = int_map("dates", "relative_days")  # in file order: the first phrase found wins
 DAY_PRECISION, WEEK_PRECISION, MONTH_PRECISION = 1, 2, 3
-HAS_CALENDAR_WORD = re.compile(
-    r"\b(" + "|".join(WEEKDAYS + MONTHS + list(RELATIVE_DAYS)) + r")\b|\b\d{4}-\d{2}-\d{2}\b", re.I
-)
+CALENDAR_WORDS = [*WEEKDAYS, *sorted(MONTHS), *RELATIVE_DAYS]
+HAS_CALENDAR_WORD = re.compile(r"\b(" + "|".join(map(re.escape, CALENDAR_WORDS)) + r")\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
 
 
 @dataclass
@@ -37,7 +35,7 @@ def resolve_date(text: str, published: date | None) -> tuple[date, int] | None:
         if phrase in lowered:
             return (published - timedelta(days=days), DAY_PRECISION) if published else None
     weekday = next((i for i, name in enumerate(WEEKDAYS) if name in lowered), None)
-    has_month = any(re.search(rf"\b{m}\b", lowered) for m in MONTHS)
+    has_month = any(re.search(rf"\b{re.escape(m)}\b", lowered) for m in MONTHS)
     if weekday is not None and not has_month:
         # dateparser moves the publication weekday a week back; a dispatch's "Thursday" is that day.
         return (most_recent_weekday(published, weekday), DAY_PRECISION) if published else None

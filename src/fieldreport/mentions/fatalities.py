@@ -10,17 +10,12 @@ import re
 
 from spacy.tokens import Span, Token
 
-KILL_LEMMAS = {"kill", "killing", "die", "dead", "death", "fatality", "slay", "execute", "assassinate", "behead",
-               "martyr", "lose"}
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12,
-    "tens": 10, "dozens": 12, "several": 10, "many": 10, "scores": 20, "hundreds": 100, "thousands": 1000,
-}
-NO_FIGURE = {"number", "some", "unknown", "unspecified", "few"}
-SINGULAR_DETERMINERS = {"a", "an", "one", "the", "his", "her"}
+from fieldreport.rules import int_map, word_set
+
+KILL_LEMMAS = word_set("fatalities", "kill_lemmas")
+NUMBER_WORDS = int_map("fatalities", "number_words")
+NO_FIGURE = word_set("fatalities", "no_figure")
+SINGULAR_DETERMINERS = word_set("fatalities", "singular_determiners")
 ZERO_PATTERNS = re.compile(
     r"\b(no (one|fatalities|casualties|deaths|injuries)|without (causing )?(any )?(casualties|fatalities|"
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,

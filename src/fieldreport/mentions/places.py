@@ -20,41 +20,21 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-DIRECTIONS = {
-    "northern": "north", "southern": "south", "eastern": "east", "western": "west",
-    "northeastern": "northeast", "north-eastern": "northeast", "northwestern": "northwest",
-    "north-western": "northwest", "southeastern": "southeast", "south-eastern": "southeast",
-    "southwestern": "southwest", "south-western": "southwest", "central": "centre",
-    "north": "north", "south": "south", "east": "east", "west": "west", "northeast": "northeast",
-    "northwest": "northwest", "southeast": "southeast", "southwest": "southwest", "north-east": "northeast",
-    "north-west": "northwest", "south-east": "southeast", "south-west": "southwest",
-}
-CUE_NOUNS_BEFORE = {"village", "villages", "town", "towns", "city", "area", "region", "district", "neighbourhood",
-                    "neighborhood", "hill", "height", "heights", "airbase", "airport", "base", "crossing", "camp",
-                    "suburb", "outskirts", "countryside", "province", "governorate", "mountain", "mount", "valley",
-                    "plain", "farms", "farm", "road", "highway", "dam", "axis", "front"}
-WHOLE_NAME_ENDINGS = {"city", "town"}  # 'Kuwait City', 'Cape Town' are names, not 'Kuwait' or 'Cape' + a cue
-CUE_NOUNS_AFTER = {"airbase", "airport", "passageway", "crossing", "region", "regions", "village", "villages",
-                   "town", "towns",
-                   "city", "area", "countryside", "province", "governorate", "district", "neighbourhood",
-                   "neighborhood", "camp", "dam", "mountain", "mountains", "hill", "plain", "suburb", "road",
-                   "highway", "base", "axis", "front", "valley", "desert", "border", "farms"}
-CUE_PREPOSITIONS = {"near", "in", "at", "around", "outside", "from", "towards", "toward", "into", "of", "on",
-                    "between", "to", "west", "east", "north", "south", "over"}
-NAME_GLUE = {"al", "el", "ad", "ed", "as", "es", "ash", "ar", "az", "an", "at", "-", "'", "ibn", "bin", "bani",
-             "abu", "umm", "um", "ain", "tal", "tall", "tell", "deir", "kafr", "bab", "jisr", "khan", "ras",
-             "wadi", "jabal", "jebel", "tel", "beit", "ez", "es-", "de", "la", "du"}
+from fieldreport.rules import word_map, word_sequence, word_set
+
+DIRECTIONS = word_map("places", "directions")
+CUE_NOUNS_BEFORE = word_set("places", "cue_nouns_before")
+WHOLE_NAME_ENDINGS = word_set("places", "whole_name_endings")
+CUE_NOUNS_AFTER = word_set("places", "cue_nouns_after")
+CUE_SUFFIXES = tuple(f" {word}" for word in word_sequence("places", "cue_suffixes"))
+NAME_GLUE = word_set("places", "name_glue")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-NOT_NAMES = {"wednesday", "monday", "tuesday", "thursday", "friday", "saturday", "sunday", "the", "army",
-             "syrian", "russian", "turkish", "kurdish", "arab", "islamic", "state", "front", "forces", "force",
-             "sources", "source", "news", "daily", "agency", "observatory", "meanwhile", "meantime", "also",
-             "he", "she", "they", "it", "we", "in", "on", "at", "a", "an", "this", "that"}
+NOT_NAMES = word_set("places", "not_names") | frozenset(word_sequence("dates", "weekdays"))
+GENERIC_WORDS = word_set("places", "generic_words")
+LIST_SEPARATORS = word_set("places", "list_separators")
+PLURAL_CUES = word_set("places", "plural_cues")
 
 NORM_CACHE_LIMIT = 200_000  # distinct words whose folded norm is kept
-
-# Words that name places only as part of a longer name ('Centre' of 'Kennedy Centre', 'South' of 'South Korea').
-GENERIC_WORDS = {"centre", "center", "central", "coast", "village", "metro", "saint", "human", "north", "south",
-                 "east", "west", "northern", "southern", "eastern", "western", "midwest", "downtown", "uptown"}
 
 
 @dataclass
@@ -123,9 +103,6 @@ def is_whole_name(name: str) -> bool:
     return bool(words) and (words[0] in DIRECTIONS or words[-1] in WHOLE_NAME_ENDINGS)
 
 
-LIST_SEPARATORS = {",", "and", "&", "or"}
-
-
 def listed_with(doc: Doc, spans: list[Span], blocked: set[int]) -> list[Span]:
     """Names listed beside a known place are places too: 'in Hseiniyeh, Kafir Elzeit, and Kafr Elawamid',
     'Maraanaz, and Kaljibrin villages' (the small model tags few of these villages)."""
@@ -147,8 +124,6 @@ def listed_with(doc: Doc, spans: list[Span], blocked: set[int]) -> list[Span]:
 
 
 NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "LANGUAGE", "DATE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
-PLURAL_CUES = {"villages", "towns", "cities", "areas", "counties", "districts", "neighbourhoods", "neighborhoods",
-               "provinces", "regions", "hills"}
 
 
 def cued_list(doc: Doc, first: Span, other: Span) -> bool:
@@ -359,8 +334,7 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
         cue = after.lower_
     elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
         cue = before.lower_
-    for suffix in (" province", " governorate", " countryside", " region", " city", " town", " village",
-                   " district", " subdistrict", " area", " camp"):
+    for suffix in CUE_SUFFIXES:
         if name.lower().endswith(suffix):
             name, cue = name[: -len(suffix)], suffix.strip()
     if not name or name.lower() in NOT_NAMES or name.lower() in GENERIC_WORDS:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-SPEECH_LEMMAS = {"say", "report", "confirm", "quote", "announce", "claim", "state", "tell", "add", "reveal",
-                 "cite", "document", "publish", "mention", "note", "disclose", "assert", "declare", "allege"}
-ANAPHORA = {"sources", "source", "it", "they", "he", "she", "the sources", "the source", "the statement",
-            "the report", "the outlet", "the agency", "the observatory"}
-DROP_WORDS = {"the", "a", "an", "further", "also", "meanwhile"}
+from fieldreport.rules import word_set
 
+SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
+ANAPHORA = word_set("sources", "anaphora")
+DROP_WORDS = word_set("sources", "drop_words")
 
 @dataclass
 class SourceMention:

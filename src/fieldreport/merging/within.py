@@ -20,9 +20,12 @@ from fieldreport.geo.geocode import Location, km_between
 from fieldreport.mentions.actors import Actor
 from fieldreport.mentions.places import NAME_GLUE
 from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.rules import word_set
 
 VAGUE_PLACE_KM = 50.0
 WINDOW = 3  # sentences apart that can still tell the same event
+
+
 def actors_compatible(a: DraftEvent, b: DraftEvent) -> bool:
     """Named actors must not contradict; partisan defaults and gaps are wildcards."""
     named_a = {x for x in (a.event.actor1, a.event.actor2) if x and x not in DEFAULT_ACTORS}
@@ -115,7 +118,7 @@ LIST_GAP = re.compile(r"\s*(?:,\s*|(?:,\s*)?(?:and|or|&|as well as)\s+)(?:the\s+
 CONJUNCTION = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
 # A list after a relative word names one stretch of ground or a vicinity, not several places ("the road between
 # Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah"); one after "from" names where a side came from.
-SPAN_WORDS = RELATIVE_WORDS | {"from", "surroundings"}
+SPAN_WORDS = RELATIVE_WORDS | word_set("merging", "span_words")
 NOT_SPLIT_TYPES = {"Strategic developments"}
 
 
