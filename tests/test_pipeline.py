@@ -3,8 +3,9 @@
 from datetime import date
 from pathlib import Path
 
-from fieldreport.geo.geocode import Geocoder, place_key
+from fieldreport.geo.geocode import Geocoder
 from fieldreport.geo.geoparse import Geoparser
+from fieldreport.geo.keys import place_key
 from fieldreport.model import Document
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "article.txt"

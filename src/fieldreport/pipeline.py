@@ -16,8 +16,11 @@ from fieldreport.errors import FieldreportError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
 from fieldreport.geo.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geo.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
-from fieldreport.geo.geoparse import PlaceResolver, toponym_as_written
+from fieldreport.geo.geocode import Geocoder, Ranking, spells_admin1
+from fieldreport.geo.keys import place_key
+from fieldreport.geo.location import Location
+from fieldreport.geo.resolver import PlaceResolver
+from fieldreport.geo.toponyms import ADMIN_CUES, toponym_as_written
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
 from fieldreport.mentions.places import PlaceFinder, PlaceMention

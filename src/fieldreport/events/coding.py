@@ -25,7 +25,7 @@ from fieldreport.events.triggers import (
     protest_kind,
     subject_words,
 )
-from fieldreport.geo.geocode import Location
+from fieldreport.geo.location import Location
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.mentions.dates import DateMention
 from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event

@@ -8,65 +8,22 @@ raw name, so an event is never dropped for want of a point.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
-from rapidfuzz import fuzz
-
-from fieldreport.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
+from fieldreport.geo.distance import km_between
+from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
+from fieldreport.geo.keys import looks_alike, place_key
+from fieldreport.geo.location import AREA_LEVELS, Location, location_from
+from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION
+from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
-if TYPE_CHECKING:
-    from fieldreport.geo.geoparse import Candidate
-
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
-ADMIN_CUES = word_set("geo", "admin_cues")
-AREA_LEVELS = {ADMIN1, COUNTRY}  # resolved by admin_area, never as a point candidate
-MIN_FOREIGN_POPULATION = 50_000
 LOCAL_CUES = word_set("geo", "local_cues")
 
 # The order the shared resolver (geoparse.PlaceResolver) put a mention's readings in: place key -> rank.
 Ranking = dict[tuple, int]
-
-
-@dataclass
-class Location:
-    """Where an event happened, as ACLED columns, plus the mention it came from."""
-
-    location: str
-    latitude: float | None
-    longitude: float | None
-    geo_precision: int
-    country: str | None
-    admin1: str | None
-    admin2: str | None
-    level: str
-    admin1_code: str | None = None
-    country_code: str | None = None
-    geonameid: int | None = None
-    mention: PlaceMention | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.level in AREA_LEVELS
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
-
-
-def location_from(place: Place, raw_name: str, precision: int, mention: PlaceMention | None) -> Location:
-    return Location(
-        location=raw_name if precision > 1 or place.level in AREA_LEVELS else place.name,
-        latitude=place.latitude, longitude=place.longitude, geo_precision=precision,
-        country=place.country_name, admin1=place.admin1, admin2=place.admin2, level=place.level,
-        admin1_code=place.admin1_code, country_code=place.country, geonameid=place.geonameid, mention=mention,
-    )
 
 
 class Geocoder:
@@ -199,14 +156,6 @@ class Geocoder:
         return foreign[0] if foreign else None
 
 
-def place_key(place: Place | Candidate) -> tuple:
-    """What identifies a place across lookups and readings: its GeoNames id, else (imported places and
-    derived areas) its name and point."""
-    if place.geonameid is not None:
-        return (place.geonameid,)
-    return place.name, round(place.latitude, 4), round(place.longitude, 4)
-
-
 def ranked(places: list[Place], ranking: Ranking | None) -> list[Place]:
     """`places` in the shared resolver's order; those it did not consider keep the gazetteer's order, after."""
     if not ranking:
@@ -219,20 +168,6 @@ def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:
     """True when `name` is one of the admin1's own spellings, not a loose match ('Manara' is no 'Manyara')."""
     return any(p.level == ADMIN1 and p.admin1_code == area.admin1_code
                for p in gazetteer.lookup(name, area.country, exact=True))
-
-
-def looks_alike(mention: str, place: str) -> bool:
-    """Guard for variant-folded matches: 'Jandariseh' ~ 'Jindayris' yes; 'Halbah' ~ 'Halab' (Aleppo) no,
-    because a short consonant skeleton says too little; a different number of words says no."""
-    a, b = name_key(mention), name_key(place)
-    similarity = fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
-    if similarity >= 80:
-        return True
-    same_words = len(a.split()) == len(b.split())
-    skeleton = loose_key(mention).replace(" ", "")
-    if same_words and len(skeleton) >= 4 and skeleton == loose_key(place).replace(" ", ""):
-        return True  # 'Ein Issa' ~ 'Ayn Isa': same consonants word by word
-    return same_words and similarity >= 65 and len(skeleton) >= 5
 
 
 def name_parts(name: str) -> list[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import median_low
 
-from fieldreport.geo.geocode import km_between
+from fieldreport.geo.distance import km_between
 from fieldreport.merging.within import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
 from fieldreport.model import FACTUAL_MODALITIES
 
