@@ -16,11 +16,10 @@ from fieldreport.errors import FieldreportError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
 from fieldreport.geo.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geo.geocode import Geocoder, Ranking, spells_admin1
-from fieldreport.geo.keys import place_key
+from fieldreport.geo.geocode import Geocoder, spells_admin1
 from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
-from fieldreport.geo.toponyms import ADMIN_CUES, toponym_as_written
+from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
 from fieldreport.mentions.places import PlaceFinder, PlaceMention
@@ -84,9 +83,10 @@ class Extractor:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
         focus = self.document_focus(places)
+        toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
         actors = self.with_local_forces(actors, focus)
         geocoder = self.geocoder_for(focus)
-        contexts = sentence_contexts(doc, document, actors, places, geocoder, self.rankings(places, focus))
+        contexts = sentence_contexts(doc, document, actors, toponyms, geocoder)
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
@@ -101,13 +101,6 @@ class Extractor:
         for mention in actors:
             mention.actor = self.dictionary.local_force(mention, country) or mention.actor
         return actors
-
-    def rankings(self, places: list[PlaceMention], focus: str) -> dict[int, Ranking]:
-        """Each mention's readings in the order the shared resolver ranks them (the one `places` reports),
-        keyed by id(mention); the geocoder picks from them what the governorate in context allows."""
-        toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
-        return {id(t.mention): {place_key(c): rank
-                                for rank, c in enumerate(t.candidates)} for t in toponyms}
 
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
@@ -162,23 +155,23 @@ def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
     return [m for m in mentions if sentence.start <= m.span.start < sentence.end]
 
 
-def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[PlaceMention],
-                      geocoder: Geocoder, rankings: dict[int, Ranking]) -> list[SentenceContext]:
+def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[Toponym],
+                      geocoder: Geocoder) -> list[SentenceContext]:
     """Each sentence with its actors, resolved places, dates and sources; section headers open sections.
-    `rankings` holds each place mention's readings in the shared resolver's order (Extractor.rankings)."""
+    `places` are the document's toponyms with the shared resolver's ranked candidates."""
     dates = find_dates(doc, document.published)
     sources = find_sources(doc)
     contexts: list[SentenceContext] = []
     section, section_place, previous_admin = 0, None, None
     for sentence in (s for s in doc.sents if s.text.strip()):
-        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
-        header = header_location(sentence, in_sentence, geocoder, rankings)
+        in_sentence = [t for t in places if sentence.start <= t.mention.start < sentence.end]
+        header = header_location(sentence, in_sentence, geocoder)
         if header is not None:
             section, section_place, previous_admin = section + 1, header, header
             continue
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, rankings=rankings)
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -188,37 +181,35 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
         previous_admin = next((loc for loc in resolved if loc.admin1_code), admin)
     return contexts
 
-def resolve_places(mentions: list[PlaceMention], context: Location | None, geocoder: Geocoder,
-                   strict: bool, rankings: dict[int, Ranking]) -> list[Location]:
+def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: Geocoder,
+                   strict: bool) -> list[Location]:
     """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
     neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
-    resolved = {id(m): geocoder.resolve(m, context, strict, rankings.get(id(m))) for m in mentions}
-    anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
-    for mention in mentions:
-        location = resolved[id(mention)]
+    resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
+    anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
+    for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
-                                         and not geocoder.names_admin_area(mention))
+                                         and not geocoder.names_admin_area(toponym))
         if fell_back and anchors:
-            anchor = min(anchors, key=lambda a: (a.mention.start < mention.start,
-                                                 abs(a.mention.start - mention.start)))
-            resolved[id(mention)] = geocoder.enclosing(mention, anchor)
-    return [loc for loc in resolved.values() if loc]
+            start = toponym.mention.start
+            anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
+            resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+    return [loc for loc in resolved if loc]
 
-def header_location(sentence: Span, places: list[PlaceMention], geocoder: Geocoder,
-                    rankings: dict[int, Ranking]) -> Location | None:
+def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
     words = [t for t in sentence if not t.is_space]
     if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
         return None
     if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
         return None
-    return geocoder.admin_area(places[0]) or geocoder.resolve(places[0], ranking=rankings.get(id(places[0])))
+    return geocoder.admin_area(places[0].mention) or geocoder.resolve(places[0])
 
-def sentence_admin(places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
+def sentence_admin(places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
-    for place in places:
-        if place.direction or place.cue in ADMIN_CUES:
-            area = geocoder.admin_area(place)
+    for mention in (t.mention for t in places):
+        if mention.direction or mention.cue in ADMIN_CUES:
+            area = geocoder.admin_area(mention)
             if area is not None and area.level == "admin1":
                 return area
     return None

@@ -56,12 +56,12 @@ class PlaceResolver:
         """Gather candidates, infer the country focus (unless `country` or the resolver's own fixes it),
         then rank each toponym's candidates, best first."""
         for toponym in found:
-            toponym.candidates = self.candidates(toponym)
+            self.gather(toponym)
         shares, focus_admin1 = self.country_focus(found, country or self.country)
         for variant_country in sorted(c for c, share in shares.items()
                                       if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
             for toponym in found:
-                toponym.candidates += self.variant_candidates(toponym, variant_country)
+                self.add_variants(toponym, variant_country)
         drop_small_places_abroad(found, shares)
         link_containment(found)
         mark_support(found)
@@ -88,19 +88,20 @@ class PlaceResolver:
                                                            neighbours))
             toponym.candidates.sort(key=lambda c: -c.score)
 
-    def candidates(self, toponym: Toponym) -> list[Candidate]:
-        """World entries and gazetteer places the mention may name, with their prior features."""
+    def gather(self, toponym: Toponym) -> None:
+        """The toponym's candidates (world entries and gazetteer places it may name, with their prior
+        features), the name they are read as and whether the gazetteer had more than MAX_CANDIDATES."""
         name = toponym.mention.name
         if toponym.kind == "adjective":
             place = self.world.by_adjective.get(toponym.text) or self.world.by_adjective.get(name)
-            return [self.world_candidate(place)] if place else []
-        key = name_key(name)
+            toponym.candidates = [self.world_candidate(place)] if place else []
+            return
         found: list[Candidate] = []
-        world = self.world.by_name.get(key) or self.world.by_adjective.get(name)
+        world = self.world.by_name.get(name_key(name)) or self.world.by_adjective.get(name)
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
-        places = self.gazetteer_places(name)
+        read_as, places = self.gazetteer_places(name)
         areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
                  and (p.level == ADMIN1 or (world is None and p.country not in seen))]
         points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
@@ -112,44 +113,46 @@ class PlaceResolver:
             found[0].features["name"] = 1.0  # matched one of its names exactly
         demote_areas_named_like_their_seat(found, toponym.mention)
         mark_dominant(found)
-        return found
+        toponym.candidates = found
+        toponym.read_as = read_as if read_as != name else None
+        toponym.capped = len(places) >= MAX_CANDIDATES
 
-    def gazetteer_places(self, name: str) -> list[Place]:
-        """Gazetteer places spelled exactly like the mention; 'Deir-ez-Zor - Al-Joura' (a city and its
-        quarter) falls back to the city."""
+    def gazetteer_places(self, name: str) -> tuple[str, list[Place]]:
+        """Gazetteer places spelled exactly like the mention, and the name they are places of:
+        'Deir-ez-Zor - Al-Joura' (a city and its quarter) falls back to the city, 'Homs City' to Homs."""
         exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
         city = city_of_quarter(name)
         if not exact and city:
             return self.gazetteer_places(city)
         head, _, last = name.rpartition(" ")
         if not exact and head and last in NAME_SUFFIXES:
-            return self.gazetteer_places(head)  # 'Homs City' is Homs
-        return exact
+            return self.gazetteer_places(head)
+        return name, exact
 
-    def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
-        """Places of a country the document is about that the mention names in another transliteration
-        ('Khan Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
+    def add_variants(self, toponym: Toponym, country: str) -> None:
+        """Add the places of a country the document is about that the mention names in another
+        transliteration ('Khan Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
 
         Only in countries whose names are romanised from Arabic script, where such variants are the
         rule; elsewhere 'Lyndon' is no reading of 'London'.
         """
         if toponym.kind == "adjective":
-            return []
+            return
         name = toponym.mention.name
         known = {place_key(c) for c in toponym.candidates}
-        places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
+        looked_up = self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES)
+        toponym.capped |= len(looked_up) >= MAX_CANDIDATES
+        places = [p for p in looked_up if p.level != COUNTRY]
         city = city_of_quarter(name)
         if not places and city:
             places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
         if not self.gazetteer.contains_name(name):
             places = [p for p in places if looks_alike(name, p.name)]
-        variants = []
         for place in places:
             candidate = self.place_candidate(place, loose=True)
             if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
-                variants.append(candidate)
-        return variants
+                toponym.candidates.append(candidate)
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None

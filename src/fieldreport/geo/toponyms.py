@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
-from fieldreport.mentions.places import PlaceMention
+from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
 ADMIN_CUES = word_set("geo", "admin_cues")
@@ -63,7 +63,15 @@ class Toponym:
     candidates: list[Candidate] = field(default_factory=list)
     within: Candidate | None = None  # the area a containment phrase puts it in
     sentence: int = 0  # token index where its sentence starts
-    capped: bool = False  # the gazetteer had more places of this name than the resolver took
+    # the shorter name its candidates are read as when the gazetteer lacks its own: the city of
+    # 'Aleppo - International Airport', 'Homs' of 'Homs City'
+    read_as: str | None = None
+    capped: bool = False  # the gazetteer had more places of the name than the resolver took (MAX_CANDIDATES)
+
+    @property
+    def read_as_its_city(self) -> bool:
+        """True when its candidates are the city of a 'City - Quarter' name: near the place, not the place."""
+        return self.read_as is not None and self.read_as == city_of_quarter(self.mention.name)
 
 
 def toponym_of(mention: PlaceMention) -> Toponym:
