@@ -15,27 +15,22 @@ from spacy.tokens import Doc, Span
 from fieldreport.errors import FieldreportError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
-from fieldreport.geo.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geo.geocode import Geocoder, spells_admin1
+from fieldreport.geo.gazetteer import Gazetteer
+from fieldreport.geo.geocode import Geocoder
 from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
-from fieldreport.mentions.places import PlaceFinder, PlaceMention
+from fieldreport.mentions.places import PlaceFinder
 from fieldreport.mentions.sources import find_sources
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline, parsed_in_pieces
 
 MAX_HEADER_TOKENS = 4
-# The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.
-DEFAULT_FOCUS = "SY"
-# Another country becomes a document's focus only on two or more votes: one village name that is also
-# a town abroad ('Sayda', 'Safa') must not move a Syrian report to Algeria or Jordan.
-MIN_FOCUS_VOTES = 2
-# A hamlet abroad that shares a Syrian village's name ('Jobas', 'Fleifel') casts no vote for its country.
-MIN_VOTING_POPULATION = 1000
+# The country fieldreport codes the war of: a document is about it unless its places say otherwise.
+HOME_COUNTRY = "SY"
 
 
 class ExtractionError(FieldreportError):
@@ -49,16 +44,16 @@ class Extractor:
                  actors_path: Path | None = None, patterns_path: Path | None = None,
                  country: str | None = None) -> None:
         """`country` fixes the country focus of every document; by default each document's places decide
-        it (`document_focus`)."""
+        it (resolver.country_focus, read from HOME_COUNTRY)."""
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
         self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
         self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
         self.actor_finder = ActorFinder(self.nlp, self.dictionary)
         self.country = country.upper() if country else None
-        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or DEFAULT_FOCUS)))
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or HOME_COUNTRY)))
         self.geocoders: dict[str, Geocoder] = {}
-        self.resolver = PlaceResolver(self.gazetteer)
+        self.resolver = PlaceResolver(self.gazetteer, country=self.country, home=HOME_COUNTRY)
 
     def extract(self, document: Document) -> list[Event]:
         for _, events in self.extract_many([document]):
@@ -82,8 +77,8 @@ class Extractor:
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
-        focus = self.document_focus(places)
-        toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
+        toponyms = [toponym_as_written(m) for m in places]
+        focus = self.resolver.resolve(toponyms).country or HOME_COUNTRY
         actors = self.with_local_forces(actors, focus)
         geocoder = self.geocoder_for(focus)
         contexts = sentence_contexts(doc, document, actors, toponyms, geocoder)
@@ -95,7 +90,7 @@ class Extractor:
     def with_local_forces(self, actors: list[ActorMention], focus: str) -> list[ActorMention]:
         """In a report about another country than Syria, the unqualified 'army', 'troops' or 'police' that the
         dictionary reads as Syria's are that country's own forces ('Military Forces of Nigeria')."""
-        if focus == DEFAULT_FOCUS:
+        if focus == HOME_COUNTRY:
             return actors
         country = self.gazetteer.country_name(focus)
         for mention in actors:
@@ -107,38 +102,6 @@ class Extractor:
         if country not in self.geocoders:
             self.geocoders[country] = Geocoder(self.gazetteer, country)
         return self.geocoders[country]
-
-    def document_focus(self, places: list[PlaceMention]) -> str:
-        """The country a document is about: each distinct country or admin1 named ('Idlib', 'Texas') votes for
-        its country, and each other place name for the countries that have a town so named (or a village, in
-        the default focus), split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria.
-        A tie, no vote or a winner with fewer than MIN_FOCUS_VOTES leaves DEFAULT_FOCUS."""
-        if self.country:
-            return self.country
-        votes: Counter[str] = Counter()
-        voters: dict[object, set[str]] = {}
-        for name in {p.name for p in places}:
-            area = self.named_area(name)
-            if area is not None:  # 'United States' and 'US' are one vote
-                voters[(area.country, area.admin1_code if area.level != COUNTRY else None)] = {area.country}
-                continue
-            found = {p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)
-                     if p.country == DEFAULT_FOCUS or p.population >= MIN_VOTING_POPULATION}
-            if found:
-                voters[name] = found
-        for found in voters.values():
-            for code in found:
-                votes[code] += 1 / len(found)
-        best = max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS), default=DEFAULT_FOCUS)
-        return best if votes[best] >= MIN_FOCUS_VOTES else DEFAULT_FOCUS
-
-    def named_area(self, name: str) -> Place | None:
-        """The country, or the admin1 spelled exactly so, that a name names ('Manara' is no 'Manyara')."""
-        area = self.gazetteer.country(name)
-        if area is not None:
-            return area
-        area = self.gazetteer.admin1(name)
-        return area if area is not None and spells_admin1(self.gazetteer, name, area) else None
 
 
 def shifted(events: list[Event], offset: int) -> list[Event]:

@@ -12,9 +12,12 @@ from fieldreport.geo.toponyms import Toponym, toponym_as_written
 from fieldreport.model import Document
 
 
-def toponyms_in(extractor, text: str, focus: str = "SY") -> list[Toponym]:
+def toponyms_in(extractor, text: str) -> list[Toponym]:
+    """The toponyms of a text as `extract` resolves them (a Syrian report)."""
     doc = extractor.nlp(text)
-    return extractor.resolver.resolve([toponym_as_written(m) for m in extractor.place_finder(doc, [])], focus)
+    found = [toponym_as_written(m) for m in extractor.place_finder(doc, [])]
+    assert extractor.resolver.resolve(found).country == "SY"
+    return found
 
 
 def governorate(extractor, name: str) -> Location:

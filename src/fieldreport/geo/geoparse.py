@@ -118,7 +118,9 @@ class Geoparser:
 
     def toponyms(self, doc: Doc) -> list[Toponym]:
         """Recognise, then resolve."""
-        return self.resolver.resolve(self.recognise(doc))
+        found = self.recognise(doc)
+        self.resolver.resolve(found)
+        return found
 
     def organisation_spans(self, doc: Doc) -> list[Span]:
         """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group

@@ -31,6 +31,10 @@ NEIGHBOUR_LEVELS = frozenset({PLACE, ADMIN2, LANDMARK})  # readings small enough
 MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
 # Where place names are romanised from Arabic script, so transliteration variants are expected.
 ARABIC_SCRIPT_COUNTRIES = word_set("geo", "arabic_script_countries")
+# With a home country, another becomes a document's focus only on this many votes, more than one
+# name's worth: one village name that is also a town abroad ('Sayda', 'Safa') must not move a Syrian
+# report to Lebanon or Jordan, while Maiduguri, Bama and Borno (1.99 votes) make a Nigerian one.
+MIN_FOCUS_VOTES = 1.5
 FOCUS_SHARPNESS = 3.0  # how strongly a mention's country vote follows its best prior reading
 METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the homonymous admin1
 MIN_FOREIGN_POPULATION = 50_000  # a place abroad this big may be read for a name the focus country lacks
@@ -47,17 +51,24 @@ class PlaceResolver:
     """Candidates for recognised toponyms and their ranking: the one resolver behind `places` and the
     events of `extract` (whose geocoder keeps ACLED's precision levels and governorate context on top)."""
 
-    def __init__(self, gazetteer: Gazetteer, world: WorldNames | None = None, country: str | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, world: WorldNames | None = None, country: str | None = None,
+                 home: str | None = None) -> None:
+        """`country` fixes every document's focus; else each document's places decide it, read from
+        the `home` country if one is given (`country_focus`)."""
         self.gazetteer = gazetteer
         self.world = world or default_world()
         self.country = country.upper() if country else None
+        self.home = home.upper() if home else None
 
-    def resolve(self, found: list[Toponym], country: str | None = None) -> list[Toponym]:
-        """Gather candidates, infer the country focus (unless `country` or the resolver's own fixes it),
-        then rank each toponym's candidates, best first."""
+    def resolve(self, found: list[Toponym]) -> Focus:
+        """Rank each toponym's candidates, best first, in place; the document's country focus.
+
+        Gathers the candidates, infers the focus from them (`country_focus`), adds transliteration
+        variants in the Arabic-script countries it holds, then scores every candidate."""
         for toponym in found:
             self.gather(toponym)
-        shares, focus_admin1 = self.country_focus(found, country or self.country)
+        focus = country_focus(found, self.country, self.home)
+        shares, focus_admin1 = focus.shares, focus.admin1
         for variant_country in sorted(c for c, share in shares.items()
                                       if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
             for toponym in found:
@@ -68,7 +79,7 @@ class PlaceResolver:
         unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
         self.rank(found, shares, focus_admin1, unambiguous)
         self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
-        return found
+        return focus
 
     @staticmethod
     def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
@@ -177,30 +188,68 @@ class PlaceResolver:
             geonameid=place.geonameid, loose=loose,
         )
 
-    def country_focus(self, found: list[Toponym], fixed: str | None = None) -> tuple[dict[str, float],
-                                                                                 tuple[str, str] | None]:
-        """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
-        document is most about.
 
-        Each distinct name spreads one vote over its readings by their prior scores (`prior_weights`):
-        a name with one reading votes 1 for its country, while 'London' votes mostly for England, not
-        for the small namesakes that the United States has of almost every big city. A name repeated
-        votes once, or its likeliest reading would outvote the places around it.
-        """
-        countries: Counter[str] = Counter()
-        admins: Counter[tuple[str, str]] = Counter()
-        distinct = {name_key(t.mention.name): t for t in found}
-        for toponym in distinct.values():
-            for candidate, weight in prior_weights(toponym.candidates):
-                if candidate.country:
-                    countries[candidate.country] += weight
-                if candidate.country and candidate.admin1_code:
-                    admins[(candidate.country, candidate.admin1_code)] += weight
+@dataclass(frozen=True)
+class Focus:
+    """What a document is about: each country's share of its place names, the country it is about
+    (None when nothing says), and the admin1 of that country it names most (None when none twice)."""
+
+    shares: dict[str, float]
+    country: str | None
+    admin1: tuple[str, str] | None
+
+
+def country_focus(found: list[Toponym], fixed: str | None = None, home: str | None = None) -> Focus:
+    """The country focus of a document: the one rule for `places` and `extract`.
+
+    Each distinct name spreads one vote over its readings by their prior scores (`prior_weights`):
+    a name with one reading votes 1 for its country, while 'London' votes mostly for England, not
+    for the small namesakes that the United States has of almost every big city. A name repeated
+    votes once, or its likeliest reading would outvote the places around it. The document is about
+    the country with most votes, and each country's share is its part of the votes; a `fixed`
+    country has them all.
+
+    `home` is the country the reader works on (`extract`: Syria; `places`: none). With it,
+    - a name with a reading at home votes among its home readings only ('Palmyra' in a Syrian
+      report is the Syrian one, not one of the American Palmyras);
+    - another country is the focus only on MIN_FOCUS_VOTES votes and more than home has
+      (a Nigerian report naming Maiduguri, Bama and Borno is about Nigeria), else home is;
+    - the focus has every share: the geocoder reads the whole document in that one country.
+    Without a home, the shares stay spread ('Washington' and 'Paris' in one story).
+    """
+    countries, admins = focus_votes(found, home)
+    country = fixed or leading_country(countries, home)
+    if fixed or home:
+        shares = {country: 1.0}
+    else:
         total = sum(countries.values())
-        shares = {fixed: 1.0} if fixed else {c: n / total for c, n in countries.items()}
-        focus = max(shares, key=shares.__getitem__) if shares else None
-        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 2]
-        return shares, in_focus[0][0] if in_focus else None
+        shares = {c: n / total for c, n in countries.items()}
+    in_focus = [(region, n) for region, n in admins.most_common() if region[0] == country and n >= 2]
+    return Focus(shares, country, in_focus[0][0] if in_focus else None)
+
+
+def focus_votes(found: list[Toponym], home: str | None = None) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """The votes of the document's distinct names (`country_focus`), by country and by admin1."""
+    countries: Counter[str] = Counter()
+    admins: Counter[tuple[str, str]] = Counter()
+    distinct = {name_key(t.mention.name): t for t in found}
+    for toponym in distinct.values():
+        at_home = [c for c in toponym.candidates if home and c.country == home]
+        for candidate, weight in prior_weights(at_home or toponym.candidates):
+            if candidate.country:
+                countries[candidate.country] += weight
+            if candidate.country and candidate.admin1_code:
+                admins[(candidate.country, candidate.admin1_code)] += weight
+    return countries, admins
+
+
+def leading_country(votes: Counter[str], home: str | None) -> str | None:
+    """The country with most votes; with a `home`, another country only on MIN_FOCUS_VOTES and more
+    votes than home has."""
+    if home is None:
+        return max(votes, key=votes.__getitem__, default=None)
+    best = max(votes, key=lambda code: (votes[code], code == home), default=home)
+    return best if votes[best] >= MIN_FOCUS_VOTES else home
 
 
 def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
