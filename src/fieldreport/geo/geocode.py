@@ -12,7 +12,9 @@ area and keeps its raw name, so an event is never dropped for want of a point.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
@@ -26,6 +28,7 @@ from fieldreport.rules import word_set
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 LOCAL_CUES = word_set("geo", "local_cues")
 POINT_LEVELS = NEIGHBOUR_LEVELS  # a town, a district, a landmark: what an event's point can be
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,9 +47,9 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
         self.gazetteer = gazetteer
         self.country = country
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[tuple, Any] = {}
 
-    def memo(self, key: tuple, compute):
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
         """Gazetteer answers repeat across documents ('Idlib', 'Syria'); keep them for the run."""
         if key not in self._memo:
             if len(self._memo) > 100_000:
