@@ -35,8 +35,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ENV_VAR, Gazetteer, default_gazetteer_path, import_places, name_key
-from fieldreport.geo.geocode import km_between
 from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
 from fieldreport.nlp import load_pipeline

@@ -3,7 +3,6 @@
 from datetime import date
 from pathlib import Path
 
-from fieldreport.geo.geocode import Geocoder, place_key
 from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
 
@@ -236,18 +235,6 @@ def test_a_village_is_never_a_foreign_city_of_its_name(extractor):
     events = events_of(extractor, "Regime forces captured the village of Maan after clashes with rebels.")
     assert events and events[0].country != "Jordan"
     assert "Jordan" not in (events[0].actor2 or "")
-
-
-def test_the_geocoder_takes_the_shared_resolvers_order(extractor):
-    """Two Syrian villages are called Suran; the resolver's order, not gazetteer order, picks one."""
-    doc = extractor.nlp("Shells fell on Suran.")
-    mention = extractor.place_finder(doc, [])[0]
-    geocoder = Geocoder(extractor.gazetteer, "SY")
-    places = geocoder.candidates(mention.name, "SY")
-    assert sorted(p.admin1 for p in places) == ["Aleppo", "Hama"]
-    assert geocoder.resolve(mention).admin1 == places[0].admin1
-    ranking = {place_key(p): rank for rank, p in enumerate(places[::-1])}
-    assert geocoder.resolve(mention, ranking=ranking).admin1 == places[-1].admin1
 
 
 def test_extract_places_events_where_places_puts_the_place(extractor, gazetteer):

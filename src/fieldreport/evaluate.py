@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fieldreport.errors import InputError
-from fieldreport.geo.geocode import km_between
+from fieldreport.geo.distance import km_between
 from fieldreport.model import Document, Event
 
 NO_EVENT = "(no event)"

@@ -15,12 +15,14 @@ from spacy.tokens import Doc, Span
 from fieldreport.errors import FieldreportError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
-from fieldreport.geo.gazetteer import COUNTRY, Gazetteer, Place
-from fieldreport.geo.geocode import ADMIN_CUES, Geocoder, Location, Ranking, place_key, spells_admin1
-from fieldreport.geo.geoparse import PlaceResolver, toponym_as_written
+from fieldreport.geo.gazetteer import Gazetteer
+from fieldreport.geo.geocode import Geocoder
+from fieldreport.geo.location import Location
+from fieldreport.geo.resolver import PlaceResolver
+from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
-from fieldreport.mentions.places import PlaceFinder, PlaceMention
+from fieldreport.mentions.places import PlaceFinder
 from fieldreport.mentions.sources import find_sources
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
@@ -31,13 +33,8 @@ MAX_HEADER_TOKENS = 4
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
 MIN_WORDS_FOR_LANGUAGE = 40
 MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
-# The focus of a document whose places say nothing clearer: fieldreport codes the Syrian war.
-DEFAULT_FOCUS = "SY"
-# Another country becomes a document's focus only on two or more votes: one village name that is also
-# a town abroad ('Sayda', 'Safa') must not move a Syrian report to Algeria or Jordan.
-MIN_FOCUS_VOTES = 2
-# A hamlet abroad that shares a Syrian village's name ('Jobas', 'Fleifel') casts no vote for its country.
-MIN_VOTING_POPULATION = 1000
+# The country fieldreport codes the war of: a document is about it unless its places say otherwise.
+HOME_COUNTRY = "SY"
 
 
 class ExtractionError(FieldreportError):
@@ -51,16 +48,16 @@ class Extractor:
                  actors_path: Path | None = None, patterns_path: Path | None = None,
                  country: str | None = None) -> None:
         """`country` fixes the country focus of every document; by default each document's places decide
-        it (`document_focus`)."""
+        it (resolver.country_focus, read from HOME_COUNTRY)."""
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
         self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
         self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
         self.actor_finder = ActorFinder(self.nlp, self.dictionary)
         self.country = country.upper() if country else None
-        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or DEFAULT_FOCUS)))
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or HOME_COUNTRY)))
         self.geocoders: dict[str, Geocoder] = {}
-        self.resolver = PlaceResolver(self.gazetteer)
+        self.resolver = PlaceResolver(self.gazetteer, country=self.country, home=HOME_COUNTRY)
 
     def extract(self, document: Document) -> list[Event]:
         for _, events in self.extract_many([document]):
@@ -88,10 +85,11 @@ class Extractor:
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
-        focus = self.document_focus(places)
+        toponyms = [toponym_as_written(m) for m in places]
+        focus = self.resolver.resolve(toponyms).country or HOME_COUNTRY
         actors = self.with_local_forces(actors, focus)
         geocoder = self.geocoder_for(focus)
-        contexts = sentence_contexts(doc, document, actors, places, geocoder, self.rankings(places, focus))
+        contexts = sentence_contexts(doc, document, actors, toponyms, geocoder)
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
@@ -100,57 +98,18 @@ class Extractor:
     def with_local_forces(self, actors: list[ActorMention], focus: str) -> list[ActorMention]:
         """In a report about another country than Syria, the unqualified 'army', 'troops' or 'police' that the
         dictionary reads as Syria's are that country's own forces ('Military Forces of Nigeria')."""
-        if focus == DEFAULT_FOCUS:
+        if focus == HOME_COUNTRY:
             return actors
         country = self.gazetteer.country_name(focus)
         for mention in actors:
             mention.actor = self.dictionary.local_force(mention, country) or mention.actor
         return actors
 
-    def rankings(self, places: list[PlaceMention], focus: str) -> dict[int, Ranking]:
-        """Each mention's readings in the order the shared resolver ranks them (the one `places` reports),
-        keyed by id(mention); the geocoder picks from them what the governorate in context allows."""
-        toponyms = self.resolver.resolve([toponym_as_written(m) for m in places], focus)
-        return {id(t.mention): {place_key(c): rank
-                                for rank, c in enumerate(t.candidates)} for t in toponyms}
-
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
         if country not in self.geocoders:
             self.geocoders[country] = Geocoder(self.gazetteer, country)
         return self.geocoders[country]
-
-    def document_focus(self, places: list[PlaceMention]) -> str:
-        """The country a document is about: each distinct country or admin1 named ('Idlib', 'Texas') votes for
-        its country, and each other place name for the countries that have a town so named (or a village, in
-        the default focus), split evenly; so a report naming Syrian towns, Moscow and Ankara is about Syria.
-        A tie, no vote or a winner with fewer than MIN_FOCUS_VOTES leaves DEFAULT_FOCUS."""
-        if self.country:
-            return self.country
-        votes: Counter[str] = Counter()
-        voters: dict[object, set[str]] = {}
-        for name in {p.name for p in places}:
-            area = self.named_area(name)
-            if area is not None:  # 'United States' and 'US' are one vote
-                voters[(area.country, area.admin1_code if area.level != COUNTRY else None)] = {area.country}
-                continue
-            found = {p.country for p in self.gazetteer.lookup(name, None, limit=10, exact=True)
-                     if p.country == DEFAULT_FOCUS or p.population >= MIN_VOTING_POPULATION}
-            if found:
-                voters[name] = found
-        for found in voters.values():
-            for code in found:
-                votes[code] += 1 / len(found)
-        best = max(votes, key=lambda code: (votes[code], code == DEFAULT_FOCUS), default=DEFAULT_FOCUS)
-        return best if votes[best] >= MIN_FOCUS_VOTES else DEFAULT_FOCUS
-
-    def named_area(self, name: str) -> Place | None:
-        """The country, or the admin1 spelled exactly so, that a name names ('Manara' is no 'Manyara')."""
-        area = self.gazetteer.country(name)
-        if area is not None:
-            return area
-        area = self.gazetteer.admin1(name)
-        return area if area is not None and spells_admin1(self.gazetteer, name, area) else None
 
 
 def looks_english(docs: list[Doc]) -> bool:
@@ -176,23 +135,23 @@ def within(mentions: list[ActorMention], sentence: Span) -> list[ActorMention]:
     return [m for m in mentions if sentence.start <= m.span.start < sentence.end]
 
 
-def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[PlaceMention],
-                      geocoder: Geocoder, rankings: dict[int, Ranking]) -> list[SentenceContext]:
+def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], places: list[Toponym],
+                      geocoder: Geocoder) -> list[SentenceContext]:
     """Each sentence with its actors, resolved places, dates and sources; section headers open sections.
-    `rankings` holds each place mention's readings in the shared resolver's order (Extractor.rankings)."""
+    `places` are the document's toponyms with the shared resolver's ranked candidates."""
     dates = find_dates(doc, document.published)
     sources = find_sources(doc)
     contexts: list[SentenceContext] = []
     section, section_place, previous_admin = 0, None, None
     for sentence in (s for s in doc.sents if s.text.strip()):
-        in_sentence = [p for p in places if sentence.start <= p.start < sentence.end]
-        header = header_location(sentence, in_sentence, geocoder, rankings)
+        in_sentence = [t for t in places if sentence.start <= t.mention.start < sentence.end]
+        header = header_location(sentence, in_sentence, geocoder)
         if header is not None:
             section, section_place, previous_admin = section + 1, header, header
             continue
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, rankings=rankings)
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -202,37 +161,35 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
         previous_admin = next((loc for loc in resolved if loc.admin1_code), admin)
     return contexts
 
-def resolve_places(mentions: list[PlaceMention], context: Location | None, geocoder: Geocoder,
-                   strict: bool, rankings: dict[int, Ranking]) -> list[Location]:
+def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: Geocoder,
+                   strict: bool) -> list[Location]:
     """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
     neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
-    resolved = {id(m): geocoder.resolve(m, context, strict, rankings.get(id(m))) for m in mentions}
-    anchors = [loc for loc in resolved.values() if loc and loc.geo_precision == 1 and loc.admin1_code]
-    for mention in mentions:
-        location = resolved[id(mention)]
+    resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
+    anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
+    for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
-                                         and not geocoder.names_admin_area(mention))
+                                         and not geocoder.names_admin_area(toponym))
         if fell_back and anchors:
-            anchor = min(anchors, key=lambda a: (a.mention.start < mention.start,
-                                                 abs(a.mention.start - mention.start)))
-            resolved[id(mention)] = geocoder.enclosing(mention, anchor)
-    return [loc for loc in resolved.values() if loc]
+            start = toponym.mention.start
+            anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
+            resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+    return [loc for loc in resolved if loc]
 
-def header_location(sentence: Span, places: list[PlaceMention], geocoder: Geocoder,
-                    rankings: dict[int, Ranking]) -> Location | None:
+def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
     words = [t for t in sentence if not t.is_space]
     if not words or len(words) > MAX_HEADER_TOKENS or words[-1].is_punct or not places:
         return None
     if not ("\n" in sentence.text_with_ws or sentence.end == len(sentence.doc)):
         return None
-    return geocoder.admin_area(places[0]) or geocoder.resolve(places[0], ranking=rankings.get(id(places[0])))
+    return geocoder.admin_area(places[0].mention) or geocoder.resolve(places[0])
 
-def sentence_admin(places: list[PlaceMention], geocoder: Geocoder) -> Location | None:
+def sentence_admin(places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
-    for place in places:
-        if place.direction or place.cue in ADMIN_CUES:
-            area = geocoder.admin_area(place)
+    for mention in (t.mention for t in places):
+        if mention.direction or mention.cue in ADMIN_CUES:
+            area = geocoder.admin_area(mention)
             if area is not None and area.level == "admin1":
                 return area
     return None

@@ -30,7 +30,8 @@ from fieldreport.events.triggers import (
     protest_kind,
     subject_words,
 )
-from fieldreport.geo.geocode import ADMIN_CUES, Location
+from fieldreport.geo.location import Location
+from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.mentions.dates import DateMention
 from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event

@@ -1,12 +1,18 @@
-"""Great-circle distance; imports nothing heavy, so storage and cross-report merging can use it."""
+"""Great-circle distance in km.
+
+No spaCy and no numpy here: storage and cross-report merging compare event points with `km_between`.
+"""
 
 from __future__ import annotations
 
 import math
 
+EARTH_RADIUS_KM = 6371.0
+
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km between two points in degrees."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))

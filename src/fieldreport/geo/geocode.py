@@ -1,76 +1,55 @@
-"""Resolving toponym mentions to coordinates, constrained by the governorate in context.
+"""Choosing where an event happened among the resolver's readings of its place, at ACLED's precision.
 
 Precision follows ACLED's geo_precision: 1 the named place itself, 2 a nearby or enclosing named
 place (a village missing from the gazetteer whose name contains a known town), 3 the governorate.
-A place the gazetteer does not know falls back to the smallest known enclosing area and keeps its
-raw name, so an event is never dropped for want of a point.
+The candidates of a toponym are the shared resolver's (geo/resolver.py), in its order; the geocoder
+keeps those in the focus country and the governorate in context. It asks the gazetteer only about
+other names: a part of the name ('Armanaz' of 'Bireh Armanaz'), an admin area, the enclosing
+governorate, and the governorate's own places of the name when the resolver took only the first
+MAX_CANDIDATES. A place the gazetteer does not know falls back to the smallest known enclosing
+area and keeps its raw name, so an event is never dropped for want of a point.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
-from rapidfuzz import fuzz
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from fieldreport.geo.distance import km_between
-from fieldreport.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place, loose_key, name_key
+from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
+from fieldreport.geo.keys import looks_alike
+from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
+from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
+from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
-if TYPE_CHECKING:
-    from fieldreport.geo.geoparse import Candidate
-
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
-ADMIN_CUES = word_set("geo", "admin_cues")
-AREA_LEVELS = {ADMIN1, COUNTRY}  # resolved by admin_area, never as a point candidate
-MIN_FOREIGN_POPULATION = 50_000
 LOCAL_CUES = word_set("geo", "local_cues")
-
-# The order the shared resolver (geoparse.PlaceResolver) put a mention's readings in: place key -> rank.
-Ranking = dict[tuple, int]
+POINT_LEVELS = NEIGHBOUR_LEVELS  # a town, a district, a landmark: what an event's point can be
+T = TypeVar("T")
 
 
 @dataclass
-class Location:
-    """Where an event happened, as ACLED columns, plus the mention it came from."""
+class Readings:
+    """The places a name may mean, best first: in the governorate in context, in the focus country,
+    and (large, spelled the same way) abroad."""
 
-    location: str
-    latitude: float | None
-    longitude: float | None
-    geo_precision: int
-    country: str | None
-    admin1: str | None
-    admin2: str | None
-    level: str
-    admin1_code: str | None = None
-    country_code: str | None = None
-    geonameid: int | None = None
-    mention: PlaceMention | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.level in AREA_LEVELS
-
-
-def location_from(place: Place, raw_name: str, precision: int, mention: PlaceMention | None) -> Location:
-    return Location(
-        location=raw_name if precision > 1 or place.level in AREA_LEVELS else place.name,
-        latitude=place.latitude, longitude=place.longitude, geo_precision=precision,
-        country=place.country_name, admin1=place.admin1, admin2=place.admin2, level=place.level,
-        admin1_code=place.admin1_code, country_code=place.country, geonameid=place.geonameid, mention=mention,
-    )
+    inside: list[PlaceReading] = field(default_factory=list)
+    home: list[PlaceReading] = field(default_factory=list)
+    abroad: list[PlaceReading] = field(default_factory=list)
 
 
 class Geocoder:
-    """Resolves PlaceMentions against a Gazetteer, given a country focus and a governorate in context."""
+    """Places the resolver's toponyms at ACLED precision, given a country focus and a governorate in context."""
 
     def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
         self.gazetteer = gazetteer
         self.country = country
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[tuple, Any] = {}
 
-    def memo(self, key: tuple, compute):
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
         """Gazetteer answers repeat across documents ('Idlib', 'Syria'); keep them for the run."""
         if key not in self._memo:
             if len(self._memo) > 100_000:
@@ -97,44 +76,102 @@ class Geocoder:
             return None
         return place if spells_admin1(self.gazetteer, name, place) or looks_alike(name, place.name) else None
 
-    def names_admin_area(self, mention: PlaceMention) -> bool:
-        """True when the mention is about a whole governorate or country rather than a town."""
+    def names_admin_area(self, toponym: Toponym) -> bool:
+        """True when the toponym is about a whole governorate or country rather than a town: a country
+        name none of whose readings lies in the focus country, or a name with an admin cue or a direction."""
+        mention = toponym.mention
         if mention.cue in ADMIN_CUES or mention.direction:
             return self.admin_area(mention) is not None
         return self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name)) is not None \
-            and not self.gazetteer.lookup(mention.name, self.country)
+            and not any(c.country == self.country for c in toponym.candidates)
 
-    def names_admin_capital(self, mention: PlaceMention, place: Place) -> bool:
+    def names_admin_capital(self, mention: PlaceMention, place: PlaceReading) -> bool:
         """'Idlib', 'Hama': a bare name shared by a governorate and its capital is ambiguous."""
         area = self.memo(("admin1-of", mention.name, place.country),
                          lambda: self.gazetteer.admin1(mention.name, place.country))
         return area is not None and area.admin1_code == place.admin1_code and mention.cue is None
 
-    def resolve(self, mention: PlaceMention, context: Location | None = None, strict: bool = True,
-                ranking: Ranking | None = None) -> Location | None:
-        """The best location for a mention; None only when neither it nor the context can be placed.
+    def resolve(self, toponym: Toponym, context: Location | None = None, strict: bool = True) -> Location | None:
+        """The best location for a toponym; None only when neither it nor the context can be placed.
 
         With `strict`, the context is a governorate the text names (a section header, "in Idlib
         province"), and a candidate far outside it is refused; otherwise it only breaks ties. Among
-        the candidates the context allows, the one `ranking` (the shared resolver's order) puts first wins.
+        the candidates the context allows, the one the resolver ranks first wins.
         """
-        if self.names_admin_area(mention):
+        mention = toponym.mention
+        if self.names_admin_area(toponym):
             return self.admin_area(mention)
-        place = self.best_candidate(mention.name, context, strict_context=strict,
-                                    abroad=mention.cue not in LOCAL_CUES, ranking=ranking)
-        if place is not None:
-            precision = 2 if self.names_admin_capital(mention, place) else 1
-            return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
+        if not toponym.read_as_its_city:
+            place = self.chosen(self.readings_of(toponym, context), context, strict_context=strict,
+                                abroad=mention.cue not in LOCAL_CUES)
+            if place is not None:
+                precision = 2 if self.names_admin_capital(mention, place) else 1
+                return location_from(place, mention.name if precision > 1 else place.name, precision, mention)
         admin = self.admin_area(mention)  # before the parts: 'Rural Damascus' is no 'Damascus'
         if admin is not None:
             return admin
-        for part in name_parts(mention.name):
-            place = self.best_candidate(part, context, strict=True, strict_context=strict)
-            if place is not None:
-                return location_from(place, mention.name, 2, mention)
+        place = self.part_place(toponym, context, strict)
+        if place is not None:
+            return location_from(place, mention.name, 2, mention)
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
+
+    def part_place(self, toponym: Toponym, context: Location | None, strict: bool) -> PlaceReading | None:
+        """The place a part of the name names: the city whose readings a 'City - Quarter' name took,
+        else the longest trailing part the gazetteer knows ('Armanaz' of 'Bireh Armanaz')."""
+        if toponym.read_as_its_city:
+            return self.chosen(self.readings_of(toponym, context), context, strict=True, strict_context=strict)
+        for part in name_parts(toponym.mention.name):
+            place = self.chosen(self.gazetteer_readings(part, context), context, strict=True, strict_context=strict)
+            if place is not None:
+                return place
+        return None
+
+    def readings_of(self, toponym: Toponym, context: Location | None) -> Readings:
+        """The toponym's point readings in the resolver's order, by where the focus and the context allow."""
+        code = context.admin1_code if context else None
+        name = toponym.mention.name
+        points = [c for c in toponym.candidates if c.level in POINT_LEVELS]
+        return Readings(
+            inside=self.readings_in(toponym, points, code) if code else [],
+            home=self.readings_in(toponym, points),
+            abroad=[c for c in points if c.population >= MIN_FOREIGN_POPULATION and name_key(c.name) == name_key(name)],
+        )
+
+    def readings_in(self, toponym: Toponym, points: list[PlaceReading],
+                    admin1_code: str | None = None) -> list[PlaceReading]:
+        """The readings in the focus country (and the admin1). When the resolver took only the first
+        MAX_CANDIDATES places of the name and none of them is there, the gazetteer's places there."""
+        found = [c for c in points if c.country == self.country and admin1_code in (None, c.admin1_code)]
+        if found or not toponym.capped:
+            return found
+        return self.places_named(toponym.read_as or toponym.mention.name, self.country, admin1_code)
+
+    def gazetteer_readings(self, name: str, context: Location | None) -> Readings:
+        """The gazetteer's places of another name than a toponym's (a part of it), in the same pools."""
+        code = context.admin1_code if context else None
+        return Readings(inside=self.places_named(name, self.country, code) if code else [],
+                        home=self.places_named(name, self.country))
+
+    def chosen(self, readings: Readings, context: Location | None, strict: bool = False, strict_context: bool = True,
+               abroad: bool = True) -> PlaceReading | None:
+        """The best reading in the focus country that the context allows; a large place abroad only when
+        `abroad` and the country has none. `strict` (a part of a name) refuses a reading outside the context."""
+        if readings.inside:
+            return readings.inside[0]
+        code = context.admin1_code if context else None
+        if strict_context and context is not None and context.latitude is not None:
+            near = [p for p in readings.home
+                    if km_between(p.latitude, p.longitude, context.latitude, context.longitude) <= NEAR_CONTEXT_KM]
+            if near or code:
+                return near[0] if near else None
+        if readings.home:
+            return None if strict and code else readings.home[0]
+        if strict or self.country is None or not abroad:
+            return None
+        # outside the country in focus only a large place spelled the same way ("Ankara", "Moscow")
+        return readings.abroad[0] if readings.abroad else None
 
     def enclosing(self, mention: PlaceMention, context: Location) -> Location | None:
         """Fallback for a place the gazetteer lacks: the governorate around it, keeping its raw name."""
@@ -150,12 +187,13 @@ class Geocoder:
                            if location.country_code and location.admin1_code else None)
         return replace(location, latitude=centre[0], longitude=centre[1]) if centre else location
 
-    def candidates(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
-        """Gazetteer candidates, keeping loose (variant-folded) matches only when they look alike."""
-        return self.memo(("candidates", name, country, admin1_code),
-                         lambda: self.fresh_candidates(name, country, admin1_code))
+    def places_named(self, name: str, country: str | None, admin1_code: str | None = None) -> list[Place]:
+        """The gazetteer's points of a name in a country (and admin1), kept for the run."""
+        return self.memo(("places", name, country, admin1_code),
+                         lambda: self.fresh_places_named(name, country, admin1_code))
 
-    def fresh_candidates(self, name: str, country: str | None, admin1_code: str | None) -> list[Place]:
+    def fresh_places_named(self, name: str, country: str | None, admin1_code: str | None) -> list[Place]:
+        """The gazetteer's points of a name, keeping loose (variant-folded) matches only when they look alike."""
         found = [p for p in self.gazetteer.lookup(name, country, admin1_code) if p.level not in AREA_LEVELS]
         if self.gazetteer.contains_name(name):
             return found
@@ -168,64 +206,11 @@ class Geocoder:
         place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
 
-    def best_candidate(self, name: str, context: Location | None, strict: bool = False, strict_context: bool = True,
-                       abroad: bool = True, ranking: Ranking | None = None) -> Place | None:
-        """The best gazetteer place for a name in the focus country; a large place abroad only when `abroad`."""
-        code = context.admin1_code if context else None
-        if code:
-            inside = ranked(self.candidates(name, self.country, code), ranking)
-            if inside:
-                return inside[0]
-        candidates = ranked(self.candidates(name, self.country), ranking)
-        if strict_context and context is not None and context.latitude is not None:
-            near = [p for p in candidates
-                    if km_between(p.latitude, p.longitude, context.latitude, context.longitude) <= NEAR_CONTEXT_KM]
-            if near or code:
-                return near[0] if near else None
-        if candidates:
-            return None if strict and code else candidates[0]
-        if strict or self.country is None or not abroad:
-            return None
-        # outside the country in focus only a large place spelled the same way ("Ankara", "Moscow")
-        foreign = [p for p in ranked(self.candidates(name, None), ranking) if p.population >= MIN_FOREIGN_POPULATION
-                   and name_key(p.name) == name_key(name)]
-        return foreign[0] if foreign else None
-
-
-def place_key(place: Place | Candidate) -> tuple:
-    """What identifies a place across lookups and readings: its GeoNames id, else (imported places and
-    derived areas) its name and point."""
-    if place.geonameid is not None:
-        return (place.geonameid,)
-    return place.name, round(place.latitude, 4), round(place.longitude, 4)
-
-
-def ranked(places: list[Place], ranking: Ranking | None) -> list[Place]:
-    """`places` in the shared resolver's order; those it did not consider keep the gazetteer's order, after."""
-    if not ranking:
-        return places
-    last = len(ranking)
-    return sorted(places, key=lambda p: ranking.get(place_key(p), last))
-
 
 def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:
     """True when `name` is one of the admin1's own spellings, not a loose match ('Manara' is no 'Manyara')."""
     return any(p.level == ADMIN1 and p.admin1_code == area.admin1_code
                for p in gazetteer.lookup(name, area.country, exact=True))
-
-
-def looks_alike(mention: str, place: str) -> bool:
-    """Guard for variant-folded matches: 'Jandariseh' ~ 'Jindayris' yes; 'Halbah' ~ 'Halab' (Aleppo) no,
-    because a short consonant skeleton says too little; a different number of words says no."""
-    a, b = name_key(mention), name_key(place)
-    similarity = fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
-    if similarity >= 80:
-        return True
-    same_words = len(a.split()) == len(b.split())
-    skeleton = loose_key(mention).replace(" ", "")
-    if same_words and len(skeleton) >= 4 and skeleton == loose_key(place).replace(" ", ""):
-        return True  # 'Ein Issa' ~ 'Ayn Isa': same consonants word by word
-    return same_words and similarity >= 65 and len(skeleton) >= 5
 
 
 def name_parts(name: str) -> list[str]:

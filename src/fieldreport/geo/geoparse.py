@@ -2,12 +2,9 @@
 
 Recognition reuses the extractor's PlaceFinder (spaCy entities, gazetteer phrase matches, cue
 patterns) with a world-wide name list, adds country adjectives ("Russian" -> Russia) and drops
-names inside a person's name ("George Washington") or that are a named person's surname. Candidates
-are the places spelled exactly like the mention; transliteration variants only in Arabic-script
-countries the document is about. Resolution scores each candidate on features an analyst can read in
-`--explain`: name match, population, feature level, the document's country focus (each distinct name
-votes by its prior readings), containment ("X, Louisiana", "X in Idlib province"), admin1s named in
-the sentence or the document, and distance to the other places' best readings (ranked twice).
+names inside a person's name ("George Washington") or that are a named person's surname. The
+shared PlaceResolver (geo/resolver.py) ranks each toponym's readings; `places` reports the best,
+with the features of every candidate under `--explain`.
 """
 
 from __future__ import annotations
@@ -15,40 +12,24 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice
-from pathlib import Path
 
-import numpy as np
-from rapidfuzz import fuzz
 from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from fieldreport.errors import FieldreportError
-from fieldreport.geo.gazetteer import (
-    ADMIN1,
-    ADMIN2,
-    COUNTRY,
-    LANDMARK,
-    PLACE,
-    WORLD_PLACES,
-    Gazetteer,
-    Place,
-    name_key,
-    world_rows,
-)
-from fieldreport.geo.geocode import ADMIN_CUES, MIN_FOREIGN_POPULATION, looks_alike, place_key
+from fieldreport.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, name_key
+from fieldreport.geo.resolver import METROPOLIS, PlaceResolver
+from fieldreport.geo.toponyms import Candidate, Toponym, sentence_start, toponym_of
+from fieldreport.geo.world import WorldNames, default_world, world_surface_names
 from fieldreport.mentions.actors import ActorFinder, default_dictionary
 from fieldreport.mentions.places import (
     NAME_GLUE,
     PlaceFinder,
     PlaceMention,
-    city_of_quarter,
     inside_person_name,
     make_mention,
     tokens_with,
@@ -61,125 +42,9 @@ from fieldreport.nlp import load_pipeline, parsed_in_pieces
 PIPES_FOR_PLACES = ("fieldreport_sentences", "ner")
 # Gazetteer names matched as phrases world-wide: bigger places only, to keep "Reading" a verb.
 WORLD_MIN_POPULATION = 100_000
-MAX_CANDIDATES = 30
 # Documents per task for a worker process: smaller than one process's parsing batch, so that the
 # workers finish together (32 left one idle for a third of a 100-article run; 16 costs little batching).
 WORKER_BATCH = 16
-NAME_SUFFIXES = frozenset({"City", "County", "Parish", "Township", "Borough", "Province", "Governorate"})
-NEIGHBOUR_LEVELS = frozenset({PLACE, ADMIN2, LANDMARK})  # readings small enough to locate the others
-MIN_VARIANT_SHARE = 0.2  # variant spellings are looked up in a country with this share of the document
-# Where place names are romanised from Arabic script, so transliteration variants are expected.
-ARABIC_SCRIPT_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "KW", "BH", "EG",
-                                     "LY", "TN", "DZ", "MA", "MR", "SD", "SO", "DJ", "KM", "IR", "AF"})
-FOCUS_SHARPNESS = 3.0  # how strongly a mention's country vote follows its best prior reading
-METROPOLIS = 1_000_000  # a city this big is what its bare name means, not the homonymous admin1
-RELATIONS = ("north of", "south of", "east of", "west of", "northeast of", "northwest of", "southeast of",
-             "southwest of", "near", "outside", "around")
-CONTAINMENT_GLUE = {",", "in", "of"}
-# Chosen by coordinate search on held-apart articles (GeoWebNews 100-199, LGL 100-587, GeoVirus 100-228;
-# bench/geoparse.py scores the first 100 of each), keeping the admin1 features the Syrian notes need
-# ("X in Idlib countryside") and a `support` light enough that 'Washington' beside 'New York' stays
-# the capital rather than the small Washington, New Jersey.
-WEIGHTS = {"name": 4.0, "population": 2.0, "level": 1.0, "focus": 1.0, "focus_admin1": 1.0, "contained": 3.0,
-           "sentence_admin": 1.0, "document_admin": 1.5, "proximity": 1.0, "cue": 1.5, "dominance": 0.5,
-           "support": 1.5}
-SUPPORT_KM = 100.0  # a reading of another name this close supports a candidate
-SUPPORT_BLOCK = 512  # readings compared with all the others at once
-SHARP_FOCUS = 0.6  # a country with this share of the document's place names is what it is about
-LEVEL_PRIOR = {COUNTRY: 1.0, ADMIN1: 0.8, ADMIN2: 0.5, "continent": 1.0, "region": 0.9}
-CODE_PRIOR = {"PPLC": 0.7, "PPLA": 0.6, "PPLA2": 0.4, "PPLA3": 0.3}
-
-
-@dataclass(frozen=True)
-class WorldPlace:
-    """A country, continent or region from the world supplement."""
-
-    kind: str  # country | continent | region
-    code: str
-    name: str
-    latitude: float
-    longitude: float
-    population: int
-    geonameid: int | None
-
-
-@dataclass
-class Candidate:
-    """One reading of a mention, with the features that scored it."""
-
-    name: str
-    latitude: float
-    longitude: float
-    level: str
-    country: str | None
-    country_name: str | None
-    admin1_code: str | None = None
-    admin1: str | None = None
-    feature_class: str = "A"
-    feature_code: str = ""
-    population: int = 0
-    geonameid: int | None = None
-    loose: bool = False  # matched only as a variant transliteration of the mention
-    features: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def score(self) -> float:
-        return sum(WEIGHTS.get(name, 1.0) * value for name, value in self.features.items())
-
-
-@dataclass
-class Toponym:
-    """A mention in document coordinates, its candidates and the chosen one."""
-
-    mention: PlaceMention
-    start: int
-    end: int
-    text: str
-    kind: str = "toponym"  # toponym | adjective
-    relation: str | None = None
-    candidates: list[Candidate] = field(default_factory=list)
-    within: Candidate | None = None  # the area a containment phrase puts it in
-    sentence: int = 0  # token index where its sentence starts
-
-
-class WorldNames:
-    """Countries, continents and regions by name and by adjective ('Russian', 'Americans')."""
-
-    def __init__(self, path: Path = WORLD_PLACES) -> None:
-        self.by_name: dict[str, WorldPlace] = {}
-        self.by_adjective: dict[str, WorldPlace] = {}
-        self.by_code: dict[str, WorldPlace] = {}
-        self.adjective_first_words: set[str] = set()  # 'South' of 'South Korean', for a quick screen
-        for kind, code, names, adjectives, lat, lon, population, geonameid in world_rows(path):
-            names_list = names.split("|")
-            place = WorldPlace(kind, code, names_list[0], float(lat), float(lon), int(population or 0),
-                               int(geonameid) if geonameid else None)
-            if kind == "country":
-                self.by_code[code] = place
-            for name in names_list:
-                self.by_name.setdefault(name_key(name), place)
-            for adjective in filter(None, adjectives.split("|")):
-                self.by_adjective.setdefault(adjective, place)
-                if adjective.endswith(("an", "ian", "ean")):  # 'Europeans', 'Central Americans'
-                    self.by_adjective.setdefault(adjective + "s", place)
-                if " " in adjective:
-                    self.adjective_first_words.add(adjective.split()[0])
-        # string hashes of the words that can open an adjective, to screen a document's words at once
-        self.adjective_screen = frozenset(get_string_id(word) for word in
-                                          self.adjective_first_words | self.by_adjective.keys())
-
-
-@lru_cache(maxsize=1)
-def default_world() -> WorldNames:
-    return WorldNames()
-
-
-def world_surface_names(path: Path = WORLD_PLACES) -> list[str]:
-    """Every name and adjective in the world supplement, as written."""
-    names: list[str] = []
-    for fields in world_rows(path):
-        names += fields[2].split("|") + [a for a in fields[3].split("|") if a]
-    return names
 
 
 class Geoparser:
@@ -253,7 +118,9 @@ class Geoparser:
 
     def toponyms(self, doc: Doc) -> list[Toponym]:
         """Recognise, then resolve."""
-        return self.resolver.resolve(self.recognise(doc))
+        found = self.recognise(doc)
+        self.resolver.resolve(found)
+        return found
 
     def organisation_spans(self, doc: Doc) -> list[Span]:
         """Named armed groups ('Al-Nusra Front', 'Quneitra Operation Room') are not places; a group
@@ -316,451 +183,10 @@ class Geoparser:
         return spans
 
 
-class PlaceResolver:
-    """Candidates for recognised toponyms and their ranking: the one resolver behind `places` and the
-    events of `extract` (whose geocoder keeps ACLED's precision levels and governorate context on top)."""
-
-    def __init__(self, gazetteer: Gazetteer, world: WorldNames | None = None, country: str | None = None) -> None:
-        self.gazetteer = gazetteer
-        self.world = world or default_world()
-        self.country = country.upper() if country else None
-
-    def resolve(self, found: list[Toponym], country: str | None = None) -> list[Toponym]:
-        """Gather candidates, infer the country focus (unless `country` or the resolver's own fixes it),
-        then rank each toponym's candidates, best first."""
-        for toponym in found:
-            toponym.candidates = self.candidates(toponym)
-        shares, focus_admin1 = self.country_focus(found, country or self.country)
-        for variant_country in sorted(c for c, share in shares.items()
-                                      if share >= MIN_VARIANT_SHARE and c in ARABIC_SCRIPT_COUNTRIES):
-            for toponym in found:
-                toponym.candidates += self.variant_candidates(toponym, variant_country)
-        drop_small_places_abroad(found, shares)
-        link_containment(found)
-        mark_support(found)
-        unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
-        self.rank(found, shares, focus_admin1, unambiguous)
-        self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
-        return found
-
-    @staticmethod
-    def rank(found: list[Toponym], shares: dict[str, float], focus_admin1: tuple[str, str] | None,
-             picks: list[tuple[Toponym, Candidate]]) -> None:
-        """Score and sort each toponym's candidates given `picks`, the readings taken for the others.
-
-        Run twice: first with the unambiguous mentions as the only neighbours, then with every other
-        mention's best reading, so that 'Arlington' next to 'Alexandria' and 'Fairfax' settles in Virginia.
-        """
-        neighbours = Neighbours([(name_key(t.mention.name), c) for t, c in picks if c.level in NEIGHBOUR_LEVELS])
-        admins = AdminIndex(found)
-        for toponym in found:
-            key = name_key(toponym.mention.name)
-            around = admins.around(toponym, key)
-            for candidate in toponym.candidates:
-                candidate.features.update(context_features(toponym, key, candidate, around, shares, focus_admin1,
-                                                           neighbours))
-            toponym.candidates.sort(key=lambda c: -c.score)
-
-    def candidates(self, toponym: Toponym) -> list[Candidate]:
-        """World entries and gazetteer places the mention may name, with their prior features."""
-        name = toponym.mention.name
-        if toponym.kind == "adjective":
-            place = self.world.by_adjective.get(toponym.text) or self.world.by_adjective.get(name)
-            return [self.world_candidate(place)] if place else []
-        key = name_key(name)
-        found: list[Candidate] = []
-        world = self.world.by_name.get(key) or self.world.by_adjective.get(name)
-        if world is not None:
-            found.append(self.world_candidate(world))
-        seen = {c.country for c in found if c.level == COUNTRY}
-        places = self.gazetteer_places(name)
-        areas = [p for p in places if p.level in (ADMIN1, COUNTRY)
-                 and (p.level == ADMIN1 or (world is None and p.country not in seen))]
-        points = [p for p in places if p.level not in (ADMIN1, COUNTRY)]
-        for place in areas + points:
-            found.append(self.place_candidate(place))
-        for candidate in found:
-            candidate.features.update(prior_features(name, candidate, toponym.mention))
-        if world is not None:
-            found[0].features["name"] = 1.0  # matched one of its names exactly
-        demote_areas_named_like_their_seat(found, toponym.mention)
-        mark_dominant(found)
-        return found
-
-    def gazetteer_places(self, name: str) -> list[Place]:
-        """Gazetteer places spelled exactly like the mention; 'Deir-ez-Zor - Al-Joura' (a city and its
-        quarter) falls back to the city."""
-        exact = self.gazetteer.lookup(name, None, limit=MAX_CANDIDATES, exact=True)
-        city = city_of_quarter(name)
-        if not exact and city:
-            return self.gazetteer_places(city)
-        head, _, last = name.rpartition(" ")
-        if not exact and head and last in NAME_SUFFIXES:
-            return self.gazetteer_places(head)  # 'Homs City' is Homs
-        return exact
-
-    def variant_candidates(self, toponym: Toponym, country: str) -> list[Candidate]:
-        """Places of a country the document is about that the mention names in another transliteration
-        ('Khan Sheikhoun' for 'Khān Shaykhūn'), marked `loose`.
-
-        Only in countries whose names are romanised from Arabic script, where such variants are the
-        rule; elsewhere 'Lyndon' is no reading of 'London'.
-        """
-        if toponym.kind == "adjective":
-            return []
-        name = toponym.mention.name
-        known = {place_key(c) for c in toponym.candidates}
-        places = [p for p in self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES) if p.level != COUNTRY]
-        city = city_of_quarter(name)
-        if not places and city:
-            places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
-        if not self.gazetteer.contains_name(name):
-            places = [p for p in places if looks_alike(name, p.name)]
-        variants = []
-        for place in places:
-            candidate = self.place_candidate(place, loose=True)
-            if place_key(candidate) not in known:
-                candidate.features.update(prior_features(name, candidate, toponym.mention))
-                variants.append(candidate)
-        return variants
-
-    def world_candidate(self, place: WorldPlace) -> Candidate:
-        country = self.world.by_code.get(place.code) if place.kind == "country" else None
-        return Candidate(
-            name=place.name, latitude=place.latitude, longitude=place.longitude,
-            level=COUNTRY if place.kind == "country" else place.kind,
-            country=place.code if country else None, country_name=place.name if country else None,
-            feature_class="A" if country else "L", feature_code="PCLI" if country else place.kind.upper()[:4],
-            population=place.population, geonameid=place.geonameid,
-        )
-
-    def place_candidate(self, place: Place, loose: bool = False) -> Candidate:
-        lat, lon = place.latitude, place.longitude
-        if place.level in (ADMIN1, COUNTRY):
-            centre = self.gazetteer.area_centre(place.country, place.admin1_code if place.level == ADMIN1 else None)
-            lat, lon = centre or (lat, lon)
-        return Candidate(
-            name=place.name, latitude=lat, longitude=lon, level=place.level, country=place.country,
-            country_name=place.country_name, admin1_code=place.admin1_code, admin1=place.admin1,
-            feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
-            geonameid=place.geonameid, loose=loose,
-        )
-
-    def country_focus(self, found: list[Toponym], fixed: str | None = None) -> tuple[dict[str, float],
-                                                                                 tuple[str, str] | None]:
-        """Each country's share of the document's mentions (a fixed focus has all), and the admin1 the
-        document is most about.
-
-        Each distinct name spreads one vote over its readings by their prior scores (`prior_weights`):
-        a name with one reading votes 1 for its country, while 'London' votes mostly for England, not
-        for the small namesakes that the United States has of almost every big city. A name repeated
-        votes once, or its likeliest reading would outvote the places around it.
-        """
-        countries: Counter[str] = Counter()
-        admins: Counter[tuple[str, str]] = Counter()
-        distinct = {name_key(t.mention.name): t for t in found}
-        for toponym in distinct.values():
-            for candidate, weight in prior_weights(toponym.candidates):
-                if candidate.country:
-                    countries[candidate.country] += weight
-                if candidate.country and candidate.admin1_code:
-                    admins[(candidate.country, candidate.admin1_code)] += weight
-        total = sum(countries.values())
-        shares = {fixed: 1.0} if fixed else {c: n / total for c, n in countries.items()}
-        focus = max(shares, key=shares.__getitem__) if shares else None
-        in_focus = [(region, n) for region, n in admins.most_common() if region[0] == focus and n >= 2]
-        return shares, in_focus[0][0] if in_focus else None
-
-
-def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
-    """Each candidate's share of its mention's vote: a softmax of the prior scores, sharpened by
-    FOCUS_SHARPNESS."""
-    if not candidates:
-        return []
-    scores = [c.score for c in candidates]
-    top = max(scores)
-    weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
-    total = sum(weights)
-    return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
-
-
 def surnames_of(people: list[Span]) -> set[str]:
     """Surnames of the people the document names in full: a later bare 'Bush' or 'Pawlenty' is that
     person, not a place. First names are left alone: 'Virginia Smith' says nothing about Virginia."""
     return {person[-1].text for person in people if len(person) >= 2 and person[-1].is_title}
-
-
-def toponym_of(mention: PlaceMention) -> Toponym:
-    """A Toponym whose offsets cover the name itself ('Aleppo' of 'Southern Aleppo'); a capitalised
-    'City' or 'County' is part of the name ('New York City', 'Henderson County')."""
-    span = mention.span
-    last = span[-1].text
-    if last in NAME_SUFFIXES and not mention.name.endswith(last):
-        mention.name = f"{mention.name} {last}"
-        mention.cue = mention.cue if mention.cue in ADMIN_CUES else None
-    offset = span.text.find(mention.name)
-    start = span.start_char + max(offset, 0)
-    end = start + len(mention.name) if offset >= 0 else span.end_char
-    text = span.text[offset:offset + len(mention.name)] if offset >= 0 else span.text
-    return Toponym(mention, start, end, text, relation=relation_before(span), sentence=sentence_start(span))
-
-
-def toponym_as_written(mention: PlaceMention) -> Toponym:
-    """A Toponym over the mention's whole span, leaving the mention as the extractor found it."""
-    span = mention.span
-    return Toponym(mention, span.start_char, span.end_char, span.text, relation=relation_before(span),
-                   sentence=sentence_start(span))
-
-
-def sentence_start(span: Span) -> int:
-    """Token index of the sentence start (cheaper than span.sent, which scans the document)."""
-    i = span.start
-    while i > 0 and not span.doc[i].is_sent_start:
-        i -= 1
-    return i
-
-
-def relation_before(span: Span) -> str | None:
-    """'west of', 'near', ... right before the mention (ignoring 'the town of')."""
-    doc = span.doc
-    start = span.start
-    while start > 0 and doc[start - 1].lower_ in ("the", "of", "town", "city", "village") and not (
-            doc[start - 1].lower_ == "of" and start > 1 and f"{doc[start - 2].lower_} of" in RELATIONS):
-        start -= 1
-    before = doc[max(0, start - 2):start].text.lower()
-    for relation in RELATIONS:
-        if before.endswith(relation):
-            return relation
-    return None
-
-
-def link_containment(found: list[Toponym]) -> None:
-    """'Alexandria, Louisiana', 'Maaraba town in Dara countryside': the second names the first's area.
-
-    When that area is named as one ('Dara countryside', 'Idlib province'), readings of the first in
-    other countries are dropped: a village the gazetteer lacks is left unplaced, with a reason,
-    rather than put on a foreign namesake.
-    """
-    for current, following in zip(found, found[1:], strict=False):
-        doc = current.mention.span.doc
-        between = doc[current.mention.span.end:following.mention.span.start]
-        if len(between) > 4:
-            continue
-        words = {t.lower_ for t in between if t.lower_ not in ("the", "town", "village", "city", "area")}
-        if not words or not words <= CONTAINMENT_GLUE:
-            continue
-        areas = [c for c in following.candidates if c.level in (ADMIN1, COUNTRY)]
-        if areas and any(c.level not in (ADMIN1, COUNTRY, "continent", "region") for c in current.candidates):
-            current.within = areas[0]
-            if following.mention.cue in ADMIN_CUES and areas[0].level == ADMIN1:
-                current.candidates = [c for c in current.candidates if c.country == areas[0].country]
-
-
-def demote_areas_named_like_their_seat(found: list[Candidate], mention: PlaceMention) -> None:
-    """A bare 'Aleppo' or 'New York' is the city: an admin1 that shares its name with a city in it, a
-    capital ('Washington') or a city of millions keeps its level prior only with an admin cue ('province')
-    or a direction ('northern')."""
-    if mention.cue in ADMIN_CUES or mention.direction:
-        return
-    cities = {(c.country, c.admin1_code) for c in found if c.level == PLACE and c.feature_code in CODE_PRIOR}
-    capital_or_metropolis = any(c.level == PLACE and (c.feature_code == "PPLC" or c.population >= METROPOLIS)
-                                for c in found)
-    for candidate in found:
-        seat_named_alike = (candidate.country, candidate.admin1_code) in cities
-        if candidate.level == ADMIN1 and (capital_or_metropolis or seat_named_alike):
-            candidate.features["level"] = 0.0
-            candidate.features["population"] /= 2  # summed over the area: not how often its name means it
-
-
-def drop_small_places_abroad(found: list[Toponym], shares: dict[str, float]) -> None:
-    """In a document clearly about one country, a village abroad is no reading of a name the country
-    lacks ('Bada' in a Syrian report is not Bada in Siberia): left unplaced, with its reason."""
-    focus = max(shares, key=shares.__getitem__, default=None)
-    if focus is None or shares[focus] < SHARP_FOCUS:
-        return
-    for toponym in found:
-        toponym.candidates = [c for c in toponym.candidates if c.country == focus or c.level != PLACE
-                              or c.population >= MIN_FOREIGN_POPULATION]
-
-
-def mark_support(found: list[Toponym]) -> None:
-    """`support`: the share of the document's other place names with some reading near a candidate
-    (within SUPPORT_KM, or an area holding it or held by it): 'Arlington' beside 'Mansfield' is the
-    pair in Texas, though neither is the likeliest reading alone. Every reading of every name counts,
-    so the choice is joint rather than one name at a time; numpy keeps the all-pairs distances cheap.
-    The share is scaled by how plausible the reading is alone (its prior score against the name's
-    best), so support breaks near ties and does not put 'Washington' beside 'New York' in New Jersey."""
-    for toponym in found:
-        for candidate in toponym.candidates:
-            candidate.features["support"] = 0.0
-    groups: dict[str, int] = {}
-    rows: list[tuple[int, Candidate]] = []
-    for toponym in found:  # each distinct name once: a name repeated brings the same readings
-        key = name_key(toponym.mention.name)
-        if toponym.candidates and key not in groups:  # a name with no reading can support nothing
-            groups[key] = len(groups)
-            rows += [(groups[key], candidate) for candidate in toponym.candidates]
-    if len(groups) < 2:
-        return
-    best_prior: dict[int, float] = {}
-    for group, candidate in rows:
-        best_prior[group] = max(best_prior.get(group, -math.inf), candidate.score)
-    lat = np.radians([c.latitude for _, c in rows])
-    lon = np.radians([c.longitude for _, c in rows])
-    country = np.array([c.country or "" for _, c in rows])
-    admin1 = np.array([f"{c.country}.{c.admin1_code}" for _, c in rows])
-    is_country = (np.array([c.level for _, c in rows]) == COUNTRY) & (country != "")
-    is_admin1 = np.array([c.level for _, c in rows]) == ADMIN1
-    group_of = np.array([g for g, _ in rows])
-    members = np.zeros((len(rows), len(groups)))
-    members[np.arange(len(rows)), group_of] = 1.0
-    supported = np.zeros((len(rows), len(groups)), dtype=bool)
-    for start in range(0, len(rows), SUPPORT_BLOCK):  # blocks of rows bound the memory of a long document
-        block = slice(start, start + SUPPORT_BLOCK)
-        near = arc_km(lat[block, None], lon[block, None], lat[None, :], lon[None, :]) <= SUPPORT_KM
-        same_country = country[block, None] == country[None, :]
-        same_admin1 = admin1[block, None] == admin1[None, :]
-        near |= (is_country[block, None] | is_country[None, :]) & same_country  # a country holds its places
-        near |= (is_admin1[block, None] | is_admin1[None, :]) & same_admin1  # and so does an admin1
-        supported[block] = (near.astype(float) @ members) > 0
-    supported[np.arange(len(rows)), group_of] = False
-    shares = supported.sum(axis=1) / (len(groups) - 1)
-    support: dict[tuple, float] = {}
-    for (group, candidate), share in zip(rows, shares, strict=True):
-        plausible = math.exp(candidate.score - best_prior[group])  # a hamlet near New York is no 'Washington'
-        support[(group, place_key(candidate))] = float(share) * plausible
-    for toponym in found:
-        group = groups.get(name_key(toponym.mention.name))
-        for candidate in toponym.candidates:
-            candidate.features["support"] = support.get((group, place_key(candidate)), 0.0)
-
-
-def arc_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle km between points in radians, broadcast over numpy arrays (geocode.km_between, vectorised)."""
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def mark_dominant(found: list[Candidate]) -> None:
-    """The reading that dwarfs all others ('China' the country, not China, Texas; London, England) gets
-    `dominance`: 1 at a hundred times the population of the next, 0 for a close call or the others."""
-    by_size = sorted(found, key=lambda c: -c.population)
-    for candidate in found:
-        candidate.features["dominance"] = 0.0
-    if len(by_size) >= 2:
-        ratio = (by_size[0].population + 1) / (by_size[1].population + 1)
-        by_size[0].features["dominance"] = min(1.0, max(0.0, math.log10(ratio) / 2))
-    elif by_size:
-        by_size[0].features["dominance"] = 1.0
-
-
-def prior_features(name: str, candidate: Candidate, mention: PlaceMention) -> dict[str, float]:
-    """Features of a candidate alone: how well the name matches, how big and how important it is."""
-    level = LEVEL_PRIOR.get(candidate.level, CODE_PRIOR.get(candidate.feature_code, 0.2))
-    if candidate.level == LANDMARK:
-        level = 0.1
-    cue = 1.0 if (mention.cue in ADMIN_CUES or mention.direction) and candidate.level == ADMIN1 else 0.0
-    population = 1.0 if candidate.level in ("continent", "region") else math.log10(candidate.population + 1) / 7
-    return {
-        "name": fuzz.ratio(name_key(name), name_key(candidate.name)) / 100,
-        "population": min(population, 1.0),
-        "level": level,
-        "cue": cue,
-    }
-
-
-@dataclass(frozen=True)
-class AdminsNamed:
-    """(country, admin1 code) of the admin1s the other mentions read as, in the sentence and in the document."""
-
-    sentence: frozenset[tuple[str, str]]
-    document: frozenset[tuple[str, str]]
-
-
-class AdminIndex:
-    """The admin1 readings of a document's mentions by name and sentence, read once per ranking pass
-    (a long document has thousands of mentions; asking each of them about all others is quadratic)."""
-
-    def __init__(self, found: list[Toponym]) -> None:
-        self.by_name: dict[str, set[tuple[str, str]]] = {}
-        self.by_sentence: dict[int, dict[str, set[tuple[str, str]]]] = {}
-        for toponym in found:
-            if toponym.candidates and toponym.candidates[0].level == ADMIN1:
-                best = toponym.candidates[0]
-                key, region = name_key(toponym.mention.name), (best.country, best.admin1_code)
-                self.by_name.setdefault(key, set()).add(region)
-                self.by_sentence.setdefault(toponym.sentence, {}).setdefault(key, set()).add(region)
-        self.documents: dict[str, frozenset[tuple[str, str]]] = {}
-
-    def around(self, toponym: Toponym, key: str) -> AdminsNamed:
-        """Other names only: 'Montana' read as the state must not pull its own other mentions into it."""
-        if key not in self.documents:
-            self.documents[key] = frozenset(r for name, regions in self.by_name.items() if name != key for r in regions)
-        in_sentence = self.by_sentence.get(toponym.sentence, {})
-        return AdminsNamed(frozenset(r for name, regions in in_sentence.items() if name != key for r in regions),
-                           self.documents[key])
-
-
-class Neighbours:
-    """The readings taken for the document's mentions, each with its name: a candidate's distance to the
-    nearest reading of another name (numpy over all of them; kept per point, since a name repeated
-    brings the same candidates) and whether an area holds one."""
-
-    def __init__(self, anchors: list[tuple[str, Candidate]]) -> None:
-        self.keys = np.array([key for key, _ in anchors], dtype=object)
-        self.latitude = np.radians([c.latitude for _, c in anchors])
-        self.longitude = np.radians([c.longitude for _, c in anchors])
-        self.countries: Counter[str] = Counter(c.country for _, c in anchors if c.country)
-        self.admin1s: Counter[tuple] = Counter((c.country, c.admin1_code) for _, c in anchors if c.country)
-        self.own: dict[str, tuple[Counter[str], Counter[tuple]]] = {}
-        for key, c in anchors:
-            countries, admin1s = self.own.setdefault(key, (Counter(), Counter()))
-            if c.country:
-                countries[c.country] += 1
-                admin1s[(c.country, c.admin1_code)] += 1
-        self.nearest: dict[tuple[float, float, str], float | None] = {}
-
-    def nearest_km(self, latitude: float, longitude: float, key: str) -> float | None:
-        point = (latitude, longitude, key)
-        if point not in self.nearest:
-            others = self.keys != key
-            if not others.any():
-                self.nearest[point] = None
-            else:
-                self.nearest[point] = float(arc_km(math.radians(latitude), math.radians(longitude),
-                                                   self.latitude[others], self.longitude[others]).min())
-        return self.nearest[point]
-
-    def held_by(self, area: Candidate, key: str) -> bool:
-        """True when a reading of another name lies in the country or admin1 `area`."""
-        countries, admin1s = self.own.get(key, (Counter(), Counter()))
-        if area.level == COUNTRY:
-            return self.countries[area.country] > countries[area.country]
-        region = (area.country, area.admin1_code)
-        return self.admin1s[region] > admin1s[region]
-
-
-def context_features(toponym: Toponym, key: str, candidate: Candidate, admins: AdminsNamed,
-                     shares: dict[str, float], focus_admin1: tuple[str, str] | None,
-                     neighbours: Neighbours) -> dict[str, float]:
-    """Features from the rest of the document: focus country and admin1, containment, neighbours."""
-    within = toponym.within
-    contained = 0.0
-    if within is not None and candidate.country == within.country:
-        contained = 1.0 if within.level == COUNTRY or candidate.admin1_code == within.admin1_code else 0.3
-    region = (candidate.country, candidate.admin1_code)
-    nearest = neighbours.nearest_km(candidate.latitude, candidate.longitude, key)
-    if candidate.level in (COUNTRY, ADMIN1) and neighbours.held_by(candidate, key):
-        nearest = 0.0  # an area is near the places it holds, wherever its point is
-    return {
-        "focus": shares.get(candidate.country or "", 0.0),
-        "focus_admin1": 1.0 if focus_admin1 and (candidate.country, candidate.admin1_code) == focus_admin1
-        and candidate.level != ADMIN1 else 0.0,
-        "contained": contained,
-        "sentence_admin": 1.0 if region in admins.sentence and candidate.level != ADMIN1 else 0.0,
-        "document_admin": 1.0 if region in admins.document and candidate.level != ADMIN1 else 0.0,
-        "proximity": 0.0 if nearest is None else max(0.0, 1 - nearest / 500),
-    }
 
 
 def confidence(candidates: list[Candidate]) -> float:

@@ -16,7 +16,8 @@ from fieldreport.events.coding import (
     set_actor,
     set_location,
 )
-from fieldreport.geo.geocode import Location, km_between
+from fieldreport.geo.distance import km_between
+from fieldreport.geo.location import Location
 from fieldreport.mentions.actors import Actor
 from fieldreport.mentions.places import NAME_GLUE
 from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
