@@ -9,8 +9,8 @@ import pytest
 from stores import DOUMA, report, save_all
 from typer.testing import CliRunner
 
+from fieldreport import taxonomy
 from fieldreport.cli import app
-from fieldreport.export import plover_mapping
 from fieldreport.ingest import open_store
 from fieldreport.storage import EventFilter
 
@@ -47,7 +47,7 @@ def test_geojson_and_plover(filled):
     plover = [json.loads(line) for line in run("export", "-f", "plover-jsonl", "--db", filled).stdout.splitlines()]
     assert [(p["event_type"], p["mode"]) for p in plover] == [("ASSAULT", "aerial"), ("ASSAULT", "firearms")]
     assert {"ASSAULT", "COERCE", "PROTEST", "AGREE", "MOBILIZE"} <= {
-        v["event_type"] for v in plover_mapping()["sub_event_type"].values()}
+        v.event_type for v in taxonomy.active().plover_by_sub_type.values()}
 
 
 def test_parquet_needs_an_output_file(filled, tmp_path):

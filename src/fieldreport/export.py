@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
-import tomllib
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 
+from fieldreport import taxonomy
 from fieldreport.errors import FieldreportError
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS
 
@@ -80,26 +78,14 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-@cache
-def plover_mapping() -> dict:
-    """data/plover.toml: ACLED sub-event (and event) types to PLOVER event types and modes."""
-    return tomllib.loads(resources.files("fieldreport").joinpath("data/plover.toml").read_text(encoding="utf-8"))
-
-
-def plover_type(event_type: str | None, sub_event_type: str | None) -> dict:
-    mapping = plover_mapping()
-    found = mapping["sub_event_type"].get(sub_event_type) or mapping["event_type"].get(event_type)
-    return found or {"event_type": "COERCE", "mode": ""}
-
-
 def plover_record(record: dict) -> dict:
     """A PLOVER/POLECAT-style event: type and mode, source and target actors, place, date, provenance."""
-    kind = plover_type(record.get("event_type"), record.get("sub_event_type"))
+    kind = taxonomy.plover_of(record.get("event_type"), record.get("sub_event_type"))
     return {
         "id": record.get("id"),
         "event_date": record.get("event_date"),
-        "event_type": kind["event_type"],
-        "mode": kind["mode"] or None,
+        "event_type": kind.event_type,
+        "mode": kind.mode or None,
         "context": [record.get("modality")] if record.get("modality") not in (None, "occurred") else [],
         "source_actor": record.get("actor1"),
         "source_actor_text": record.get("actor1_text"),

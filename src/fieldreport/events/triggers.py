@@ -11,17 +11,21 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from fieldreport import taxonomy
 from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.tomlfile import at, line_naming
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
 TERRITORY = "@territory"
+RULE_PREFIX = "@"  # an event resolved from context (@attack), not a sub-event type the pattern names
 FACTUAL = ("occurred", "ongoing")
 ANSWERED_EVENT_WORDS = {"retaliation", "response", "revenge", "reprisal"}
 # events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
 # context resolves (@attack, @territory, @detention ...)
-ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
+ACTION_EVENT_TYPES = taxonomy.event_types("Battles", "Violence against civilians", "Explosions/Remote violence",
+                                          "Riots")
 # often the outcome of another event
 WEAK_LEMMAS = {"kill", "die", "dead", "execute", "murder", "shoot", "injure", "wound"}
 
@@ -41,6 +45,16 @@ class TriggerPattern:
     needs_instrument: bool = False
     background: bool = False
     object_phrase: bool = False
+
+    @property
+    def sub_event_type(self) -> str | None:
+        """The sub-event type the pattern codes ("Battles / Armed clash"), None for a rule resolved from context."""
+        return None if self.event.startswith(RULE_PREFIX) else self.event.partition(" / ")[2]
+
+    @property
+    def event_type(self) -> str | None:
+        """The taxonomy's event type of the pattern's sub-event type."""
+        return taxonomy.event_type_of(self.sub_event_type) if self.sub_event_type else None
 
     @property
     def specificity(self) -> int:
@@ -94,7 +108,9 @@ SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle",
 def load_patterns(path: Path | None = None) -> Patterns:
     source = path or resources.files("fieldreport") / "data" / "event_patterns.toml"
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+        check_taxonomy_names(data, text, str(source))
         triggers = []
         for entry in data["trigger"]:
             fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
@@ -112,6 +128,26 @@ def load_patterns(path: Path | None = None) -> Patterns:
                         tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
+
+
+def check_taxonomy_names(data: dict, text: str, source: str) -> None:
+    """The sub-event types the patterns name (an `event`, a group of [instruments] or [protest]) must be the
+    taxonomy's, each under its own event type."""
+    for entry in data.get("trigger", []):
+        event = entry.get("event", "")
+        if event.startswith(RULE_PREFIX):
+            continue
+        kind, _, sub = event.partition(" / ")
+        if not taxonomy.is_sub_type(sub) or taxonomy.event_type_of(sub) != kind:
+            want = f"{taxonomy.event_type_of(sub)} / {sub}" if taxonomy.is_sub_type(sub) else \
+                "EVENT TYPE / SUB-EVENT TYPE of the taxonomy"
+            where = at(source, line_naming(text, event, section="trigger"))
+            raise ConfigError(f"{where}: event {event!r} is not {want!r}")
+    for section in ("instruments", "protest"):
+        for group in data.get(section, {}):
+            if group != NOT_INSTRUMENTS and not taxonomy.is_sub_type(group):
+                where = at(source, line_naming(text, group, section=section))
+                raise ConfigError(f"{where}: [{section}] group {group!r} is no sub-event type of the taxonomy")
 
 
 @lru_cache(maxsize=1)
@@ -326,7 +362,7 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
 
 
 def is_action(pattern: TriggerPattern) -> bool:
-    return pattern.event.startswith(ACTION_EVENT_PREFIXES)
+    return pattern.event.startswith(RULE_PREFIX) or pattern.event_type in ACTION_EVENT_TYPES
 
 
 def background_dropped(triggers: list[Trigger], cues: ModalityCues) -> list[Trigger]:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 
 from fieldreport.geo.distance import km_between
 from fieldreport.merging import territory
-from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.merging.compatibility import DEFAULT_ACTORS, subtype_strength, subtypes_compatible
 from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
 from fieldreport.storage.schema import canonical_table, control_table, events_table
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
@@ -173,8 +173,8 @@ def canonical_record(members: list[Mention]) -> dict:
     record.update({name: placed.get(name) for name in LOCATION_FIELDS})
     dated = min(members, key=lambda m: (m.get("time_precision") or 9, sort_key(m)))
     record.update(event_date=dated.event_date, time_precision=dated.get("time_precision"))
-    record["sub_event_type"] = max(members, key=lambda m: SUBTYPE_STRENGTH.get(m.get("sub_event_type"), 0)).get(
-        "sub_event_type")
+    typed = max(members, key=lambda m: subtype_strength(m.get("sub_event_type")))
+    record["sub_event_type"] = typed.get("sub_event_type")
     named = max(members, key=lambda m: len(named_actors(m)))
     record.update({name: named.get(name) for name in ACTOR_FIELDS})
     record.update(fatalities_range(members))

@@ -11,10 +11,10 @@ date: the latest change on or before it (Store.territory).
 
 from __future__ import annotations
 
+from fieldreport import taxonomy
 from fieldreport.model import FACTUAL_MODALITIES
 
-TERRITORY_SUBTYPES = {"Government regains territory", "Non-state actor overtakes territory",
-                      "Non-violent transfer of territory"}
+CONTESTED_TYPES = taxonomy.event_types("Battles", "Strategic developments")
 GAIN_CUES = {"impose", "imposed", "imposes", "imposing", "capture", "captured", "captures", "capturing",
              "seize", "seized", "seizing", "take", "took", "taking", "taken", "liberate", "liberated",
              "liberating", "recapture", "recaptured", "regain", "regained", "overran", "overrun",
@@ -34,12 +34,12 @@ def control_cue(event: dict, spans: list[dict]) -> tuple[str, dict | None] | Non
         return None
     triggers = trigger_words(spans)
     loss = next((s for s in triggers if s["text"].casefold() in LOSS_CUES), None)
-    if loss is not None and event.get("sub_event_type") not in TERRITORY_SUBTYPES:
+    if loss is not None and not taxonomy.is_territorial(event.get("sub_event_type")):
         return "loss", loss
     gain = next((s for s in triggers if s["text"].casefold() in GAIN_CUES), None)
-    if event.get("sub_event_type") in TERRITORY_SUBTYPES:
+    if taxonomy.is_territorial(event.get("sub_event_type")):
         return "gain", gain or (triggers[0] if triggers else None)
-    if gain is not None and event.get("event_type") in ("Battles", "Strategic developments"):
+    if gain is not None and event.get("event_type") in CONTESTED_TYPES:
         return "gain", gain
     return None
 
