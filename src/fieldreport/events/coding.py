@@ -849,10 +849,13 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
         event_date=event_date, time_precision=precision,
         fatalities=fatalities if event_type != STRATEGIC_DEVELOPMENTS or fatalities == 0 else None,
         source=outlet, notes=ctx.sentence.text.strip(), modality=modality,
+        control=control_told(trigger, sub_event_type),
         cited_sources=list(dict.fromkeys(s.name for s in ctx.sources)),
     )
     trigger_span = token_span(trigger.token)
     event.evidence += evidence_for(trigger_span, "event_type") + evidence_for(trigger_span, "sub_event_type")
+    if event.control is not None:
+        event.evidence += evidence_for(trigger_span, "control")
     event.evidence += evidence_for(ctx.sentence, "notes") + evidence_for(date_span, "event_date")
     if event.fatalities is not None:
         event.evidence += evidence_for(fatality_span(ctx.sentence), "fatalities")
@@ -867,6 +870,14 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if location is not None:
         set_location(draft, location)
     return draft
+
+
+def control_told(trigger: Trigger, sub_event_type: str) -> str | None:
+    """The gain or loss of a place that the trigger's pattern tells; a capture coded as something else than a
+    territory change (one undone in the same report, 'briefly captured': a clash) changed no hands."""
+    if trigger.pattern.event == TERRITORY and not taxonomy.is_territorial(sub_event_type):
+        return None
+    return trigger.pattern.control
 
 
 def is_source_word(mention: ActorMention) -> bool:
@@ -956,9 +967,12 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
     if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
         event.event_date, event.time_precision = other.event_date, other.time_precision
     event.cited_sources = list(dict.fromkeys(event.cited_sources + other.cited_sources))
+    own_fields = {"actor1", "actor2", "location"} | ({"control"} if event.control else set())
+    if event.control is None:
+        event.control = other.control  # 'stormed the village and pushed the rebels back': the push took it
     seen = {(e.field, e.start, e.end) for e in event.evidence}
     event.evidence += [e for e in other.evidence if (e.field, e.start, e.end) not in seen
-                       and e.field not in ("actor1", "actor2", "location")]
+                       and e.field not in own_fields]
     if other.notes not in event.notes:
         event.notes = f"{event.notes} {other.notes}"
     keep.sentences |= drop.sentences

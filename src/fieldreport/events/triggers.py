@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from fieldreport import taxonomy
 from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.model import CONTROL_CHANGES
 from fieldreport.tomlfile import at, line_naming
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
@@ -45,6 +46,7 @@ class TriggerPattern:
     needs_instrument: bool = False
     background: bool = False
     object_phrase: bool = False
+    control: str | None = None  # "gain" or "loss": the event's actor1 took the place, or left it
 
     @property
     def sub_event_type(self) -> str | None:
@@ -111,6 +113,7 @@ def load_patterns(path: Path | None = None) -> Patterns:
         text = source.read_text(encoding="utf-8")
         data = tomllib.loads(text)
         check_taxonomy_names(data, text, str(source))
+        check_controls(data, text, str(source))
         triggers = []
         for entry in data["trigger"]:
             fields = {k: frozenset(v) for k, v in entry.items() if k in SET_FIELDS}
@@ -118,7 +121,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
             triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                            needs_instrument=entry.get("needs_instrument", False),
                                            background=entry.get("background", False),
-                                           object_phrase=entry.get("object_phrase", False), **fields))
+                                           object_phrase=entry.get("object_phrase", False),
+                                           control=entry.get("control"), **fields))
         instruments = dict(data["instruments"])
         not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
         return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
@@ -128,6 +132,15 @@ def load_patterns(path: Path | None = None) -> Patterns:
                         tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise ConfigError(f"{source}: not a valid patterns file ({err})") from err
+
+
+def check_controls(data: dict, text: str, source: str) -> None:
+    """A trigger's `control` is "gain" or "loss" (or absent: the event changes no control)."""
+    for entry in data.get("trigger", []):
+        control = entry.get("control")
+        if control is not None and control not in CONTROL_CHANGES:
+            where = at(source, line_naming(text, "control", str(control), section="trigger"))
+            raise ConfigError(f"{where}: control {control!r} must be one of {', '.join(CONTROL_CHANGES)}")
 
 
 def check_taxonomy_names(data: dict, text: str, source: str) -> None:
