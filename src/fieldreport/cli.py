@@ -13,7 +13,7 @@ from rich.console import Console
 
 from fieldreport.documents import parse_published, read_documents
 from fieldreport.errors import FieldreportError, InputError
-from fieldreport.export import CsvWriter, print_table, write_jsonl
+from fieldreport.export import EXPORT_FORMATS, CsvWriter, print_table, write_jsonl
 from fieldreport.model import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -278,16 +278,13 @@ app.add_typer(events_app, name="events")
 DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
 
 
-class ExportFormat(StrEnum):
-    acled_csv = "acled-csv"
-    geojson = "geojson"
-    parquet = "parquet"
-    plover_jsonl = "plover-jsonl"
+# --format's choices: the formats registered in fieldreport.export.EXPORT_FORMATS when the CLI is loaded.
+ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})
 
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
+    format: Annotated[ExportFormatName, typer.Option("--format", "-f", help="Output format.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     db: DbOption = "fieldreport.db",
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
