@@ -7,28 +7,29 @@ real extractor) only with the bearer token from configuration. `fieldreport serv
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
-import json
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import IO, Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
 from fieldreport.ingest import Ingest, open_store
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
 from fieldreport.storage import EventFilter, FilterError, Store
@@ -37,6 +38,8 @@ TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_LIMIT = 1000
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
+SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
+CHUNK_BYTES = 64 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
 CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
@@ -248,8 +251,8 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         next_offset = offset + len(records) if offset + len(records) < total else None
         headers = {"X-Total-Count": str(total)}
         if format == "geojson":
-            return JSONResponse(feature_collection(records, total, next_offset), headers=headers,
-                                media_type="application/geo+json")
+            return Response(feature_collection(records, total, next_offset), headers=headers,
+                            media_type="application/geo+json")
         if format == "csv":
             return Response(csv_text(records), headers=headers, media_type="text/csv; charset=utf-8")
         page = EventPage(total=total, limit=limit, offset=offset, next_offset=next_offset, events=records)
@@ -273,6 +276,22 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         """Events per day matching every given filter, over all matches (the map's timeline)."""
         days = store.daily_counts(filters)
         return Timeline(total=sum(day["count"] for day in days), days=days)
+
+    @app.get("/api/export", tags=["events"], responses={
+        200: {"description": "Every matching event, as a file in the chosen format."},
+        422: {"description": "Unknown format or malformed filter."}})
+    def export(
+        filters: Annotated[EventFilter, Depends(event_filter)],
+        format: Annotated[str, Query(description=f"One of {', '.join(EXPORT_FORMATS)}.")],
+    ) -> StreamingResponse:
+        """Every event matching the filters, newest first, written as `fieldreport export --format` writes it."""
+        chosen = EXPORT_FORMATS.get(format)
+        if chosen is None:
+            raise invalid_query("format", format, f"want one of {', '.join(EXPORT_FORMATS)}")
+        body, count = exported(store.iter_events(filters), chosen)
+        return StreamingResponse(chunks(body), media_type=chosen.media_type, background=BackgroundTask(body.close),
+                                 headers={"X-Total-Count": str(count),
+                                          "Content-Disposition": f'attachment; filename="events{chosen.suffix}"'})
 
     @app.get("/api/territory", response_model=Territory, tags=["territory"])
     def territory(
@@ -351,34 +370,44 @@ def invalid_query(name: str, value: str, message: str) -> RequestValidationError
     return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}])
 
 
-def feature_collection(records: list[dict], total: int, next_offset: int | None) -> dict:
-    """Events as GeoJSON Points (evidence left out: GET /api/events/{id} has it)."""
-    return {
-        "type": "FeatureCollection",
-        "total": total,
-        "next_offset": next_offset,
-        "features": [event_feature(record) for record in records],
-    }
-
-
-def event_feature(record: dict) -> dict:
-    properties = {key: value for key, value in record.items() if key != "evidence"}
-    has_point = record.get("latitude") is not None and record.get("longitude") is not None
-    geometry = {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]} if has_point else None
-    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": properties}
+def feature_collection(records: list[dict], total: int, next_offset: int | None) -> str:
+    """A page of events as GeoJSON Points, with the page's `total` and `next_offset` (evidence left out:
+    GET /api/events/{id} has it)."""
+    out = io.StringIO()
+    write_geojson(({key: value for key, value in record.items() if key != "evidence"} for record in records), out,
+                  members={"total": total, "next_offset": next_offset})
+    return out.getvalue()
 
 
 def csv_text(records: list[dict]) -> str:
     """ACLED's columns after our `id`; lists joined with '; ' and evidence as JSON, as `extract` writes."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        row = dict(record)
-        row["cited_sources"] = "; ".join(record.get("cited_sources") or [])
-        row["evidence"] = json.dumps(record.get("evidence") or [], ensure_ascii=False)
-        writer.writerow(row)
+    write_csv(records, out, CSV_COLUMNS)
     return out.getvalue()
+
+
+def exported(records: Iterator[dict], chosen: ExportFormat) -> tuple[IO[bytes], int]:
+    """`records` written in `chosen` to a spooled temporary file, rewound, and how many there were. Written
+    before the response starts, so that a store error is an error response rather than a cut-off file."""
+    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response's task closes it)
+    try:
+        if chosen.binary:
+            count = chosen.write(records, body)
+        else:
+            text = io.TextIOWrapper(body, encoding="utf-8", newline="")
+            count = chosen.write(records, text)
+            text.flush()
+            text.detach()
+    except BaseException:
+        body.close()
+        raise
+    body.seek(0)
+    return body, count
+
+
+def chunks(body: IO[bytes]) -> Iterator[bytes]:
+    while chunk := body.read(CHUNK_BYTES):
+        yield chunk
 
 
 def with_evidence_sentences(record: dict) -> dict:

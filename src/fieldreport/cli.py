@@ -16,7 +16,7 @@ from rich.console import Console
 
 from fieldreport.documents import DATE_ORDERS, parse_published, read_documents
 from fieldreport.errors import FieldreportError, InputError, InputWarning
-from fieldreport.export import CsvWriter, print_table, write_jsonl
+from fieldreport.export import EXPORT_FORMATS, CsvWriter, print_table, write_jsonl
 from fieldreport.model import Document
 from fieldreport.rules import ENV_VAR, copy_rules, rules_dir, use_rules
 
@@ -320,7 +320,7 @@ def rules_check(
     folder: Annotated[Path | None, typer.Argument(help="Rules folder to check (default: the active rules, "
                                                        f"${ENV_VAR} or the installed ones).")] = None,
 ) -> None:
-    """Check every data file of a rules folder: word lists, actors.toml, event_patterns.toml."""
+    """Check every data file of a rules folder: word lists, actors.toml, event_patterns.toml, taxonomy.toml."""
     chosen = folder or Path(str(rules_dir()))
     if not chosen.is_dir():
         raise fail(f"{chosen}: no such rules folder")
@@ -356,16 +356,13 @@ app.add_typer(events_app, name="events")
 DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
 
 
-class ExportFormat(StrEnum):
-    acled_csv = "acled-csv"
-    geojson = "geojson"
-    parquet = "parquet"
-    plover_jsonl = "plover-jsonl"
+# --format's choices: the formats registered in fieldreport.export.EXPORT_FORMATS when the CLI is loaded.
+ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})
 
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
+    format: Annotated[ExportFormatName, typer.Option("--format", "-f", help="Output format.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     db: DbOption = "fieldreport.db",
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,

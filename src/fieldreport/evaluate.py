@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from fieldreport import taxonomy
 from fieldreport.errors import InputError
 from fieldreport.geo.distance import km_between
 from fieldreport.model import Document, Event
@@ -43,6 +44,7 @@ CASE_LABELS = {
     "PROTEST_WITH_INTER": "Protest with intervention", "REM_EXPLOS": "Remote explosive/landmine/IED",
     "SEX_VIOL": "Sexual violence", "SUIC_BOMB": "Suicide bomb", "VIOL_DEMONSTR": "Violent demonstration",
 }
+taxonomy.sub_types(*CASE_LABELS.values())  # a label mapped to a sub-event type the taxonomy lacks stops here
 CASE_REJECT = {"ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISASTER", "DIPLO", "ATTRIB"}
 FORMATS = {
     "acled": {"notes", "sub_event_type", "event_date", "actor1", "actor2", "admin1", "latitude", "longitude",

@@ -1,22 +1,26 @@
 """Writing event records: JSON Lines, ACLED-style CSV, GeoJSON, Parquet, PLOVER JSON Lines, or a
-table for people. The stream writers take records one at a time, so exports of a large store
-never hold it in memory."""
+table for people. The writers take records one at a time, so exports of a large store never hold it
+in memory.
+
+The export formats are one registry, `EXPORT_FORMATS` (name -> ExportFormat): `fieldreport export`
+offers its names as --format choices and writes through them, and the API's GET /api/export serves
+them; a new format is one entry there.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import IO, BinaryIO, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
+from fieldreport import taxonomy
 from fieldreport.errors import FieldreportError
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS
 
@@ -32,7 +36,6 @@ def write_jsonl(records: Iterable[dict], out: TextIO) -> None:
 # Columns that merged (canonical) events add to Event.as_record().
 MERGED_COLUMNS = ["id", "mentions", "corroboration", "sources", "fatalities_low", "fatalities_best",
                   "fatalities_high"]
-EXPORT_FORMATS = ("acled-csv", "geojson", "parquet", "plover-jsonl")
 
 
 class CsvWriter:
@@ -51,8 +54,9 @@ class CsvWriter:
         self.writer.writerow(row)
 
 
-def write_acled_csv(records: Iterable[dict], out: TextIO) -> int:
-    writer = CsvWriter(out, ACLED_COLUMNS + EXTRA_COLUMNS + MERGED_COLUMNS)
+def write_csv(records: Iterable[dict], out: TextIO, columns: list[str]) -> int:
+    """CSV with `columns`, one row per record; returns how many were written."""
+    writer = CsvWriter(out, columns)
     count = 0
     for record in records:
         writer.write(record)
@@ -60,17 +64,22 @@ def write_acled_csv(records: Iterable[dict], out: TextIO) -> int:
     return count
 
 
+def write_acled_csv(records: Iterable[dict], out: TextIO) -> int:
+    return write_csv(records, out, ACLED_COLUMNS + EXTRA_COLUMNS + MERGED_COLUMNS)
+
+
 def geojson_feature(record: dict) -> dict:
-    """A GeoJSON Feature: the point (or no geometry when unplaced) and every other field as properties."""
+    """A GeoJSON Feature: the point (or no geometry when unplaced), and the record's fields as properties."""
     lon, lat = record.get("longitude"), record.get("latitude")
     geometry = {"type": "Point", "coordinates": [lon, lat]} if None not in (lon, lat) else None
-    properties = {k: v for k, v in record.items() if k not in ("latitude", "longitude")}
-    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": properties}
+    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": dict(record)}
 
 
-def write_geojson(records: Iterable[dict], out: TextIO) -> int:
-    """A FeatureCollection written feature by feature."""
-    out.write('{"type": "FeatureCollection", "features": [\n')
+def write_geojson(records: Iterable[dict], out: TextIO, members: dict | None = None) -> int:
+    """A FeatureCollection written feature by feature; `members` are written before the features (the API
+    gives a page's `total` and `next_offset`)."""
+    head = {"type": "FeatureCollection", **(members or {})}
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n')
     count = 0
     for count, record in enumerate(records, 1):
         if count > 1:
@@ -80,26 +89,14 @@ def write_geojson(records: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-@cache
-def plover_mapping() -> dict:
-    """data/plover.toml: ACLED sub-event (and event) types to PLOVER event types and modes."""
-    return tomllib.loads(resources.files("fieldreport").joinpath("data/plover.toml").read_text(encoding="utf-8"))
-
-
-def plover_type(event_type: str | None, sub_event_type: str | None) -> dict:
-    mapping = plover_mapping()
-    found = mapping["sub_event_type"].get(sub_event_type) or mapping["event_type"].get(event_type)
-    return found or {"event_type": "COERCE", "mode": ""}
-
-
 def plover_record(record: dict) -> dict:
     """A PLOVER/POLECAT-style event: type and mode, source and target actors, place, date, provenance."""
-    kind = plover_type(record.get("event_type"), record.get("sub_event_type"))
+    kind = taxonomy.plover_of(record.get("event_type"), record.get("sub_event_type"))
     return {
         "id": record.get("id"),
         "event_date": record.get("event_date"),
-        "event_type": kind["event_type"],
-        "mode": kind["mode"] or None,
+        "event_type": kind.event_type,
+        "mode": kind.mode or None,
         "context": [record.get("modality")] if record.get("modality") not in (None, "occurred") else [],
         "source_actor": record.get("actor1"),
         "source_actor_text": record.get("actor1_text"),
@@ -126,14 +123,14 @@ def write_plover_jsonl(records: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-def write_parquet(records: Iterable[dict], path: Path, batch: int = 10_000) -> int:
+def write_parquet(records: Iterable[dict], out: BinaryIO | Path, batch: int = 10_000) -> int:
     """Parquet in row groups of `batch` events; lists stay lists, evidence is a JSON string."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = parquet_schema(pa)
     count, rows = 0, []
-    with pq.ParquetWriter(path, schema) as writer:
+    with pq.ParquetWriter(out, schema) as writer:
         for record in records:
             rows.append(parquet_row(record))
             if len(rows) == batch:
@@ -193,25 +190,50 @@ class ExportError(FieldreportError):
     """An export that cannot be written as asked (Parquet to a terminal...)."""
 
 
-STREAM_WRITERS = {"acled-csv": write_acled_csv, "geojson": write_geojson, "plover-jsonl": write_plover_jsonl}
+@dataclass(frozen=True)
+class ExportFormat:
+    """A way to write event records: `write(records, out)` writes them to `out`, a text stream or, for a
+    `binary` format, a byte stream, and returns how many it wrote."""
+
+    name: str
+    media_type: str
+    suffix: str  # of a file in this format, with its dot
+    write: Callable[[Iterable[dict], IO], int]
+    binary: bool = False
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {fmt.name: fmt for fmt in (
+    ExportFormat("acled-csv", "text/csv; charset=utf-8", ".csv", write_acled_csv),
+    ExportFormat("geojson", "application/geo+json", ".geojson", write_geojson),
+    ExportFormat("parquet", "application/vnd.apache.parquet", ".parquet", write_parquet, binary=True),
+    ExportFormat("plover-jsonl", "application/x-ndjson", ".jsonl", write_plover_jsonl),
+)}
+
+
+def export_format(name: str) -> ExportFormat:
+    """The registered format called `name`; ExportError names the others when there is none."""
+    if name not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {name!r}; want one of {', '.join(EXPORT_FORMATS)}")
+    return EXPORT_FORMATS[name]
 
 
 def check_export_target(fmt: str, out_path: Path | None) -> None:
-    if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}; want one of {', '.join(EXPORT_FORMATS)}")
-    if fmt == "parquet" and out_path is None:
-        raise ExportError("parquet is a binary file format: give -o FILE.parquet")
+    chosen = export_format(fmt)
+    if chosen.binary and out_path is None:
+        raise ExportError(f"{chosen.name} is a binary file format: give -o FILE{chosen.suffix}")
 
 
 def export_events(records: Iterable[dict], fmt: str, out_path: Path | None, stdout: TextIO) -> int:
     """Write `records` in `fmt` to `out_path` (or stdout); returns how many were written."""
     check_export_target(fmt, out_path)
-    if fmt == "parquet":
-        return write_parquet(records, out_path)
+    chosen = export_format(fmt)
     if out_path is None:
-        return STREAM_WRITERS[fmt](records, stdout)
+        return chosen.write(records, stdout)
+    if chosen.binary:
+        with out_path.open("wb") as binary_out:
+            return chosen.write(records, binary_out)
     with out_path.open("w", encoding="utf-8", newline="") as out:
-        return STREAM_WRITERS[fmt](records, out)
+        return chosen.write(records, out)
 
 
 def event_report_lines(event: dict) -> list[str]:

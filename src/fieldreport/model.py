@@ -13,9 +13,10 @@ ACLED_COLUMNS = [
     "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "fatalities", "source", "notes",
 ]
-EXTRA_COLUMNS = ["document_id", "modality", "cited_sources", "actor1_text", "actor2_text", "evidence"]
+EXTRA_COLUMNS = ["document_id", "modality", "control", "cited_sources", "actor1_text", "actor2_text", "evidence"]
 MODALITIES = ("occurred", "ongoing", "planned", "predicted", "denied", "hypothetical")
 FACTUAL_MODALITIES = ("occurred", "ongoing")
+CONTROL_CHANGES = ("gain", "loss")  # Event.control: actor1 took the place, or left it
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Event:
     source: str | None = None
     notes: str = ""
     modality: str = "occurred"
+    control: str | None = None  # "gain" or "loss" of the place, as the trigger's pattern tells it
     cited_sources: list[str] = field(default_factory=list)
     actor1_text: str | None = None
     actor2_text: str | None = None

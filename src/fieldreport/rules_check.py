@@ -7,6 +7,7 @@ from collections.abc import Callable
 from importlib.abc import Traversable
 from pathlib import Path
 
+from fieldreport import taxonomy
 from fieldreport.events.triggers import pattern_file_problems
 from fieldreport.mentions.actors import actor_file_problems
 from fieldreport.rules import check_word_files, declare_lists, word_files
@@ -20,4 +21,5 @@ def check_rules(folder: Path) -> tuple[int, list[str]]:
                                                               "event_patterns.toml": pattern_file_problems}
     for name, checker in checkers.items():
         problems += checker(folder / name)
-    return len(word_files(folder)) + len(checkers), problems
+    problems += taxonomy.check(folder)
+    return len(word_files(folder)) + len(checkers) + 1, problems

@@ -426,3 +426,23 @@ def test_store_merged_before_components_were_kept_is_merged_again(tmp_path):
         assert store.query_events() == expected
         save_all(store, report("c", "AFP", {}))
         assert [r["mentions"] for r in store.query_events()[0]] == [3]
+
+
+def test_store_made_before_control_was_kept_gets_the_column_and_keeps_its_changes_until_merged_again(store_url):
+    taken = {"sub_event_type": "Government regains territory", "control": "gain"}
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", taken))
+        changes = store.territory()
+        with store.engine.begin() as conn:  # back to the schema of version 6
+            for table in ("events", "canonical_events"):
+                conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN control")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 7")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 7
+        assert [e["control"] for e in store.events()] == [None]
+        assert store.territory() == changes and changes[0]["actor"] == "Military Forces of Syria (2000-)"
+        store.remerge()
+        assert store.territory() == []  # NULL control derives no change
+        save_all(store, report("b", "SOHR", taken))
+        assert [(r["actor"], r["cue"]) for r in store.territory()] == [("Military Forces of Syria (2000-)",
+                                                                         "Government regains territory")]

@@ -13,6 +13,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from fieldreport import taxonomy
 from fieldreport.events.modality import modality_of
 from fieldreport.events.triggers import (
     ATTACK,
@@ -40,9 +41,23 @@ from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
 
 TARGET_PREPS = word_set("events", "target_preps")
-WEAPON_DEFINED_ATTACKS = {"Suicide bomb", "Chemical weapon"}
-SEXUAL_VIOLENCE = "Violence against civilians / Sexual violence"
-EXPLOSIVE_TYPES = {"Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED"}
+# The event and sub-event types these rules code, each checked against the taxonomy (data/taxonomy.toml) on import
+BATTLES = taxonomy.event_type("Battles")
+STRATEGIC_DEVELOPMENTS = taxonomy.event_type("Strategic developments")
+VIOLENCE_AGAINST_CIVILIANS = taxonomy.event_type("Violence against civilians")
+RIOTS = taxonomy.event_type("Riots")
+ARMED_CLASH = taxonomy.sub_type("Armed clash")
+ATTACK_ON_CIVILIANS = taxonomy.sub_type("Attack")
+ARRESTS = taxonomy.sub_type("Arrests")
+NON_VIOLENT_TRANSFER = taxonomy.sub_type("Non-violent transfer of territory")
+SHELLING = taxonomy.sub_type("Shelling/artillery/missile attack")
+IED = taxonomy.sub_type("Remote explosive/landmine/IED")
+PEACEFUL_PROTEST = taxonomy.sub_type("Peaceful protest")
+PROTEST_WITH_INTERVENTION = taxonomy.sub_type("Protest with intervention")
+FORCE_AGAINST_PROTESTERS = taxonomy.sub_type("Excessive force against protesters")
+WEAPON_DEFINED_ATTACKS = taxonomy.sub_types("Suicide bomb", "Chemical weapon")
+SEXUAL_VIOLENCE = taxonomy.sub_type("Sexual violence")
+EXPLOSIVE_TYPES = taxonomy.sub_types("Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED")
 ARMED_INTERS = {1, 2, 3, 8}
 STATE_INTERS = {1, 8}
 PROTESTERS = 6
@@ -51,14 +66,14 @@ FIGHTING_WORDS = word_set("events", "fighting_words")  # "clashes", unlike "an a
 NON_COMBATANT_INTERS = {5, 6, 7}
 CROWD_INTERS = {5, 6}  # rioters, protesters: the word names both the actor and the event
 NEARBY_SENTENCES = 4  # how far from its event a missing battle side is looked for
-RECIPROCAL_FIRE = {"Shelling/artillery/missile attack"}
-GOVERNMENT_REGAINS = "Government regains territory"
-VIOLENT_DEMONSTRATION = "Violent demonstration"
-AIR_STRIKE = "Air/drone strike"
-LOOTING = "Strategic developments / Looting/property destruction"
+RECIPROCAL_FIRE = {SHELLING}
+GOVERNMENT_REGAINS = taxonomy.sub_type("Government regains territory")
+VIOLENT_DEMONSTRATION = taxonomy.sub_type("Violent demonstration")
+AIR_STRIKE = taxonomy.sub_type("Air/drone strike")
+LOOTING = taxonomy.sub_type("Looting/property destruction")
 ARMED_CRIME_EVENTS = (ATTACK, REMOTE, DETENTION, LOOTING)  # what armed men do in a crime sentence stays an event
-MOB_VIOLENCE = "Mob violence"
-NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+MOB_VIOLENCE = taxonomy.sub_type("Mob violence")
+NON_STATE_OVERTAKES = taxonomy.sub_type("Non-state actor overtakes territory")
 SUBORDINATE_DEPS = {"pcomp", "advcl"}
 DESCRIPTIVE_DEPS = {"relcl", "acl"}
 
@@ -250,23 +265,20 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     event = trigger.pattern.event
     if event == TERRITORY:
         if is_undone(trigger, patterns):
-            return "Battles", "Armed clash"
+            return typed(ARMED_CLASH)
         if first_cue_group(sentence, {"peaceful": patterns.territory.get("peaceful", [])}) \
                 or is_takeover_after_withdrawal(story, patterns):
-            return "Strategic developments", "Non-violent transfer of territory"
+            return typed(NON_VIOLENT_TRANSFER)
         if actor1 is not None and actor1.inter == 1 or actor1 is None and is_state_subject(trigger.token, patterns):
-            return "Battles", GOVERNMENT_REGAINS
-        return "Battles", NON_STATE_OVERTAKES
+            return typed(GOVERNMENT_REGAINS)
+        return typed(NON_STATE_OVERTAKES)
     if event == REMOTE:
-        return "Explosions/Remote violence", instrument_for(trigger.token, sentence, patterns) or \
-            "Shelling/artillery/missile attack"
+        return typed(instrument_for(trigger.token, sentence, patterns) or SHELLING)
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)
-        return "Explosions/Remote violence", kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else \
-            "Remote explosive/landmine/IED"
+        return typed(kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else IED)
     if event == PROTEST:
-        kind = protest_kind(story, patterns) or "Peaceful protest"
-        return ("Riots" if kind == "Violent demonstration" else "Protests"), kind
+        return typed(protest_kind(story, patterns) or PEACEFUL_PROTEST)
     if event in (ATTACK, DETENTION):
         armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
             (target_words(trigger.token) or words_right_after(trigger.token)) & patterns.armed_targets)
@@ -279,21 +291,26 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
         if kind in EXPLOSIVE_TYPES and (kind in WEAPON_DEFINED_ATTACKS or not armed_target or trigger.is_weak):
             # "a suicide bomber attacked the checkpoint", "a grenade attack killed a shopkeeper", "soldiers were
             # killed when their vehicle hit a landmine": the weapon decides
-            return "Explosions/Remote violence", kind
+            return typed(kind)
         if armed_target and (event == ATTACK or actor1 is not None and actor1.inter in ARMED_INTERS):
-            return "Battles", "Armed clash"
+            return typed(ARMED_CLASH)
         if event == ATTACK and actor2 is not None and actor2.inter == PROTESTERS and (
                 actor1 is None or actor1.inter in STATE_INTERS):
-            return "Protests", "Excessive force against protesters"  # "security forces opened fire on protesters"
+            return typed(FORCE_AGAINST_PROTESTERS)  # "security forces opened fire on protesters"
         if event == ATTACK:
-            return "Violence against civilians", "Attack"
+            return typed(ATTACK_ON_CIVILIANS)
         if is_arrest_at_protest(trigger.token, patterns):
-            return "Protests", "Protest with intervention"  # "police detained activists during the protest"
-        return "Strategic developments", "Arrests"
-    event_type, _, sub_event_type = event.partition(" / ")
+            return typed(PROTEST_WITH_INTERVENTION)  # "police detained activists during the protest"
+        return typed(ARRESTS)
+    sub_event_type = trigger.pattern.sub_event_type
     if sub_event_type == VIOLENT_DEMONSTRATION and not tells_of_protest(story, patterns):
-        return event_type, MOB_VIOLENCE  # "a riot broke out after a mob lynched two men": no demonstration
-    return event_type, sub_event_type
+        return typed(MOB_VIOLENCE)  # "a riot broke out after a mob lynched two men": no demonstration
+    return typed(sub_event_type)
+
+
+def typed(sub_event_type: str) -> tuple[str, str]:
+    """(event type, sub-event type): the event type is the taxonomy's."""
+    return taxonomy.event_type_of(sub_event_type), sub_event_type
 
 
 def attack_instrument(trigger: Trigger, sentence: Span, story: Span, patterns: Patterns) -> str | None:
@@ -472,7 +489,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             # a killing told beside a clash or a strike is its outcome, not an event of its own
             own_killings = [t for t in triggers if t.is_weak and acts_on_its_own(t, strong, ctx.actors)]
             triggers = [t for t in strong if t.token.dep_ not in ("relcl", "acl") or len(strong) == 1
-                        or t.pattern.event.startswith("Battles") or t.pattern.event == TERRITORY
+                        or t.pattern.event_type == BATTLES or t.pattern.event == TERRITORY
                         or fired_by_other_side(t, strong, ctx.actors)] + own_killings
         fatalities = fatalities_in(ctx.sentence)
         for trigger in triggers:
@@ -520,7 +537,7 @@ def reciprocal_fire_as_clashes(drafts: list[DraftEvent], dictionary: ActorDictio
         if partner is None:
             kept.append(draft)
             continue
-        partner.event.event_type, partner.event.sub_event_type = "Battles", "Armed clash"
+        partner.event.event_type, partner.event.sub_event_type = typed(ARMED_CLASH)
         if not partner.event.actor2 and draft.actor1 is not None:
             set_actor(partner, 2, draft.actor1, Actor(draft.event.actor1, draft.event.inter1))
         combine(partner, draft)
@@ -530,9 +547,9 @@ def reciprocal_fire_as_clashes(drafts: list[DraftEvent], dictionary: ActorDictio
 def fires_back(first: DraftEvent, second: DraftEvent, dictionary: ActorDictionary) -> bool:
     """True when `second` is the other side's fire answering `first`."""
     a, b = first.event, second.event
-    if a.sub_event_type not in RECIPROCAL_FIRE | {"Armed clash"} or b.sub_event_type not in RECIPROCAL_FIRE:
+    if a.sub_event_type not in RECIPROCAL_FIRE | {ARMED_CLASH} or b.sub_event_type not in RECIPROCAL_FIRE:
         return False
-    if a.sub_event_type == "Armed clash" and a.actor2 != b.actor1:
+    if a.sub_event_type == ARMED_CLASH and a.actor2 != b.actor1:
         return False
     if first.section != second.section or second.sentence_index - first.sentence_index > 1:
         return False
@@ -583,9 +600,9 @@ def fill_missing_sides(draft: DraftEvent) -> None:
     left empty (or gave to civilians, who are no party to a battle) is the nearest armed actor the text
     names that is not allied with the other side, else an unidentified armed group."""
     event = draft.event
-    battle = event.event_type == "Battles"
+    battle = event.event_type == BATTLES
     territory_typed_by_actor(event)
-    if not battle and event.event_type != "Violence against civilians" and event.sub_event_type not in EXPLOSIVE_TYPES:
+    if not battle and event.event_type != VIOLENCE_AGAINST_CIVILIANS and event.sub_event_type not in EXPLOSIVE_TYPES:
         return
     known = {actor.name: actor for _, actor in draft.armed_nearby}
     if battle and event.actor2 and known.get(event.actor2, Actor(event.actor2)).allied_with(known.get(event.actor1)) \
@@ -662,16 +679,21 @@ def out_of_scope_removed(triggers: list[Trigger], ctx: SentenceContext, patterns
             return [t for t in triggers if t.pattern.event != EXPLOSION and not t.is_weak]
         return triggers
     if reason == "crime":  # armed men fighting over smuggling routes is still a clash; a rape is sexual violence
-        return crowd + [t for t in triggers if t.pattern.event.startswith("Battles") and (
+        return crowd + [t for t in triggers if t.pattern.event_type == BATTLES and (
                     len(armed) > 1 or t.token.lemma_.lower() in FIGHTING_WORDS)
-                or t.pattern.event == SEXUAL_VIOLENCE or armed and t.pattern.event in ARMED_CRIME_EVENTS]
+                or t.pattern.sub_event_type == SEXUAL_VIOLENCE or armed and event_kind(t) in ARMED_CRIME_EVENTS]
     return crowd + [t for t in triggers if armed and (t.pattern.event in (ATTACK, REMOTE) or
-                                                      t.pattern.event.startswith("Battles"))]
+                                                      t.pattern.event_type == BATTLES)]
+
+
+def event_kind(trigger: Trigger) -> str:
+    """The rule that resolves a trigger's event (@attack), or the sub-event type its pattern codes."""
+    return trigger.pattern.sub_event_type or trigger.pattern.event
 
 
 def is_crowd_event(trigger: Trigger) -> bool:
     """A protest or a riot: crowds, never a crime or a disaster."""
-    return trigger.pattern.event == PROTEST or trigger.pattern.event.startswith("Riots")
+    return trigger.pattern.event == PROTEST or trigger.pattern.event_type == RIOTS
 
 
 def follows_disaster(sentence: Span, patterns: Patterns, reach: int = 2) -> bool:
@@ -815,22 +837,25 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
                                              story_around(contexts, ctx.index),
                                              actor2_is_label=second is not None and second.is_partisan)
     crowd_acts = actor1 is not None and actor1.inter in CROWD_INTERS and sub_event_type in (
-        "Looting/property destruction", "Attack")  # protesters who burn or attack riot
-    crowd_fights = sub_event_type == "Armed clash" and any(
+        LOOTING, ATTACK_ON_CIVILIANS)  # protesters who burn or attack riot
+    crowd_fights = sub_event_type == ARMED_CLASH and any(
         a is not None and a.inter in CROWD_INTERS for a in (actor1, actor2))  # "police clashed with protesters"
     if crowd_acts or crowd_fights:
-        event_type, sub_event_type = "Riots", "Violent demonstration"
+        event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
     modality = modality_of(trigger.token, patterns.modality)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,
-        fatalities=fatalities if event_type != "Strategic developments" or fatalities == 0 else None,
+        fatalities=fatalities if event_type != STRATEGIC_DEVELOPMENTS or fatalities == 0 else None,
         source=outlet, notes=ctx.sentence.text.strip(), modality=modality,
+        control=control_told(trigger, sub_event_type),
         cited_sources=list(dict.fromkeys(s.name for s in ctx.sources)),
     )
     trigger_span = token_span(trigger.token)
     event.evidence += evidence_for(trigger_span, "event_type") + evidence_for(trigger_span, "sub_event_type")
+    if event.control is not None:
+        event.evidence += evidence_for(trigger_span, "control")
     event.evidence += evidence_for(ctx.sentence, "notes") + evidence_for(date_span, "event_date")
     if event.fatalities is not None:
         event.evidence += evidence_for(fatality_span(ctx.sentence), "fatalities")
@@ -845,6 +870,14 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if location is not None:
         set_location(draft, location)
     return draft
+
+
+def control_told(trigger: Trigger, sub_event_type: str) -> str | None:
+    """The gain or loss of a place that the trigger's pattern tells; a capture coded as something else than a
+    territory change (one undone in the same report, 'briefly captured': a clash) changed no hands."""
+    if trigger.pattern.event == TERRITORY and not taxonomy.is_territorial(sub_event_type):
+        return None
+    return trigger.pattern.control
 
 
 def is_source_word(mention: ActorMention) -> bool:
@@ -934,9 +967,12 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
     if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
         event.event_date, event.time_precision = other.event_date, other.time_precision
     event.cited_sources = list(dict.fromkeys(event.cited_sources + other.cited_sources))
+    own_fields = {"actor1", "actor2", "location"} | ({"control"} if event.control else set())
+    if event.control is None:
+        event.control = other.control  # 'stormed the village and pushed the rebels back': the push took it
     seen = {(e.field, e.start, e.end) for e in event.evidence}
     event.evidence += [e for e in other.evidence if (e.field, e.start, e.end) not in seen
-                       and e.field not in ("actor1", "actor2", "location")]
+                       and e.field not in own_fields]
     if other.notes not in event.notes:
         event.notes = f"{event.notes} {other.notes}"
     keep.sentences |= drop.sentences

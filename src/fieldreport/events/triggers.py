@@ -10,7 +10,10 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from fieldreport import taxonomy
+from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.model import CONTROL_CHANGES
 from fieldreport.rules import (
     WORD_GROUPS,
     Problem,
@@ -23,6 +26,7 @@ from fieldreport.rules import (
     toml_file_problems,
     word_set,
 )
+from fieldreport.tomlfile import at, line_naming
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
@@ -30,12 +34,15 @@ TERRITORY = "@territory"
 # Events a trigger names that its context resolves (event_patterns.toml explains each; events/coding.py resolves them).
 REMOTE, EXPLOSION, ATTACK, DETENTION, PROTEST = "@remote", "@explosion", "@attack", "@detention", "@protest"
 RULE_EVENTS = (TERRITORY, REMOTE, EXPLOSION, ATTACK, DETENTION, PROTEST)
+RULE_PREFIX = "@"  # an event resolved from context (@attack), not a sub-event type the pattern names
 FACTUAL = ("occurred", "ongoing")
 ANSWERED_EVENT_WORDS = word_set("events", "answered_event_words")
 # events a movement in their sentence only leads up to: fighting, violence, explosions, riots, and the events the
 # context resolves (@attack, @territory, @detention ...)
-ACTION_EVENT_PREFIXES = ("Battles", "Violence against civilians", "Explosions", "Riots", "@")
-WEAK_LEMMAS = word_set("events", "weak_lemmas")  # often the outcome of another event
+ACTION_EVENT_TYPES = taxonomy.event_types("Battles", "Violence against civilians", "Explosions/Remote violence",
+                                          "Riots")
+# often the outcome of another event
+WEAK_LEMMAS = word_set("events", "weak_lemmas")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,17 @@ class TriggerPattern:
     needs_instrument: bool = False
     background: bool = False
     object_phrase: bool = False
+    control: str | None = None  # "gain" or "loss": the event's actor1 took the place, or left it
+
+    @property
+    def sub_event_type(self) -> str | None:
+        """The sub-event type the pattern codes ("Battles / Armed clash"), None for a rule resolved from context."""
+        return None if self.event.startswith(RULE_PREFIX) else self.event.partition(" / ")[2]
+
+    @property
+    def event_type(self) -> str | None:
+        """The taxonomy's event type of the pattern's sub-event type."""
+        return taxonomy.event_type_of(self.sub_event_type) if self.sub_event_type else None
 
     @property
     def specificity(self) -> int:
@@ -105,7 +123,8 @@ SET_FIELDS = ("lemmas", "pos", "with_object", "without_object", "with_particle",
 UNIVERSAL_POS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
                  "SCONJ", "SYM", "VERB", "X", "SPACE")
 TRIGGER_TABLE = Table({**dict.fromkeys(SET_FIELDS, list), "event": str, "rank": int, "needs_instrument": bool,
-                       "background": bool, "object_phrase": bool}, required=("lemmas", "event"), many=True)
+                       "background": bool, "object_phrase": bool, "control": str}, required=("lemmas", "event"),
+                      many=True)
 PATTERNS_FILE = Table({"trigger": TRIGGER_TABLE, "instruments": WORD_GROUPS,
                        "modality": Table(dict.fromkeys(ModalityCues.__dataclass_fields__, list)),
                        "attack": Table({"armed_targets": list}), "protest": WORD_GROUPS,
@@ -117,12 +136,24 @@ PATTERNS_FILE = Table({"trigger": TRIGGER_TABLE, "instruments": WORD_GROUPS,
 def load_patterns(path: Path | None = None) -> Patterns:
     """Read the trigger file (by default the active rules' event_patterns.toml); a malformed entry raises
     ConfigError naming the file, its line and what is wrong."""
-    return patterns_from(checked_toml(path or data_file("event_patterns.toml"), pattern_problems))
+    source = path or data_file("event_patterns.toml")
+    data = checked_toml(source, pattern_problems)
+    text = source.read_text(encoding="utf-8")
+    check_taxonomy_names(data, text, str(source))
+    check_controls(data, text, str(source))
+    return patterns_from(data)
 
 
 def pattern_file_problems(source: Traversable) -> list[str]:
-    """Every fault of a trigger file, as 'file:line: what' lines."""
-    return toml_file_problems(source, pattern_problems)
+    """Every fault of a trigger file, as 'file:line: what' lines (the taxonomy's names and the control
+    changes are checked once the file's shape is right)."""
+    problems = toml_file_problems(source, pattern_problems)
+    if not problems:
+        try:
+            load_patterns(source)
+        except ConfigError as error:
+            problems.append(str(error))
+    return problems
 
 
 def pattern_problems(data: dict, lines: TomlLines) -> list[str]:
@@ -168,7 +199,8 @@ def patterns_from(data: dict) -> Patterns:
         triggers.append(TriggerPattern(event=entry["event"], rank=entry.get("rank", 1),
                                        needs_instrument=entry.get("needs_instrument", False),
                                        background=entry.get("background", False),
-                                       object_phrase=entry.get("object_phrase", False), **fields))
+                                       object_phrase=entry.get("object_phrase", False),
+                                       control=entry.get("control"), **fields))
     instruments = dict(data["instruments"])
     not_instruments = tuple(phrase.lower() for phrase in instruments.pop(NOT_INSTRUMENTS, []))
     return Patterns(triggers, instruments, ModalityCues.from_dict(data["modality"]),
@@ -176,6 +208,35 @@ def patterns_from(data: dict) -> Patterns:
                     data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
                     data.get("arrests", {}), data.get("riots", {}),
                     tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
+
+
+def check_controls(data: dict, text: str, source: str) -> None:
+    """A trigger's `control` is "gain" or "loss" (or absent: the event changes no control)."""
+    for entry in data.get("trigger", []):
+        control = entry.get("control")
+        if control is not None and control not in CONTROL_CHANGES:
+            where = at(source, line_naming(text, "control", str(control), section="trigger"))
+            raise ConfigError(f"{where}: control {control!r} must be one of {', '.join(CONTROL_CHANGES)}")
+
+
+def check_taxonomy_names(data: dict, text: str, source: str) -> None:
+    """The sub-event types the patterns name (an `event`, a group of [instruments] or [protest]) must be the
+    taxonomy's, each under its own event type."""
+    for entry in data.get("trigger", []):
+        event = entry.get("event", "")
+        if event.startswith(RULE_PREFIX):
+            continue
+        kind, _, sub = event.partition(" / ")
+        if not taxonomy.is_sub_type(sub) or taxonomy.event_type_of(sub) != kind:
+            want = f"{taxonomy.event_type_of(sub)} / {sub}" if taxonomy.is_sub_type(sub) else \
+                "EVENT TYPE / SUB-EVENT TYPE of the taxonomy"
+            where = at(source, line_naming(text, event, section="trigger"))
+            raise ConfigError(f"{where}: event {event!r} is not {want!r}")
+    for section in ("instruments", "protest"):
+        for group in data.get(section, {}):
+            if group != NOT_INSTRUMENTS and not taxonomy.is_sub_type(group):
+                where = at(source, line_naming(text, group, section=section))
+                raise ConfigError(f"{where}: [{section}] group {group!r} is no sub-event type of the taxonomy")
 
 
 @lru_cache(maxsize=1)
@@ -390,7 +451,7 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
 
 
 def is_action(pattern: TriggerPattern) -> bool:
-    return pattern.event.startswith(ACTION_EVENT_PREFIXES)
+    return pattern.event.startswith(RULE_PREFIX) or pattern.event_type in ACTION_EVENT_TYPES
 
 
 def background_dropped(triggers: list[Trigger], cues: ModalityCues) -> list[Trigger]:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 
 from fieldreport.geo.distance import km_between
 from fieldreport.merging import territory
-from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.merging.compatibility import DEFAULT_ACTORS, subtype_strength, subtypes_compatible
 from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
 from fieldreport.storage.schema import canonical_table, control_table, events_table
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
@@ -173,8 +173,9 @@ def canonical_record(members: list[Mention]) -> dict:
     record.update({name: placed.get(name) for name in LOCATION_FIELDS})
     dated = min(members, key=lambda m: (m.get("time_precision") or 9, sort_key(m)))
     record.update(event_date=dated.event_date, time_precision=dated.get("time_precision"))
-    record["sub_event_type"] = max(members, key=lambda m: SUBTYPE_STRENGTH.get(m.get("sub_event_type"), 0)).get(
-        "sub_event_type")
+    typed = max(members, key=lambda m: subtype_strength(m.get("sub_event_type")))
+    record["sub_event_type"] = typed.get("sub_event_type")
+    record["control"] = control_of(typed, members)
     named = max(members, key=lambda m: len(named_actors(m)))
     record.update({name: named.get(name) for name in ACTOR_FIELDS})
     record.update(fatalities_range(members))
@@ -190,6 +191,12 @@ def canonical_record(members: list[Mention]) -> dict:
         search_text="\n".join(distinct(m.get("notes") or "" for m in members)),
     )
     return record
+
+
+def control_of(typed: Mention, members: list[Mention]) -> str | None:
+    """The gain or loss of a place the merged event tells: that of the mention that names its sub-event type,
+    else of the first mention in canonical order that tells one."""
+    return typed.get("control") or next((m.get("control") for m in members if m.get("control")), None)
 
 
 def fatalities_range(members: list[Mention]) -> dict:

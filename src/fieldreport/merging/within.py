@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from fieldreport import taxonomy
 from fieldreport.events.coding import (
     RELATIVE_WORDS,
     DraftEvent,
@@ -20,7 +21,7 @@ from fieldreport.geo.distance import km_between
 from fieldreport.geo.location import Location
 from fieldreport.mentions.actors import Actor
 from fieldreport.mentions.places import NAME_GLUE
-from fieldreport.merging.compatibility import DEFAULT_ACTORS, SUBTYPE_STRENGTH, subtypes_compatible
+from fieldreport.merging.compatibility import DEFAULT_ACTORS, subtype_strength, subtypes_compatible
 from fieldreport.rules import word_set
 
 VAGUE_PLACE_KM = 50.0
@@ -84,7 +85,7 @@ def merge_drafts(drafts: list[DraftEvent]) -> list[DraftEvent]:
         if target is None:
             merged.append(draft)
             continue
-        if SUBTYPE_STRENGTH.get(draft.event.sub_event_type, 0) > SUBTYPE_STRENGTH.get(target.event.sub_event_type, 0):
+        if subtype_strength(draft.event.sub_event_type) > subtype_strength(target.event.sub_event_type):
             target.event.sub_event_type = draft.event.sub_event_type
         prefer_named_actors(target, draft)
         combine(target, draft)
@@ -120,7 +121,7 @@ CONJUNCTION = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
 # A list after a relative word names one stretch of ground or a vicinity, not several places ("the road between
 # Tadmor and Sokhneh", "near Ma'arat Shamarin and al-Halbah"); one after "from" names where a side came from.
 SPAN_WORDS = RELATIVE_WORDS | word_set("merging", "span_words")
-NOT_SPLIT_TYPES = {"Strategic developments"}
+NOT_SPLIT_TYPES = taxonomy.event_types("Strategic developments")
 
 
 def split_by_place(drafts: list[DraftEvent], contexts: list[SentenceContext]) -> list[DraftEvent]:

@@ -105,6 +105,7 @@ events_table = Table(
     Column("source", Text),
     Column("notes", Text, nullable=False),
     Column("modality", String, nullable=False),
+    Column("control", String),  # "gain" or "loss" of the place, from the trigger (NULL: none, or stored before v7)
     Column("cited_sources", Text, nullable=False),  # JSON list of strings
     Column("actor1_text", String),
     Column("actor2_text", String),
@@ -144,6 +145,7 @@ canonical_table = Table(
     Column("source", Text),
     Column("notes", Text, nullable=False, default=""),
     Column("modality", String, nullable=False, default="occurred"),
+    Column("control", String),  # from its mentions (merging/clusters.py)
     Column("cited_sources", Text, nullable=False, default="[]"),  # JSON list
     Column("actor1_text", String),
     Column("actor2_text", String),
@@ -260,6 +262,16 @@ def index_caseless_filters(conn: Connection, _merger: Merger | None) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def add_event_control(conn: Connection, _merger: Merger | None) -> None:
+    """Version 7: the gain or loss of a place that an event's trigger tells (`control`), on mentions and
+    canonical events. Older rows get NULL, which derives no control change: the control changes stored
+    before stay until their events are merged again (a new report nearby, or `Store.remerge`), and are
+    then dropped, since the evidence words they were read from are no longer re-matched."""
+    for table in ("events", "canonical_events"):
+        if not has_column(conn, table, "control"):
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN control VARCHAR"))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
@@ -267,6 +279,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (4, merge_stored_mentions),
     (5, add_merge_components),
     (6, index_caseless_filters),
+    (7, add_event_control),
 ]
 
 
