@@ -11,7 +11,6 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from fieldreport import taxonomy
-from fieldreport.errors import ConfigError
 from fieldreport.events.modality import ModalityCues, modality_of
 from fieldreport.model import CONTROL_CHANGES
 from fieldreport.rules import (
@@ -26,7 +25,6 @@ from fieldreport.rules import (
     toml_file_problems,
     word_set,
 )
-from fieldreport.tomlfile import at, line_naming
 
 NOUN_MODIFIER_DEPS = {"compound", "npadvmod", "amod", "nmod", "poss"}
 OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "dative", "nsubjpass"}
@@ -136,24 +134,12 @@ PATTERNS_FILE = Table({"trigger": TRIGGER_TABLE, "instruments": WORD_GROUPS,
 def load_patterns(path: Path | None = None) -> Patterns:
     """Read the trigger file (by default the active rules' event_patterns.toml); a malformed entry raises
     ConfigError naming the file, its line and what is wrong."""
-    source = path or data_file("event_patterns.toml")
-    data = checked_toml(source, pattern_problems)
-    text = source.read_text(encoding="utf-8")
-    check_taxonomy_names(data, text, str(source))
-    check_controls(data, text, str(source))
-    return patterns_from(data)
+    return patterns_from(checked_toml(path or data_file("event_patterns.toml"), pattern_problems))
 
 
 def pattern_file_problems(source: Traversable) -> list[str]:
-    """Every fault of a trigger file, as 'file:line: what' lines (the taxonomy's names and the control
-    changes are checked once the file's shape is right)."""
-    problems = toml_file_problems(source, pattern_problems)
-    if not problems:
-        try:
-            load_patterns(source)
-        except ConfigError as error:
-            problems.append(str(error))
-    return problems
+    """Every fault of a trigger file, as 'file:line: what' lines."""
+    return toml_file_problems(source, pattern_problems)
 
 
 def pattern_problems(data: dict, lines: TomlLines) -> list[str]:
@@ -162,6 +148,11 @@ def pattern_problems(data: dict, lines: TomlLines) -> list[str]:
     for index, entry in enumerate(triggers if isinstance(triggers, list) else []):
         if isinstance(entry, dict):
             problems += trigger_problems(entry, Spot("trigger", index, many=True))
+    for section in ("instruments", "protest"):
+        groups = data.get(section)
+        problems += [(Spot(section, key=group), f"[{section}] group {group!r} is no sub-event type of the taxonomy")
+                     for group in (groups if isinstance(groups, dict) else {})
+                     if group != NOT_INSTRUMENTS and not taxonomy.is_sub_type(group)]
     return lines.located(problems)
 
 
@@ -180,6 +171,16 @@ def trigger_problems(entry: dict, spot: Spot) -> list[Problem]:
                                                     f"{', '.join(UNIVERSAL_POS)})"))
     if entry.get("lemmas") == []:
         problems.append((replace(spot, key="lemmas"), f"{name}: `lemmas` is empty"))
+    if isinstance(event, str) and is_event_name(event) and not event.startswith(RULE_PREFIX):
+        kind, _, sub = event.partition(" / ")
+        if not taxonomy.is_sub_type(sub) or taxonomy.event_type_of(sub) != kind:
+            want = f"{taxonomy.event_type_of(sub)} / {sub}" if taxonomy.is_sub_type(sub) else \
+                "EVENT TYPE / SUB-EVENT TYPE of the taxonomy"
+            problems.append((replace(spot, key="event"), f"event {event!r} is not {want!r}"))
+    control = entry.get("control")
+    if control is not None and control not in CONTROL_CHANGES:
+        choices = ", ".join(CONTROL_CHANGES)
+        problems.append((replace(spot, key="control"), f"control {control!r} must be one of {choices}"))
     return problems
 
 
@@ -208,35 +209,6 @@ def patterns_from(data: dict) -> Patterns:
                     data.get("protest", {}), data.get("reject", {}), data.get("territory", {}),
                     data.get("arrests", {}), data.get("riots", {}),
                     tuple(data.get("protest_causes", {}).get("phrases", [])), not_instruments)
-
-
-def check_controls(data: dict, text: str, source: str) -> None:
-    """A trigger's `control` is "gain" or "loss" (or absent: the event changes no control)."""
-    for entry in data.get("trigger", []):
-        control = entry.get("control")
-        if control is not None and control not in CONTROL_CHANGES:
-            where = at(source, line_naming(text, "control", str(control), section="trigger"))
-            raise ConfigError(f"{where}: control {control!r} must be one of {', '.join(CONTROL_CHANGES)}")
-
-
-def check_taxonomy_names(data: dict, text: str, source: str) -> None:
-    """The sub-event types the patterns name (an `event`, a group of [instruments] or [protest]) must be the
-    taxonomy's, each under its own event type."""
-    for entry in data.get("trigger", []):
-        event = entry.get("event", "")
-        if event.startswith(RULE_PREFIX):
-            continue
-        kind, _, sub = event.partition(" / ")
-        if not taxonomy.is_sub_type(sub) or taxonomy.event_type_of(sub) != kind:
-            want = f"{taxonomy.event_type_of(sub)} / {sub}" if taxonomy.is_sub_type(sub) else \
-                "EVENT TYPE / SUB-EVENT TYPE of the taxonomy"
-            where = at(source, line_naming(text, event, section="trigger"))
-            raise ConfigError(f"{where}: event {event!r} is not {want!r}")
-    for section in ("instruments", "protest"):
-        for group in data.get(section, {}):
-            if group != NOT_INSTRUMENTS and not taxonomy.is_sub_type(group):
-                where = at(source, line_naming(text, group, section=section))
-                raise ConfigError(f"{where}: [{section}] group {group!r} is no sub-event type of the taxonomy")
 
 
 @lru_cache(maxsize=1)
