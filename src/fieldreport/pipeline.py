@@ -19,6 +19,7 @@ from fieldreport.geo.gazetteer import Gazetteer
 from fieldreport.geo.geocode import Geocoder
 from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
+from fieldreport.geo.roles import event_places
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
@@ -151,7 +152,8 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
             continue
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
+        said_by = [s.span for s in sources if sentence.start <= s.span.start < sentence.end]
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, sources=said_by)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -162,10 +164,16 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
     return contexts
 
 def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: Geocoder,
-                   strict: bool) -> list[Location]:
-    """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
-    neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
+                   strict: bool, sources: list[Span] = ()) -> list[Location]:
+    """Resolve a sentence's toponyms that may be where an event happened (geo/roles.py: not a sponsor,
+    talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
+    resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
     resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
+    placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
+                          {geocoder.country, HOME_COUNTRY}, sources)
+    kept = {id(loc) for _, loc in placed}
+    pairs = [(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is None or id(loc) in kept]
+    toponyms, resolved = [t for t, _ in pairs], [loc for _, loc in pairs]
     anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
     for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"

@@ -22,6 +22,7 @@ from fieldreport.geo.keys import looks_alike
 from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
 from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
+from fieldreport.geo.world import default_world
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
@@ -66,7 +67,7 @@ class Geocoder:
             return self.at_area_centre(location_from(place, mention.span.text, 3, mention))
         country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
         if country is not None:
-            return location_from(country, mention.name, 3, mention)
+            return at_country_centre(location_from(country, mention.name, 3, mention))
         return None
 
     def admin1_named(self, name: str) -> Place | None:
@@ -205,6 +206,13 @@ class Geocoder:
             return None
         place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
+
+
+def at_country_centre(location: Location) -> Location:
+    """A country named alone is placed at its centre, never at its capital's point: 'clashes in Syria'
+    did not happen in Damascus (the gazetteer keeps countries at their capitals)."""
+    country = default_world().by_code.get(location.country_code or "")
+    return replace(location, latitude=country.latitude, longitude=country.longitude) if country else location
 
 
 def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:
