@@ -33,6 +33,7 @@ NOT_NAMES = word_set("places", "not_names") | frozenset(word_sequence("dates", "
 GENERIC_WORDS = word_set("places", "generic_words")
 LIST_SEPARATORS = word_set("places", "list_separators")
 PLURAL_CUES = word_set("places", "plural_cues")
+NAME_HEADS = word_set("places", "name_heads")
 
 NORM_CACHE_LIMIT = 200_000  # distinct words whose folded norm is kept
 
@@ -73,7 +74,7 @@ class PlaceFinder:
             if len(span.text) <= 2 and not span.text.isupper():
                 continue  # 'us' is no 'US'
             if span[0].text[0].isupper() or span[0].lower_ in NAME_GLUE:  # "Dar'a" is no str.istitle()
-                candidates.append((span, "gazetteer"))
+                candidates.append((name_going_on(span), "gazetteer"))
         candidates += [(part, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS for part in comma_parts(ent)]
         candidates += [(span, "cue") for span in cue_spans(doc)]
         spans = []
@@ -94,6 +95,18 @@ class PlaceFinder:
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+def name_going_on(span: Span) -> Span:
+    """A known name that ends in a word that opens Arabic place names ('Khan', 'Tel', 'Deir') goes on
+    over the capitalised words after it: 'Khan Tuman', 'Tel Abyad', not the 'Khan' the gazetteer knows."""
+    doc = span.doc
+    if span[-1].lower_ not in NAME_GLUE or span.end >= len(doc) or not doc[span.end].is_title:
+        return span
+    if span.start > 0 and doc[span.start - 1].is_title and not doc[span.start].is_sent_start:
+        return span  # 'Imran Khan Niazi': a surname, not the head of a place name
+    whole = name_tokens_from(span[0])
+    return whole if whole is not None and whole.end > span.end else span
 
 
 def is_whole_name(name: str) -> bool:
@@ -275,7 +288,7 @@ def name_tokens_from(token: Token) -> Span | None:
 
 # Words that can open a cue pattern in `cue_spans`, by hash, to screen a document without Token objects.
 CUE_WORDS = frozenset(get_string_id(word) for word in
-                      CUE_NOUNS_BEFORE | CUE_NOUNS_AFTER | {"near", "outside", "around", "in"})
+                      CUE_NOUNS_BEFORE | CUE_NOUNS_AFTER | NAME_HEADS | {"near", "outside", "around", "in"})
 
 
 def tokens_with(doc: Doc, attr: int, word_ids: frozenset[int]) -> list[Token]:
@@ -285,7 +298,7 @@ def tokens_with(doc: Doc, attr: int, word_ids: frozenset[int]) -> list[Token]:
 
 
 def cue_spans(doc: Doc) -> list[Span]:
-    """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X'."""
+    """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X', 'Tel Abyad'."""
     spans = []
     for token in tokens_with(doc, LOWER, CUE_WORDS):
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -300,6 +313,9 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
+        elif token.lower_ in NAME_HEADS and token.is_title and (token.i == 0 or not doc[token.i - 1].is_title):
+            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl"
+            span = span if span is not None and len(span) >= 2 else None
         else:
             continue
         if span is not None and len(span) <= 8:
@@ -319,6 +335,18 @@ def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | N
     return name_tokens_from(doc[start])
 
 
+def area_after_possessive(span: Span) -> Token | None:
+    """The area noun of "Hama's northern countryside", "Idlib's countryside": the name is that area's."""
+    doc = span.doc
+    i = span.end
+    if i >= len(doc) or doc[i].lower_ not in ("'s", "’s", "'"):
+        return None
+    i += 1
+    if i < len(doc) and doc[i].lower_ in DIRECTIONS:
+        i += 1
+    return doc[i] if i < len(doc) and doc[i].lower_ in CUE_NOUNS_AFTER else None
+
+
 def make_mention(span: Span, source: str) -> PlaceMention | None:
     tokens = list(span)
     direction = None
@@ -330,7 +358,10 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
     cue = None
     after = span.doc[span.end] if span.end < len(span.doc) else None
     before = span.doc[span.start - 2] if span.start >= 2 and span.doc[span.start - 1].lower_ == "of" else None
-    if after is not None and after.lower_ in CUE_NOUNS_AFTER:
+    area = area_after_possessive(span)
+    if area is not None:
+        cue, direction = area.lower_, direction or DIRECTIONS.get(area.nbor(-1).lower_)
+    elif after is not None and after.lower_ in CUE_NOUNS_AFTER:
         cue = after.lower_
     elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
         cue = before.lower_
