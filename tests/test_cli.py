@@ -136,3 +136,24 @@ def test_an_article_with_no_events_gives_none_and_the_summary_says_so(tmp_path):
     result = run("extract", calm, "--published", "2018-01-18", "--format", "jsonl", "--db", tmp_path / "x.db")
     assert result.exit_code == 0 and result.stdout == ""
     assert "1 document(s) processed, 1 of them with no events; 0 input(s) skipped" in result.stderr
+
+
+def test_gazetteer_learned_lists_the_places_reports_located(tmp_path):
+    located = tmp_path / "located.txt"
+    located.write_text("Regime forces captured the village of Zahrat Qwertyeh in Hama's northern countryside "
+                       "on Monday.\n", encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("Rebels shelled the village of Zahrat Qwertyeh on Tuesday, killing two soldiers.\n",
+                     encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert run("extract", located, "--format", "jsonl", "--db", db).exit_code == 0
+    events = [json.loads(line) for line in run("extract", later, "--format", "jsonl", "--db", db).stdout.splitlines()]
+    assert events and {e["admin1"] for e in events} == {"Hama"}
+    [place] = [json.loads(line) for line in run("gazetteer", "learned", "--db", db, "--format", "jsonl").stdout
+               .splitlines()]
+    assert (place["name"], place["admin1"], place["located_by"]) == ("Zahrat Qwertyeh", "Hama", "Hama")
+    assert "northern countryside" in place["evidence"]
+    table = run("gazetteer", "learned", "--db", db)
+    assert table.exit_code == 0 and "Zahrat Qwertyeh" in table.stdout
+    empty = run("gazetteer", "learned", "--db", tmp_path / "empty.db")
+    assert empty.exit_code == 0 and "no learned places" in empty.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -107,11 +109,12 @@ def extract(
     date_order = date_order.value if date_order else None
     published_date = published_option(published, date_order)
     try:
+        from fieldreport.geo.learned import LearnedPlaces
         from fieldreport.ingest import Ingest, open_store
         from fieldreport.pipeline import Extractor
 
         store = open_store(db)
-        ingest = Ingest(store, Extractor())
+        ingest = Ingest(store, Extractor(learned=LearnedPlaces(store)))
     except FieldreportError as error:
         raise fail(str(error)) from None
     printed, tally, processed = [], Tally(), 0
@@ -247,6 +250,46 @@ def gazetteer_import(
     except FieldreportError as error:
         raise fail(str(error)) from None
     err.print(f"gazetteer: imported {count:,} places from {file}", markup=False)
+
+
+@gazetteer_app.command("learned")
+def gazetteer_learned(
+    db: Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")] = "fieldreport.db",
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, jsonl or csv.")] = Format.table,
+) -> None:
+    """List the places the gazetteer lacks that stored reports located, with the sentence that did."""
+    try:
+        from fieldreport.ingest import open_store
+
+        with open_store(db) as store:
+            records = [dataclasses.asdict(place) for place in store.learned_places()]
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if format == Format.jsonl:
+        write_jsonl(records, sys.stdout)
+    elif format == Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=LEARNED_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        print_learned_table(records)
+    if not records:
+        err.print(f"no learned places in {db}", markup=False)
+
+
+LEARNED_COLUMNS = ["name", "admin1", "country", "latitude", "longitude", "geo_precision", "located_by", "document_id",
+                   "evidence"]
+
+
+def print_learned_table(records: list[dict]) -> None:
+    from rich.table import Table
+
+    table = Table("name", "admin1", "country", "precision", "located by", "document", "evidence")
+    for r in records:
+        table.add_row(r["name"], r["admin1"] or "", r["country"] or "", str(r["geo_precision"]), r["located_by"],
+                      r["document_id"] or "", r["evidence"])
+    out = Console()
+    (out if out.is_terminal else Console(width=200)).print(table)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
 from fieldreport.geo.gazetteer import Gazetteer
 from fieldreport.geo.geocode import Geocoder
+from fieldreport.geo.learned import LearnedPlaces
 from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
 from fieldreport.geo.roles import event_places
@@ -31,6 +32,7 @@ from fieldreport.nlp import load_pipeline, parsed_in_pieces
 from fieldreport.rules import word_set
 
 MAX_HEADER_TOKENS = 4
+MAX_CONTAINMENT_GAP = 4  # tokens between a place and the governorate that holds it ("X , in the Y")
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
 MIN_WORDS_FOR_LANGUAGE = 40
 MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
@@ -47,9 +49,11 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None,
                  actors_path: Path | None = None, patterns_path: Path | None = None,
-                 country: str | None = None) -> None:
+                 country: str | None = None, learned: LearnedPlaces | None = None) -> None:
         """`country` fixes the country focus of every document; by default each document's places decide
-        it (resolver.country_focus, read from HOME_COUNTRY)."""
+        it (resolver.country_focus, read from HOME_COUNTRY). `learned` keeps the places the gazetteer
+        lacks that a report located, for the reports after it (geo/learned.py; give it a store to keep
+        them across runs); by default they last the run."""
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
         self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
@@ -58,6 +62,7 @@ class Extractor:
         self.country = country.upper() if country else None
         self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or HOME_COUNTRY)))
         self.geocoders: dict[str, Geocoder] = {}
+        self.learned = learned if learned is not None else LearnedPlaces()
         self.resolver = PlaceResolver(self.gazetteer, country=self.country, home=HOME_COUNTRY)
 
     def extract(self, document: Document) -> list[Event]:
@@ -109,7 +114,7 @@ class Extractor:
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
         if country not in self.geocoders:
-            self.geocoders[country] = Geocoder(self.gazetteer, country)
+            self.geocoders[country] = Geocoder(self.gazetteer, country, self.learned)
         return self.geocoders[country]
 
 
@@ -153,7 +158,8 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
         said_by = [s.span for s in sources if sentence.start <= s.span.start < sentence.end]
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, sources=said_by)
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, sources=said_by,
+                                  document_id=document.id)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -164,10 +170,11 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
     return contexts
 
 def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: Geocoder,
-                   strict: bool, sources: list[Span] = ()) -> list[Location]:
+                   strict: bool, sources: list[Span] = (), document_id: str | None = None) -> list[Location]:
     """Resolve a sentence's toponyms that may be where an event happened (geo/roles.py: not a sponsor,
     talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
-    resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
+    resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's, and is
+    learned when the governorate is named right after it ("Rihan in Hama's northern countryside")."""
     resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
     placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
                           {geocoder.country, HOME_COUNTRY}, sources)
@@ -182,7 +189,17 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
             start = toponym.mention.start
             anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
             resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+        elif fell_back and strict and location is not None and context is not None and located_in(toponym, context):
+            geocoder.learn(toponym, location, context, document_id)
     return [loc for loc in resolved if loc]
+
+
+def located_in(toponym: Toponym, area: Location) -> bool:
+    """True when the area is named right after the place: 'Khan Tuman, in Aleppo's southern countryside'."""
+    if area.mention is None:
+        return False
+    gap = area.mention.span.start - toponym.mention.span.end
+    return area.mention.span.doc is toponym.mention.span.doc and 0 <= gap <= MAX_CONTAINMENT_GAP
 
 def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""

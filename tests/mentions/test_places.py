@@ -25,3 +25,8 @@ def test_a_surname_after_a_first_name_opens_no_place(extractor):
 def test_a_governorates_possessive_countryside_names_the_governorate(extractor):
     found = mentions_in(extractor, "Regime forces captured the village of Rihan in Hama's northern countryside.")
     assert ("Hama", "countryside", "north") in found
+
+
+def test_a_direction_before_of_places_the_name_and_is_no_part_of_it(extractor):
+    found = mentions_in(extractor, "The army captured the village of Maseh West of the small town of al-Zaman.")
+    assert ("Maseh", "village", None) in found

@@ -10,7 +10,7 @@ from fieldreport.errors import StoreError
 from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.storage import EventFilter, FilterError
+from fieldreport.storage import EventFilter, FilterError, LearnedPlace
 from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
 
 TEXT = (
@@ -446,3 +446,31 @@ def test_store_made_before_control_was_kept_gets_the_column_and_keeps_its_change
         save_all(store, report("b", "SOHR", taken))
         assert [(r["actor"], r["cue"]) for r in store.territory()] == [("Military Forces of Syria (2000-)",
                                                                          "Government regains territory")]
+
+
+def learned(name: str, admin1: str, document_id: str) -> LearnedPlace:
+    return LearnedPlace(name=name, name_key=name.lower(), country_code="SY", country="Syria", admin1_code="10",
+                        admin1=admin1, latitude=35.3, longitude=36.8, geo_precision=3, located_by=admin1,
+                        evidence=f"Regime forces captured the village of {name} in {admin1}'s countryside.",
+                        document_id=document_id)
+
+
+def test_learned_places_are_kept_with_their_evidence_and_the_first_reading_wins(store_url):
+    with open_store(store_url) as store:
+        assert store.learned_places() == []
+        assert store.add_learned_places([learned("Rihan", "Hama", "a"), learned("Khan Tuman", "Aleppo", "a")]) == 2
+        assert store.add_learned_places([learned("Rihan", "Idleb", "b")]) == 0
+    with open_store(store_url) as store:
+        assert store.learned_places() == [learned("Rihan", "Hama", "a"), learned("Khan Tuman", "Aleppo", "a")]
+
+
+def test_store_made_before_learned_places_gets_their_table(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the schema of version 7
+            conn.exec_driver_sql("DROP TABLE learned_places")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 8")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 8
+        assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
+        assert store.counts()["documents"] == 1

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
 from fieldreport.geo.keys import looks_alike
+from fieldreport.geo.learned import LearnedPlaces, learned_location
 from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
 from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
@@ -45,9 +46,12 @@ class Readings:
 class Geocoder:
     """Places the resolver's toponyms at ACLED precision, given a country focus and a governorate in context."""
 
-    def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
+    def __init__(self, gazetteer: Gazetteer, country: str | None = "SY", learned: LearnedPlaces | None = None) -> None:
+        """`learned`: places the gazetteer lacks that reports located (geo/learned.py), asked only
+        when the gazetteer has no reading of a name."""
         self.gazetteer = gazetteer
         self.country = country
+        self.learned = learned
         self._memo: dict[tuple, Any] = {}
 
     def memo(self, key: tuple, compute: Callable[[], T]) -> T:
@@ -114,9 +118,21 @@ class Geocoder:
         place = self.part_place(toponym, context, strict)
         if place is not None:
             return location_from(place, mention.name, 2, mention)
+        if context is not None and context.admin1_code and strict:
+            return self.enclosing(mention, context)
+        learned = self.learned.find(mention.name, self.country) if self.learned is not None else None
+        if learned is not None:  # what an earlier report said of it, before the governorate talked of last
+            return learned_location(learned, mention)
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
+
+    def learn(self, toponym: Toponym, location: Location, located_by: Location,
+              document_id: str | None = None) -> None:
+        """Keep where the report put a place the gazetteer lacks (no reading in the country), for the
+        reports that follow."""
+        if self.learned is not None and not any(c.country == self.country for c in toponym.candidates):
+            self.learned.learn(toponym.mention, location, located_by, document_id)
 
     def part_place(self, toponym: Toponym, context: Location | None, strict: bool) -> PlaceReading | None:
         """The place a part of the name names: the city whose readings a 'City - Quarter' name took,

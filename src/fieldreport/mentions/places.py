@@ -281,6 +281,8 @@ def name_tokens_from(token: Token) -> Span | None:
         break
     while end > token.i and (doc[end - 1].text in ("-", "'") or doc[end - 1].lower_ in NAME_GLUE):
         end -= 1
+    if end - 1 > token.i and doc[end - 1].lower_ in DIRECTIONS and end < len(doc) and doc[end].lower_ == "of":
+        end -= 1  # "Maseh West of the town of al-Zaman": the direction places it, it is no part of its name
     if end == token.i or doc[token.i].lower_ in NOT_NAMES:
         return None
     return doc[token.i:end]
@@ -313,7 +315,8 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
-        elif token.lower_ in NAME_HEADS and token.is_title and (token.i == 0 or not doc[token.i - 1].is_title):
+        elif token.lower_ in NAME_HEADS and token.is_title and nxt.is_title and (
+                token.i == 0 or not doc[token.i - 1].is_title):
             span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl"
             span = span if span is not None and len(span) >= 2 else None
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Row
@@ -84,3 +85,27 @@ def document_summary(row: Row) -> dict:
     summary = dict(row._mapping)
     summary["published"] = row.published.isoformat() if row.published else None
     return summary
+
+
+@dataclass(frozen=True)
+class LearnedPlace:
+    """A place the gazetteer lacks, located by a report: its governorate (and, at geo_precision 2, the
+    point of the town that locates it), what located it and the sentence that says so."""
+
+    name: str
+    name_key: str
+    country_code: str
+    country: str | None
+    admin1_code: str | None
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    located_by: str
+    evidence: str
+    document_id: str | None = None
+
+
+def learned_place_from_row(row: Row) -> LearnedPlace:
+    values = row._mapping
+    return LearnedPlace(**{name: values[name] for name in LearnedPlace.__dataclass_fields__})

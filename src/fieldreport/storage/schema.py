@@ -5,6 +5,8 @@
   which mentions tell one event; a canonical event's id is the id of its first mention in
   canonical order);
 - `control_changes`: territorial control derived from canonical events (merging/territory.py);
+- `learned_places`: places the gazetteer lacks that a report located ("Khan Tuman, in Aleppo's
+  southern countryside"), with the sentence that located them, for later reports (geo/learned.py);
 - `schema_version`: migrations in `MIGRATIONS` run in order when a store is opened.
 """
 
@@ -181,6 +183,26 @@ control_table = Table(
     Index("ix_control_canonical_id", "canonical_id"),
 )
 
+learned_places_table = Table(
+    "learned_places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String, nullable=False),  # as the report wrote it
+    Column("name_key", String, nullable=False),  # the gazetteer's key of the name (geo.gazetteer.name_key)
+    Column("country_code", String, nullable=False),
+    Column("country", String),
+    Column("admin1_code", String),
+    Column("admin1", String),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("geo_precision", Integer, nullable=False),  # 2: at the town that locates it; 3: its governorate
+    Column("located_by", String, nullable=False),  # the place the report located it by
+    Column("evidence", Text, nullable=False),  # the sentence that located it
+    Column("document_id", String),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("country_code", "name_key"),  # the first report to locate a place is kept
+)
+
 INGEST_TABLES = [documents_table, events_table, evidence_table]
 # Event fields stored as plain columns; `cited_sources` and `evidence` need conversion.
 EVENT_COLUMNS = [
@@ -272,6 +294,11 @@ def add_event_control(conn: Connection, _merger: Merger | None) -> None:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN control VARCHAR"))
 
 
+def add_learned_places(conn: Connection, _merger: Merger | None) -> None:
+    """Version 8: places the gazetteer lacks, located by a report, for the reports that follow."""
+    metadata.create_all(conn, tables=[learned_places_table])
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
@@ -280,6 +307,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (5, add_merge_components),
     (6, index_caseless_filters),
     (7, add_event_control),
+    (8, add_learned_places),
 ]
 
 

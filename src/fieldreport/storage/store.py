@@ -9,6 +9,7 @@ leaves the database as it was before that document.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -26,9 +27,11 @@ from fieldreport.model import Document, Event, Evidence, Mention, content_id
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
 from fieldreport.storage.filters import EventFilter, FilterError, check_page, checked_date, checked_filter, escape_like
 from fieldreport.storage.rows import (
+    LearnedPlace,
     canonical_from_row,
     document_summary,
     event_from_row,
+    learned_place_from_row,
     mention_from_row,
     mention_summary,
     territory_row,
@@ -43,6 +46,7 @@ from fieldreport.storage.schema import (
     events_table,
     evidence_table,
     has_column,
+    learned_places_table,
     migrate,
 )
 
@@ -240,6 +244,30 @@ class Store:
                 conn.execute(canonical_table.insert(), rows)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+
+    def learned_places(self) -> list[LearnedPlace]:
+        """The places reports located that the gazetteer lacks, in the order they were learned."""
+        with self._reading() as conn:
+            rows = conn.execute(select(learned_places_table).order_by(learned_places_table.c.id))
+            return [learned_place_from_row(row) for row in rows]
+
+    def add_learned_places(self, places: Sequence[LearnedPlace]) -> int:
+        """Keep newly learned places; a place already learned in its country keeps its first reading.
+        Returns how many were new."""
+        added = 0
+        try:
+            with self.engine.begin() as conn:
+                for place in places:
+                    known = conn.execute(select(learned_places_table.c.id).where(
+                        learned_places_table.c.country_code == place.country_code,
+                        learned_places_table.c.name_key == place.name_key)).first()
+                    if known is None:
+                        conn.execute(learned_places_table.insert().values(
+                            **dataclasses.asdict(place), learned_at=datetime.now(UTC)))
+                        added += 1
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+        return added
 
     def require_merger(self) -> Merger:
         if self.merger is None:
