@@ -22,6 +22,7 @@ from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
 from fieldreport.geo.roles import event_places
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
+from fieldreport.geo.world import world_surface_names
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
 from fieldreport.mentions.places import PlaceFinder
@@ -32,6 +33,9 @@ from fieldreport.nlp import load_pipeline, parsed_in_pieces
 from fieldreport.rules import word_set
 
 MAX_HEADER_TOKENS = 4
+# Towns read in a possessive written without its apostrophe ('Aleppos countryside'): this big, few
+# people are called like them, unlike a village.
+POSSESSIVE_POPULATION = 20_000
 MAX_CONTAINMENT_GAP = 4  # tokens between a place and the governorate that holds it ("X , in the Y")
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
 MIN_WORDS_FOR_LANGUAGE = 40
@@ -60,7 +64,10 @@ class Extractor:
         self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
         self.actor_finder = ActorFinder(self.nlp, self.dictionary)
         self.country = country.upper() if country else None
-        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or HOME_COUNTRY)))
+        home = self.country or HOME_COUNTRY
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=home)),
+                                        self.gazetteer.names(country=home, min_population=POSSESSIVE_POPULATION),
+                                        world_surface_names())
         self.geocoders: dict[str, Geocoder] = {}
         self.learned = learned if learned is not None else LearnedPlaces()
         self.resolver = PlaceResolver(self.gazetteer, country=self.country, home=HOME_COUNTRY)

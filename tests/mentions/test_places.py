@@ -30,3 +30,10 @@ def test_a_governorates_possessive_countryside_names_the_governorate(extractor):
 def test_a_direction_before_of_places_the_name_and_is_no_part_of_it(extractor):
     found = mentions_in(extractor, "The army captured the village of Maseh West of the small town of al-Zaman.")
     assert ("Maseh", "village", None) in found
+
+
+def test_a_possessive_written_without_its_apostrophe_is_read_as_one(extractor):
+    found = mentions_in(extractor, "Rebels shelled the town of Zahra in Aleppos southern countryside.")
+    assert ("Aleppo", "countryside", "south") in found
+    names = [name for name, _, _ in mentions_in(extractor, "Terrorists attacked in Syrias Qalamoun region.")]
+    assert "Qalamoun" in names and "Syria" not in names

@@ -8,6 +8,7 @@ so its labels alone are not trusted: a capitalised name after a place cue ("the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,8 +57,15 @@ class PlaceMention:
 class PlaceFinder:
     """Finds toponym mentions; `known_names` are gazetteer names matched case-insensitively."""
 
-    def __init__(self, nlp: Language, known_names: list[str]) -> None:
+    def __init__(self, nlp: Language, known_names: list[str], possessive_stems: Iterable[str] = (),
+                 possessive_countries: Iterable[str] = ()) -> None:
+        """`possessive_stems`: names also read in a possessive written without its apostrophe, as news
+        copied without them writes it ('Aleppos southern countryside'). `possessive_countries`: names
+        whose bare possessive only ends a name before it ('Syrias Qalamoun' is Qalamoun): 'Syrias civil
+        war' names no place an event happened in."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.bare_countries = bare_possessive_ids(possessive_countries)
+        self.bare_possessives = bare_possessive_ids(possessive_stems) - self.bare_countries
         self.whole_names = frozenset(name.lower() for name in known_names if is_whole_name(name))
         patterns = [with_folded_norms(nlp.make_doc(form)) for name in known_names if usable_name(name)
                     for form in written_forms(name)]
@@ -77,6 +85,12 @@ class PlaceFinder:
                 candidates.append((name_going_on(span), "gazetteer"))
         candidates += [(part, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS for part in comma_parts(ent)]
         candidates += [(span, "cue") for span in cue_spans(doc)]
+        known = {i for span, source in candidates if source == "gazetteer" for i in range(span.start, span.end)}
+        bare = {t.i for t in tokens_with(doc, LOWER, self.bare_possessives) if t.is_title and t.i not in known}
+        opening = bare | {t.i for t in tokens_with(doc, LOWER, self.bare_countries) if t.is_title and t.i not in known}
+        candidates = [(span[1:] if span.start in opening and len(span) > 1 else span, source)
+                      for span, source in candidates]  # 'Syrias Qalamoun' (an entity) is Qalamoun, in Syria
+        candidates += [(doc[i:i + 1], "gazetteer") for i in sorted(bare)]
         spans = []
         sources = {}
         for span, source in candidates:
@@ -88,13 +102,18 @@ class PlaceFinder:
         spans += listed_with(doc, filter_spans(spans), blocked)
         mentions = []
         for span in filter_spans(spans):
-            mention = make_mention(span, sources.get((span.start, span.end), "ner"))
+            mention = make_mention(span, sources.get((span.start, span.end), "ner"), span.start in bare)
             if mention and mention.name != span.text and span.text.lower() in self.whole_names:
                 mention.name, mention.direction = span.text, None  # 'South Korea', 'Cape Town': one name
                 mention.cue = None if mention.cue in WHOLE_NAME_ENDINGS else mention.cue
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+def bare_possessive_ids(names: Iterable[str]) -> frozenset[int]:
+    """Hashes of the lower-cased possessives without apostrophe ('aleppos') of one-word names."""
+    return frozenset(get_string_id(f"{name.lower()}s") for name in names if name.isalpha() and len(name) >= 4)
 
 
 def name_going_on(span: Span) -> Span:
@@ -338,19 +357,24 @@ def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | N
     return name_tokens_from(doc[start])
 
 
-def area_after_possessive(span: Span) -> Token | None:
-    """The area noun of "Hama's northern countryside", "Idlib's countryside": the name is that area's."""
+def area_after_possessive(span: Span, bare: bool = False) -> Token | None:
+    """The area noun of "Hama's northern countryside", "Idlib's countryside" ("Aleppos southern
+    countryside" when `bare`, the possessive written without its apostrophe): the name is that area's."""
     doc = span.doc
     i = span.end
-    if i >= len(doc) or doc[i].lower_ not in ("'s", "’s", "'"):
-        return None
-    i += 1
+    if not bare:
+        if i >= len(doc) or doc[i].lower_ not in ("'s", "’s", "'"):
+            return None
+        i += 1
     if i < len(doc) and doc[i].lower_ in DIRECTIONS:
         i += 1
-    return doc[i] if i < len(doc) and doc[i].lower_ in CUE_NOUNS_AFTER else None
+    if i >= len(doc) or doc[i].lower_ not in CUE_NOUNS_AFTER:
+        return None
+    return None if i + 1 < len(doc) and doc[i + 1].lower_ == "of" else doc[i]  # "Syria's town of Serghaya"
 
 
-def make_mention(span: Span, source: str) -> PlaceMention | None:
+def make_mention(span: Span, source: str, bare_possessive: bool = False) -> PlaceMention | None:
+    """The mention a span names; `bare_possessive`: a one-word span like 'Syrias' names 'Syria'."""
     tokens = list(span)
     direction = None
     if tokens and tokens[0].lower_ in DIRECTIONS and len(tokens) > 1:
@@ -361,7 +385,9 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
     cue = None
     after = span.doc[span.end] if span.end < len(span.doc) else None
     before = span.doc[span.start - 2] if span.start >= 2 and span.doc[span.start - 1].lower_ == "of" else None
-    area = area_after_possessive(span)
+    if bare_possessive:
+        name = name[:-1]
+    area = area_after_possessive(span, bare_possessive)
     if area is not None:
         cue, direction = area.lower_, direction or DIRECTIONS.get(area.nbor(-1).lower_)
     elif after is not None and after.lower_ in CUE_NOUNS_AFTER:
