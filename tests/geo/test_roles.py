@@ -60,3 +60,10 @@ def test_a_country_alone_is_placed_at_its_centre_not_its_capital(extractor):
     [event] = events
     assert (event.location, event.geo_precision) == ("Syria", 3)
     assert abs(event.latitude - 33.51) > 1 and abs(event.latitude - 35.0) < 1
+
+
+def test_a_body_named_after_a_place_is_no_place(extractor):
+    events = extractor.extract(Document(
+        id="t", text="The Deir Ezzor Military Council clashed with Islamic State fighters on Monday, killing two "
+                     "of them.", published=date(2017, 5, 17)))
+    assert events and {event.location for event in events} == {None}

@@ -26,6 +26,8 @@ SPEAKER_NOUNS = word_set("geo", "speaker_nouns")
 LOCATIVE_PREPOSITIONS = word_set("geo", "locative_prepositions")
 PLACE_SUBJECT_VERBS = word_set("geo", "place_subject_verbs")
 NEWS_AGENCIES = word_set("geo", "news_agencies")
+ORGANISATION_WORDS = word_set("geo", "organisation_words")
+ORGANISATION_REACH = 4  # capitalised words after a place that may still belong to a body's name
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "poss"})
 DATELINE_GAP = 3  # tokens between a place and the agency that makes it a dateline
@@ -47,13 +49,14 @@ WEAK_ROLES = frozenset({"speaker"})
 def place_role(toponym: Toponym, location: Location, home: Collection[str],
                sources: Sequence[Span] = ()) -> str | None:
     """Why the place is not where an event happened ('affiliation', 'talks', 'speaker', 'dateline',
-    'source', 'state', 'abroad'), or None when it may be. `home`: the countries the report is about."""
+    'source', 'organisation', 'state', 'abroad'), or None when it may be. `home`: the countries the report is about."""
     span = toponym.mention.span
     head = first_conjunct(span.root)
     checks = (
         ("affiliation", lambda: affiliation(span, head)),
         ("dateline", lambda: dateline(span)),
         ("source", lambda: any(is_whole_source(span, source) for source in sources)),
+        ("organisation", lambda: names_organisation(span)),
         ("talks", lambda: talks_place(head)),
         ("speaker", lambda: speaker_place(head)),
         ("state", lambda: speaks_for_state(location, toponym, head)),
@@ -97,6 +100,17 @@ def dateline(span: Span) -> bool:
         if token.is_sent_start or not (token.is_punct or token.is_title or token.is_space):
             return False
     return False
+
+
+def names_organisation(span: Span) -> bool:
+    """The place opens the name of a body: 'Aleppo Police Command', 'the Syrian Observatory for Human
+    Rights', 'Deir Ezzor Military Council'."""
+    doc = span.doc
+    end = span.end
+    while end < len(doc) and (doc[end].is_title or doc[end].is_upper or doc[end].lower_ in ("for", "of", "and")) \
+            and end - span.end < ORGANISATION_REACH:
+        end += 1
+    return any(t.lower_ in ORGANISATION_WORDS for t in doc[span.start:end] if t.is_title or t.is_upper)
 
 
 def is_whole_source(span: Span, source: Span) -> bool:
