@@ -182,7 +182,8 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
     talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
     resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's, and is
     learned when the governorate is named right after it ("Rihan in Hama's northern countryside")."""
-    resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
+    resolved = [context if strict and context is not None and context.mention is t.mention
+                else geocoder.resolve(t, context, strict) for t in toponyms]  # 'Hama' of 'Tal Milh in Hama'
     placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
                           {geocoder.country, HOME_COUNTRY}, sources)
     kept = {id(loc) for _, loc in placed}
@@ -218,13 +219,14 @@ def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -
     return geocoder.admin_area(places[0].mention) or geocoder.resolve(places[0])
 
 def sentence_admin(places: list[Toponym], geocoder: Geocoder) -> Location | None:
-    """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
+    """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province'), or
+    names as where another place lies ('Tal Milh area in Hama')."""
     for mention in (t.mention for t in places):
         if mention.direction or mention.cue in ADMIN_CUES:
             area = geocoder.admin_area(mention)
             if area is not None and area.level == "admin1":
                 return area
-    return None
+    return geocoder.holding_admin1(places)
 
 def document_location(contexts: list[SentenceContext], geocoder: Geocoder) -> Location | None:
     """The document's most mentioned governorate, the last resort for an event with no place."""

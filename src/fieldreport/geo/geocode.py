@@ -16,19 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from spacy.tokens import Span
+
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
 from fieldreport.geo.keys import looks_alike
 from fieldreport.geo.learned import LearnedPlaces, learned_location
 from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
-from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
+from fieldreport.geo.resolver import CONTAINMENT_FILLERS, CONTAINMENT_GLUE, MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
 from fieldreport.geo.world import default_world
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
+MAX_HOLDING_GAP = 4  # tokens between a place and the governorate it is said to lie in
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 LOCAL_CUES = word_set("geo", "local_cues")
+CITY_PART_CUES = word_set("geo", "city_part_cues")
 POINT_LEVELS = NEIGHBOUR_LEVELS  # a town, a district, a landmark: what an event's point can be
 T = TypeVar("T")
 
@@ -89,6 +93,18 @@ class Geocoder:
             return self.admin_area(mention) is not None
         return self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name)) is not None \
             and not any(c.country == self.country for c in toponym.candidates)
+
+    def holding_admin1(self, toponyms: list[Toponym]) -> Location | None:
+        """The governorate a place is said to lie in, ACLED's way: 'Tal Milh area in Hama', 'Sayda in
+        Dar'a' (a bare name shared by a governorate and its seat is the governorate there)."""
+        for place, area in zip(toponyms, toponyms[1:], strict=False):
+            if not holds(place.mention.span, area.mention.span) or area.mention.cue or area.mention.direction \
+                    or place.mention.cue in CITY_PART_CUES:  # 'the neighbourhood of X in Raqqa': the city
+                continue
+            location = self.admin_area(area.mention)
+            if location is not None and location.level == ADMIN1 and location.country_code == self.country:
+                return location
+        return None
 
     def names_admin_capital(self, mention: PlaceMention, place: PlaceReading) -> bool:
         """'Idlib', 'Hama': a bare name shared by a governorate and its capital is ambiguous."""
@@ -222,6 +238,13 @@ class Geocoder:
             return None
         place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
+
+
+def holds(place: Span, area: Span) -> bool:
+    """'X in Y', 'X area in Y', 'X village, in the Y': only glue between a place and the area after it."""
+    between = place.doc[place.end:area.start]
+    words = {t.lower_ for t in between if t.lower_ not in CONTAINMENT_FILLERS}
+    return 0 < len(between) <= MAX_HOLDING_GAP and bool(words) and words <= CONTAINMENT_GLUE and "of" not in words
 
 
 def at_country_centre(location: Location) -> Location:
