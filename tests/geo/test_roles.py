@@ -67,3 +67,9 @@ def test_a_body_named_after_a_place_is_no_place(extractor):
         id="t", text="The Deir Ezzor Military Council clashed with Islamic State fighters on Monday, killing two "
                      "of them.", published=date(2017, 5, 17)))
     assert events and {event.location for event in events} == {None}
+
+
+def test_a_faction_named_after_a_place_does_not_place_the_clash(extractor):
+    events = extractor.extract(Document(id="t", text="HTS and Al Sham Corp fighters clashed in the town of Armanaz.",
+                                        published=date(2019, 3, 20)))
+    assert events and {event.admin1 for event in events} == {"Idleb"}

@@ -37,3 +37,8 @@ def test_a_possessive_written_without_its_apostrophe_is_read_as_one(extractor):
     assert ("Aleppo", "countryside", "south") in found
     names = [name for name, _, _ in mentions_in(extractor, "Terrorists attacked in Syrias Qalamoun region.")]
     assert "Qalamoun" in names and "Syria" not in names
+
+
+def test_rural_before_a_governorate_names_its_countryside(extractor):
+    found = mentions_in(extractor, "Rebels clashed with the army in rural Damascus.")
+    assert ("Damascus", "countryside", None) in found

@@ -35,6 +35,7 @@ GENERIC_WORDS = word_set("places", "generic_words")
 LIST_SEPARATORS = word_set("places", "list_separators")
 PLURAL_CUES = word_set("places", "plural_cues")
 NAME_HEADS = word_set("places", "name_heads")
+RURAL_WORDS = frozenset({"rural"})  # 'rural Damascus': the countryside of the governorate named
 
 NORM_CACHE_LIMIT = 200_000  # distinct words whose folded norm is kept
 
@@ -280,6 +281,8 @@ def with_direction(span: Span | None) -> Span | None:
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in DIRECTIONS and (before.is_title or before.lower_.endswith("ern")):
         return span.doc[span.start - 1:span.end]  # "Southern Aleppo", "in eastern Hama"
+    if before is not None and before.lower_ in RURAL_WORDS and span[0].lower_ not in RURAL_WORDS:
+        return span.doc[span.start - 1:span.end]  # "in rural Damascus", "rural Hama"
     return span
 
 
@@ -377,6 +380,9 @@ def make_mention(span: Span, source: str, bare_possessive: bool = False) -> Plac
     """The mention a span names; `bare_possessive`: a one-word span like 'Syrias' names 'Syria'."""
     tokens = list(span)
     direction = None
+    rural = len(tokens) > 1 and tokens[0].lower_ in RURAL_WORDS and not tokens[0].is_title
+    if rural:
+        tokens = tokens[1:]  # 'rural Damascus', as ACLED writes the governorate around a city
     if tokens and tokens[0].lower_ in DIRECTIONS and len(tokens) > 1:
         direction = DIRECTIONS[tokens[0].lower_]
         tokens = tokens[1:]
@@ -388,7 +394,9 @@ def make_mention(span: Span, source: str, bare_possessive: bool = False) -> Plac
     if bare_possessive:
         name = name[:-1]
     area = area_after_possessive(span, bare_possessive)
-    if area is not None:
+    if rural:
+        cue = "countryside"
+    elif area is not None:
         cue, direction = area.lower_, direction or DIRECTIONS.get(area.nbor(-1).lower_)
     elif after is not None and after.lower_ in CUE_NOUNS_AFTER:
         cue = after.lower_
