@@ -221,12 +221,15 @@ def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -
 def sentence_admin(places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province'), or
     names as where another place lies ('Tal Milh area in Hama')."""
+    held = geocoder.holding_admin1(places)
+    if held is not None:
+        return held
     for mention in (t.mention for t in places):
         if mention.direction or mention.cue in ADMIN_CUES:
             area = geocoder.admin_area(mention)
             if area is not None and area.level == "admin1":
                 return area
-    return geocoder.holding_admin1(places)
+    return None
 
 def document_location(contexts: list[SentenceContext], geocoder: Geocoder) -> Location | None:
     """The document's most mentioned governorate, the last resort for an event with no place."""

@@ -26,10 +26,12 @@ from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, locati
 from fieldreport.geo.resolver import CONTAINMENT_FILLERS, CONTAINMENT_GLUE, MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
 from fieldreport.geo.world import default_world
-from fieldreport.mentions.places import PlaceMention, city_of_quarter
+from fieldreport.mentions.places import DIRECTIONS, PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
-MAX_HOLDING_GAP = 4  # tokens between a place and the governorate it is said to lie in
+MAX_HOLDING_GAP = 6  # tokens between a place and the governorate it is said to lie in
+HOLDING_WORDS = CONTAINMENT_GLUE | CONTAINMENT_FILLERS | ADMIN_CUES | word_set("geo", "holding_fillers") | {"-"}
+DIRECTION_WORDS = frozenset(DIRECTIONS) | frozenset(word.replace("-", "") for word in DIRECTIONS)
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 LOCAL_CUES = word_set("geo", "local_cues")
 CITY_PART_CUES = word_set("geo", "city_part_cues")
@@ -98,7 +100,7 @@ class Geocoder:
         """The governorate a place is said to lie in, ACLED's way: 'Tal Milh area in Hama', 'Sayda in
         Dar'a' (a bare name shared by a governorate and its seat is the governorate there)."""
         for place, area in zip(toponyms, toponyms[1:], strict=False):
-            if not holds(place.mention.span, area.mention.span) or area.mention.cue or area.mention.direction \
+            if not holds(place.mention.span, area.mention.span) or area.mention.cue not in (None, *ADMIN_CUES) \
                     or place.mention.cue in CITY_PART_CUES:  # 'the neighbourhood of X in Raqqa': the city
                 continue
             location = self.admin_area(area.mention)
@@ -241,10 +243,23 @@ class Geocoder:
 
 
 def holds(place: Span, area: Span) -> bool:
-    """'X in Y', 'X area in Y', 'X village, in the Y': only glue between a place and the area after it."""
-    between = place.doc[place.end:area.start]
-    words = {t.lower_ for t in between if t.lower_ not in CONTAINMENT_FILLERS}
-    return 0 < len(between) <= MAX_HOLDING_GAP and bool(words) and words <= CONTAINMENT_GLUE and "of" not in words
+    """'X in Y', 'X front in Y', 'X village, in the Y', 'X in the eastern countryside of Y': only glue
+    between a place and the area after it, and 'of' only after an area word ('countryside of')."""
+    between = list(place.doc[place.end:area.start])
+    if not 0 < len(between) <= MAX_HOLDING_GAP or not any(t.lower_ in ("in", ",") for t in between):
+        return False
+    for i, token in enumerate(between):
+        word = token.lower_
+        if word == "of" and not (i and between[i - 1].lower_ in ADMIN_CUES):
+            return False
+        if word != "of" and word not in HOLDING_WORDS and not is_direction_word(word):
+            return False
+    return True
+
+
+def is_direction_word(word: str) -> bool:
+    """'eastern', 'north', 'south-western': a direction the text gives inside an area."""
+    return word.replace("-", "") in DIRECTION_WORDS
 
 
 def at_country_centre(location: Location) -> Location:
