@@ -73,3 +73,13 @@ def test_a_faction_named_after_a_place_does_not_place_the_clash(extractor):
     events = extractor.extract(Document(id="t", text="HTS and Al Sham Corp fighters clashed in the town of Armanaz.",
                                         published=date(2019, 3, 20)))
     assert events and {event.admin1 for event in events} == {"Idleb"}
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Pirates abducted 13 crew members of a cargo ship off the coast of Nigeria on Monday.", "Nigeria"),
+    ("Rioters looted 20 foreign-owned shops in parts of Pretoria on Monday night.", "South Africa"),
+    ("El Hoyo forces crossed into Tres Ríos territory from the north on Monday.", "Brazil"),
+])
+def test_a_place_abroad_that_the_text_puts_the_event_in_is_kept(extractor, text, country):
+    events = extractor.extract(Document(id="t", text=text, published=date(2021, 3, 1)))
+    assert events and events[0].country == country

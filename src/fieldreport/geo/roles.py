@@ -29,6 +29,7 @@ NEWS_AGENCIES = word_set("geo", "news_agencies")
 ORGANISATION_WORDS = word_set("geo", "organisation_words")
 ORGANISATION_REACH = 4  # capitalised words after a place that may still belong to a body's name
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
+PLACE_PARTS = word_set("geo", "place_parts")
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "poss"})
 DATELINE_GAP = 3  # tokens between a place and the agency that makes it a dateline
 
@@ -172,5 +173,9 @@ def located_at(head: Token, toponym: Toponym) -> bool:
     mention = toponym.mention
     if mention.cue or toponym.relation:
         return True
+    if head.dep_ in MODIFIER_DEPS and head.head.lower_ in PLACE_PARTS:
+        head = head.head  # 'into Tres Rios territory', 'in Aleppo city'
     attached = governing(head)
+    if attached is not None and attached[0] == "of" and attached[1].lower_ in PLACE_PARTS:
+        return True  # 'off the coast of Nigeria', 'gripped parts of Pretoria'
     return attached is not None and attached[0] in LOCATIVE_PREPOSITIONS
