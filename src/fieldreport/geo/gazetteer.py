@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import statistics
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -1023,6 +1024,19 @@ class Gazetteer:
                 params.append(admin1_code)
             row = self._conn.execute(sql, params).fetchone()
             self._remember(cache_key, (row if row and row[0] is not None else None,))
+        return self._cache[cache_key][0]
+
+    def places_median(self, country: str, admin1_code: str) -> tuple[float, float] | None:
+        """The median latitude and longitude of an admin1's places: where its towns are, which an event
+        somewhere in it lies nearer on average than the middle of its bounding box (Homs and Rural
+        Damascus reach far into the desert, where few events happen)."""
+        cache_key = ("median", country, admin1_code)
+        if cache_key not in self._cache:
+            rows = self._conn.execute(
+                "SELECT latitude, longitude FROM places WHERE country = ? AND admin1_code = ? AND level IN (?, ?)",
+                (country.upper(), admin1_code, PLACE, LANDMARK)).fetchall()
+            middle = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)) if rows else None
+            self._remember(cache_key, (middle,))
         return self._cache[cache_key][0]
 
     def contains_name(self, text: str) -> bool:

@@ -218,7 +218,7 @@ class Geocoder:
         """A governorate-level location moved from the governorate's seat to the middle of its places:
         an event somewhere in it lies nearer that on average (Hama, Aleppo and Idlib sit off-centre)."""
         centre = self.memo(("centre", location.country_code, location.admin1_code),
-                           lambda: self.gazetteer.area_centre(location.country_code, location.admin1_code)
+                           lambda: self.gazetteer.places_median(location.country_code, location.admin1_code)
                            if location.country_code and location.admin1_code else None)
         return replace(location, latitude=centre[0], longitude=centre[1]) if centre else location
 
