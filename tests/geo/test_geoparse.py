@@ -296,3 +296,11 @@ def test_a_long_text_is_geoparsed_in_pieces_with_the_documents_offsets(geoparser
     for r in pieces:
         assert text[r["start"]:r["end"]] == r["text"]
     assert max(r["start"] for r in pieces) > len(text) - 400
+
+
+def test_a_direction_in_a_governorate_moves_its_point_to_that_part(gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    [whole] = extractor.extract(Document(text="Regime forces shelled villages in Hama countryside."))
+    [north_east] = extractor.extract(Document(text="Regime forces shelled villages in Northeastern Hama."))
+    assert north_east.admin1 == whole.admin1 == "Hama" and north_east.geo_precision == 3
+    assert north_east.latitude > whole.latitude and north_east.longitude > whole.longitude

@@ -74,7 +74,7 @@ class Geocoder:
         for name in dict.fromkeys([mention.span.text, mention.name]):  # 'Damascus countryside' is Rural Damascus
             place = place or self.memo(("admin1", name), lambda name=name: self.admin1_named(name))
         if place is not None:
-            return self.at_area_centre(location_from(place, mention.span.text, 3, mention))
+            return self.at_area_centre(location_from(place, mention.span.text, 3, mention), mention.direction)
         country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
         if country is not None:
             return at_country_centre(location_from(country, mention.name, 3, mention))
@@ -214,11 +214,12 @@ class Geocoder:
         place = self.memo(("by-code", *code), lambda: self.gazetteer.admin1_by_code(*code))
         return self.at_area_centre(location_from(place, mention.span.text, 3, mention)) if place is not None else None
 
-    def at_area_centre(self, location: Location) -> Location:
-        """A governorate-level location moved from the governorate's seat to the middle of its places:
-        an event somewhere in it lies nearer that on average (Hama, Aleppo and Idlib sit off-centre)."""
-        centre = self.memo(("centre", location.country_code, location.admin1_code),
-                           lambda: self.gazetteer.places_median(location.country_code, location.admin1_code)
+    def at_area_centre(self, location: Location, direction: str | None = None) -> Location:
+        """A governorate-level location moved from the governorate's seat to the median of its places
+        (on the side a `direction` gives: 'northeastern Hama'): an event somewhere in it lies nearer
+        that on average (Hama, Aleppo and Idlib sit off-centre)."""
+        centre = self.memo(("centre", location.country_code, location.admin1_code, direction),
+                           lambda: self.gazetteer.places_median(location.country_code, location.admin1_code, direction)
                            if location.country_code and location.admin1_code else None)
         return replace(location, latitude=centre[0], longitude=centre[1]) if centre else location
 
