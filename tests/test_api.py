@@ -50,7 +50,8 @@ def error_fields(response) -> set[str]:
 
 def test_openapi_lists_every_route(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert {"/api/events", "/api/events/{event_id}", "/api/territory", "/api/documents"} <= set(schema["paths"])
+    assert {"/api/events", "/api/events/{event_id}", "/api/grid", "/api/territory", "/api/documents"} <= set(
+        schema["paths"])
     assert "post" in schema["paths"]["/api/documents"]
     assert schema["paths"]["/api/documents"]["post"]["security"]
     parameters = {item["name"] for item in schema["paths"]["/api/events"]["get"]["parameters"]}
@@ -107,6 +108,16 @@ def test_timeline_counts_every_matching_event_per_day(client: TestClient) -> Non
     aleppo = client.get("/api/timeline", params={"admin1": "Aleppo"}).json()
     assert 0 < aleppo["total"] < timeline["total"]
     assert client.get("/api/timeline", params={"start": "2018-02-30"}).status_code == 422
+
+
+def test_grid_counts_the_placed_events_of_the_view(client: TestClient) -> None:
+    placed = [e for e in client.get("/api/events", params={"limit": 1000}).json()["events"] if e["latitude"]]
+    grid = client.get("/api/grid", params={"cell": "0.5"}).json()
+    assert grid["total"] == sum(cell["count"] for cell in grid["cells"]) == len(placed) > 0
+    aleppo = client.get("/api/grid", params={"cell": "0.5", "admin1": "Aleppo"}).json()
+    assert 0 < aleppo["total"] < grid["total"]
+    assert client.get("/api/grid", params={"cell": "0"}).status_code == 422
+    assert "cell" in error_fields(client.get("/api/grid", params={"cell": "x"}))
 
 
 def test_pages_do_not_overlap(client: TestClient) -> None:

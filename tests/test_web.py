@@ -1,6 +1,8 @@
 """The map page in real headless Chromium, served by `fieldreport serve` over a store of the seed article."""
 
+import itertools
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from stores import synthetic_events
 
 from fieldreport.ingest import open_store
 from fieldreport.model import Document
@@ -24,6 +27,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "fieldreport" / "web" / "vendor"
+LARGE = 100_000
+MAX_EVENT_RADIUS, MAX_CELL_RADIUS = 14, 26  # app.js
+STROKE = 3  # a marker's box may exceed its diameter by its stroke
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
                                 reason="needs Debian's chromium (/usr/bin/chromium); CI installs it")
@@ -50,12 +56,28 @@ def wait_until_serving(base_url: str, server: subprocess.Popen, log: Path, secon
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert (VENDOR / "leaflet.js").is_file(), "run `make web` to vendor the page's assets"
     db = tmp_path_factory.mktemp("web") / "seed.db"
     document = Document(text=SEED_ARTICLE.read_text(encoding="utf-8"), published=date(2018, 1, 18),
                         outlet="Fars News Agency", origin=SEED_ARTICLE.name)
     with open_store(db) as store:
         store.save(document, Extractor().extract(document))
+    yield from serving(db)
+
+
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store of LARGE synthetic events over Syria, some with hundreds of dead."""
+    db = tmp_path_factory.mktemp("web-large") / "large.db"
+    with open_store(db) as store:
+        rows = synthetic_events(LARGE, random.Random(15))
+        while batch := list(itertools.islice(rows, 10_000)):
+            store.bulk_insert_canonical(batch)
+    yield from serving(db)
+
+
+def serving(db: Path) -> Iterator[str]:
+    """`fieldreport serve` over `db` on a free loopback port, for as long as the caller iterates."""
+    assert (VENDOR / "leaflet.js").is_file(), "run `make web` to vendor the page's assets"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = db.with_suffix(".log")
@@ -160,3 +182,52 @@ def keep_local(route, outside: list[str]) -> None:
     else:
         outside.append(route.request.url)
         route.abort()
+
+
+def test_map_stays_readable_at_100k_events(large_url: str, browser, tmp_path: Path) -> None:
+    outside: list[str] = []
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route("**/*", lambda route: keep_local(route, outside))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(large_url)
+
+    status = page.locator("#status")
+    settled(page, "cells")
+    assert status.get_attribute("data-total") == str(LARGE)
+    cells = page.locator(".cell-marker")
+    assert cells.count() > 10
+    assert sum(int(text) for text in cells.all_inner_texts()) == int(status.get_attribute("data-in-view"))
+    assert largest_box(cells) <= 2 * MAX_CELL_RADIUS + STROKE
+
+    timeline = httpx.get(f"{large_url}/api/timeline", timeout=30).json()
+    page.wait_for_function("n => document.getElementById('timeline-caption').textContent.startsWith(n + ' ')",
+                           arg=str(LARGE), timeout=30_000)
+    assert timeline["total"] == api_total(large_url) == LARGE
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-100k.png"))
+
+    cells.first.click()
+    settled(page, "events")
+    markers = page.locator("path.event-marker")
+    in_view = int(status.get_attribute("data-in-view"))
+    assert 0 < markers.count() == int(status.get_attribute("data-shown")) == min(in_view, 1000)
+    assert largest_box(markers) <= 2 * MAX_EVENT_RADIUS + STROKE
+    assert not problems, problems
+    assert not outside, f"the page asked for non-local resources: {outside}"
+
+
+def settled(page, mode: str) -> None:
+    """Wait until the map has drawn its view in `mode` ('cells' or 'events') and asks for nothing more."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("mode => { const status = document.getElementById('status');"
+                           " return status.dataset.mode === mode && !('busy' in status.dataset); }",
+                           arg=mode, timeout=30_000)
+    page.wait_for_timeout(300)  # the map waits 150 ms after a move before it asks for the new view
+    page.wait_for_load_state("networkidle")
+
+
+def largest_box(locator) -> float:
+    """The widest or tallest on-screen box among the elements `locator` finds."""
+    return max(max(box["width"], box["height"]) for box in
+               (locator.nth(index).bounding_box() for index in range(locator.count())))

@@ -85,6 +85,25 @@ class Timeline(BaseModel):
     days: list[DayCount] = Field(description="Days with at least one event, oldest first.")
 
 
+class GridCell(BaseModel):
+    latitude: float = Field(description="Mean point of the cell's events.")
+    longitude: float
+    count: int
+    fatalities: int
+    event_type: str = Field(description="The cell's most frequent event type.")
+    types: dict[str, int] = Field(description="Events per event type.")
+    south: float = Field(description="Bounds of the cell's events (zoom there to see them one by one).")
+    north: float
+    west: float
+    east: float
+
+
+class Grid(BaseModel):
+    total: int = Field(description="Placed events matching the filters (within bbox, if given).")
+    cell: float
+    cells: list[GridCell]
+
+
 class Territory(BaseModel):
     date: date | None
     admin1: str | None
@@ -276,6 +295,16 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         """Events per day matching every given filter, over all matches (the map's timeline)."""
         days = store.daily_counts(filters)
         return Timeline(total=sum(day["count"] for day in days), days=days)
+
+    @app.get("/api/grid", response_model=Grid, tags=["events"])
+    def grid(
+        filters: Annotated[EventFilter, Depends(event_filter)],
+        cell: Annotated[float, Query(gt=0, le=90, description="Cell size in degrees.")] = 1.0,
+    ) -> Grid:
+        """Matching events counted per square cell: the map draws these when a view holds too many events to
+        draw one by one."""
+        cells = store.grid_counts(filters, cell)
+        return Grid(total=sum(one["count"] for one in cells), cell=cell, cells=cells)
 
     @app.get("/api/export", tags=["events"], responses={
         200: {"description": "Every matching event, as a file in the chosen format."},

@@ -1,16 +1,18 @@
 import dataclasses
+import random
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
-from stores import DOUMA, report, save_all
+from stores import DOUMA, report, save_all, synthetic_events
 
 from fieldreport.errors import StoreError
 from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.storage import EventFilter, FilterError
+from fieldreport.storage import EventFilter, FilterError, Store
 from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
 
 TEXT = (
@@ -446,3 +448,28 @@ def test_store_made_before_control_was_kept_gets_the_column_and_keeps_its_change
         save_all(store, report("b", "SOHR", taken))
         assert [(r["actor"], r["cue"]) for r in store.territory()] == [("Military Forces of Syria (2000-)",
                                                                          "Government regains territory")]
+
+
+def test_grid_counts_every_placed_match_once_in_the_cell_holding_it(store_url: str) -> None:
+    rows = list(synthetic_events(500, random.Random(3)))
+    rows[0] = {**rows[0], "latitude": None, "longitude": None}  # unplaced: in no cell
+    with Store(store_url) as store:
+        store.bulk_insert_canonical(rows)
+        cells = store.grid_counts(EventFilter(), 1.0)
+        battles = store.grid_counts(EventFilter(event_type="Battles"), 1.0)
+        fine = store.grid_counts(EventFilter(bbox=(36.0, 33.0, 37.0, 34.0)), 0.25)
+    assert sum(cell["count"] for cell in cells) == 499
+    assert sum(cell["fatalities"] for cell in cells) == sum(row["fatalities"] for row in rows[1:])
+    assert sum(cell["count"] for cell in battles) == sum(row["event_type"] == "Battles" for row in rows[1:])
+    placed = [row for row in rows[1:] if 36 <= row["longitude"] <= 37 and 33 <= row["latitude"] <= 34]
+    assert sum(cell["count"] for cell in fine) == len(placed) > 0
+    for cell in cells:
+        assert int(cell["south"] + 90) == int(cell["north"] + 90)  # one 1-degree row
+        assert int(cell["west"] + 180) == int(cell["east"] + 180)
+        assert cell["south"] <= cell["latitude"] <= cell["north"]
+        assert cell["types"][cell["event_type"]] == max(cell["types"].values())
+
+
+def test_grid_cell_size_must_be_positive(tmp_path: Path) -> None:
+    with Store(tmp_path / "events.db") as store, pytest.raises(FilterError, match="cell"):
+        store.grid_counts(EventFilter(), 0)

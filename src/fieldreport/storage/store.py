@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, text
+from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, or_, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -154,6 +154,33 @@ class Store:
         with self._reading() as conn:
             rows = conn.execute(query).all()
         return [{"date": row[0].isoformat(), "count": row.count} for row in rows]
+
+    def grid_counts(self, filters: EventFilter | None, cell_degrees: float) -> list[dict]:
+        """Matching placed events counted per square cell of `cell_degrees` (the map's zoomed-out view, so
+        that it never has to draw every event): per cell the count, fatalities, mean point, the bounds
+        of its events and its most frequent event type. Grouped in SQL: the rows never leave the
+        database."""
+        filters = checked_filter(filters or EventFilter())
+        if not 0 < cell_degrees <= 90:
+            raise FilterError(f"cell must be between 0 and 90 degrees, not {cell_degrees!r}")
+        c = canonical_table.c
+        column = self._cell_index(c.longitude, 180, cell_degrees), self._cell_index(c.latitude, 90, cell_degrees)
+        query = (select(*(index.label(name) for index, name in zip(column, ("x", "y"), strict=True)), c.event_type,
+                        func.count().label("count"), func.coalesce(func.sum(c.fatalities), 0).label("fatalities"),
+                        func.avg(c.latitude).label("latitude"), func.avg(c.longitude).label("longitude"),
+                        func.min(c.latitude).label("south"), func.max(c.latitude).label("north"),
+                        func.min(c.longitude).label("west"), func.max(c.longitude).label("east"))
+                 .where(c.latitude.is_not(None), c.longitude.is_not(None), *self._conditions(filters))
+                 .group_by(*column, c.event_type))
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return cells_from_groups(rows)
+
+    def _cell_index(self, column: ColumnElement, offset: float, size: float) -> ColumnElement:
+        shifted = (column + offset) / size
+        if self.dialect == "sqlite":  # CAST truncates, which is floor for the shifted (non-negative) value
+            return cast(shifted, Integer)
+        return func.floor(shifted)
 
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
@@ -413,6 +440,25 @@ def evidence_by_event(conn: Connection, event_ids: list[int]) -> dict[int, list[
             Evidence(field=row.field, start=row.start, end=row.end, text=row.text)
         )
     return spans
+
+
+def cells_from_groups(rows: Sequence) -> list[dict]:
+    """One record per grid cell from rows grouped by cell and event type (see Store.grid_counts)."""
+    cells: dict[tuple, dict] = {}
+    for row in rows:
+        cell = cells.setdefault((row.x, row.y), {"count": 0, "fatalities": 0, "latitude": 0.0, "longitude": 0.0,
+                                                "south": row.south, "north": row.north, "west": row.west,
+                                                "east": row.east, "types": {}})
+        cell["count"] += row.count
+        cell["fatalities"] += int(row.fatalities)
+        cell["latitude"] += row.latitude * row.count
+        cell["longitude"] += row.longitude * row.count
+        cell["types"][row.event_type] = row.count
+        for name, pick in (("south", min), ("north", max), ("west", min), ("east", max)):
+            cell[name] = pick(cell[name], getattr(row, name))
+    return [{**cell, "latitude": round(cell["latitude"] / cell["count"], 5),
+             "longitude": round(cell["longitude"] / cell["count"], 5),
+             "event_type": max(cell["types"], key=cell["types"].get)} for cell in cells.values()]
 
 
 def latest_per_place(changes: list[dict], on: date | None) -> list[dict]:

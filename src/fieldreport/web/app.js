@@ -2,7 +2,14 @@
 // filters, an evidence panel and a territory layer. Plain JS over Leaflet; no network but this server.
 "use strict";
 
-const MAX_EVENTS = 1000;
+// A view with more matching events than DETAIL_LIMIT (one API page) is drawn as grid cells counted by the
+// server; zooming in (or a click on a cell) reaches every event one by one.
+const DETAIL_LIMIT = 1000;
+const DETAIL_ZOOM = 13;  // from here on events are drawn one by one however many share the view
+const CELL_PIXELS = 56;
+const MAX_EVENT_RADIUS = 14;
+const MAX_CELL_RADIUS = 26;
+const MIN_CELL_RADIUS = 7;
 const TYPE_COLOURS = {
   "Battles": "#d7301f",
   "Explosions/Remote violence": "#fd8d3c",
@@ -46,8 +53,25 @@ function typeColour(eventType) {
   return TYPE_COLOURS[eventType] || OTHER_COLOUR;
 }
 
+// Screen pixels, square-root scaled and capped, so no marker hides the others whatever the toll.
 function markerRadius(fatalities) {
-  return 5 + 3 * Math.sqrt(fatalities || 0);
+  return Math.min(MAX_EVENT_RADIUS, 4 + 1.5 * Math.sqrt(fatalities || 0));
+}
+
+function cellRadius(count, largest) {
+  return MIN_CELL_RADIUS + (MAX_CELL_RADIUS - MIN_CELL_RADIUS) * Math.sqrt(count / Math.max(largest, 1));
+}
+
+// Grid cells of about CELL_PIXELS on screen at the current zoom (a tile of 256 px spans 360/2^zoom degrees).
+function cellDegrees() {
+  return Math.min(45, (360 / 2 ** map.getZoom()) * (CELL_PIXELS / 256));
+}
+
+function viewBbox() {
+  const bounds = map.getBounds();
+  const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value));
+  return [clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast(), 180),
+          clamp(bounds.getNorth(), 90)].map((value) => value.toFixed(5)).join(",");
 }
 
 function filterParams(withDates) {
@@ -64,10 +88,24 @@ function filterParams(withDates) {
   return params;
 }
 
-function eventsUrl(withDates) {
-  const params = filterParams(withDates);
+function eventsUrl(bbox) {
+  const params = filterParams(true);
   params.set("format", "geojson");
-  params.set("limit", String(MAX_EVENTS));
+  params.set("limit", String(DETAIL_LIMIT));
+  if (bbox) params.set("bbox", bbox);
+  return `api/events?${params}`;
+}
+
+function gridUrl(bbox) {
+  const params = filterParams(true);
+  params.set("bbox", bbox);
+  params.set("cell", cellDegrees().toPrecision(6));
+  return `api/grid?${params}`;
+}
+
+function totalUrl() {
+  const params = filterParams(true);
+  params.set("limit", "1");
   return `api/events?${params}`;
 }
 
@@ -111,7 +149,8 @@ function addLegend() {
     const box = L.DomUtil.create("div", "legend");
     const rows = Object.entries(TYPE_COLOURS).map(
       ([name, colour]) => `<div><i style="background:${colour}"></i>${name}</div>`);
-    box.innerHTML = rows.join("") + "<div>size: fatalities · hollow: not (yet) happened</div>" +
+    box.innerHTML = rows.join("") + "<div>size: fatalities (capped) · hollow: not (yet) happened</div>" +
+      "<div>numbered circles: events counted per area, click to zoom in</div>" +
       '<div><span class="territory-key"></span>territory: holder on the date</div>';
     return box;
   };
@@ -160,15 +199,59 @@ function drawEvents(collection) {
   return features.length;
 }
 
+function drawCells(grid) {
+  eventLayer.clearLayers();
+  selectedMarker = null;
+  const largest = Math.max(1, ...grid.cells.map((cell) => cell.count));
+  for (const cell of grid.cells) {
+    const radius = cellRadius(cell.count, largest);
+    const icon = L.divIcon({
+      className: "cell-marker", iconSize: [2 * radius, 2 * radius],
+      html: `<div style="background:${typeColour(cell.event_type)}">${cell.count}</div>`,
+    });
+    const types = Object.entries(cell.types).map(([name, count]) => `${name}: ${count}`).join("<br>");
+    L.marker([cell.latitude, cell.longitude], { icon })
+      .bindTooltip(`${cell.count} events, ${cell.fatalities} dead<br>${types}<br>click to zoom in`)
+      .on("click", () => zoomToCell(cell))
+      .addTo(eventLayer);
+  }
+  return grid.total;
+}
+
+function zoomToCell(cell) {
+  const bounds = L.latLngBounds([cell.south, cell.west], [cell.north, cell.east]);
+  map.fitBounds(bounds.pad(0.1), { maxZoom: Math.max(map.getZoom() + 1, DETAIL_ZOOM) });
+}
+
+let loadCount = 0;
+
+// The events of the current view: one by one when they are few (or the map is zoomed far in), else as
+// grid cells. The total and the timeline always count the whole query, not the view.
 async function loadEvents() {
+  const thisLoad = ++loadCount;
   statusBox.textContent = "loading…";
-  const collection = await getJson(eventsUrl(true));
-  const shown = drawEvents(collection);
-  statusBox.dataset.total = collection.total;
+  statusBox.dataset.busy = "1";
+  const bbox = viewBbox();
+  const [grid, page] = await Promise.all([getJson(gridUrl(bbox)), getJson(totalUrl())]);
+  if (thisLoad !== loadCount) return;
+  const detailed = grid.total <= DETAIL_LIMIT || map.getZoom() >= DETAIL_ZOOM;
+  const collection = detailed ? await getJson(eventsUrl(bbox)) : null;
+  if (thisLoad !== loadCount) return;
+  const shown = detailed ? drawEvents(collection) : drawCells(grid);
+  statusBox.dataset.total = page.total;
+  statusBox.dataset.inView = grid.total;
   statusBox.dataset.shown = shown;
-  const capped = collection.total > collection.features.length ? ` (first ${collection.features.length})` : "";
-  statusBox.textContent = `${collection.total} events${capped}, ${shown} on the map`;
+  statusBox.dataset.mode = detailed ? "events" : "cells";
+  delete statusBox.dataset.busy;
+  statusBox.textContent = statusText(page.total, grid.total, detailed, collection);
   drawTimelineSelection();
+}
+
+function statusText(total, inView, detailed, collection) {
+  if (!detailed) return `${total} events, ${inView} in view in ${eventLayer.getLayers().length} cells: zoom in or click one`;
+  const capped = collection.total > collection.features.length
+    ? ` (first ${collection.features.length}: narrow the dates or filters)` : "";
+  return `${total} events, ${collection.features.length} in view on the map${capped}`;
 }
 
 function selectEvent(marker, eventId) {
@@ -432,6 +515,12 @@ form.elements.actor.addEventListener("input", () => {
 form.addEventListener("submit", (event) => event.preventDefault());
 document.getElementById("all-dates").addEventListener("click", () => setDates("", ""));
 window.addEventListener("resize", drawTimeline);
+
+let moveTimer = null;
+map.on("moveend", () => {
+  clearTimeout(moveTimer);
+  moveTimer = setTimeout(() => loadEvents().catch(showError), 150);
+});
 
 addLegend();
 enableBrushing();
