@@ -10,6 +10,7 @@ from fieldreport.errors import StoreError
 from fieldreport.model import MODALITIES
 
 MAX_LIMIT = 10_000
+REVIEW_FILTERS = ("unreviewed", "reviewed", "confirmed", "corrected", "rejected", "any")
 
 class FilterError(StoreError, ValueError):
     """A malformed query filter (a date that does not parse, a bbox out of range...)."""
@@ -27,6 +28,7 @@ class EventFilter:
     actor: str | None = None  # case-insensitive substring of actor1, actor2 or an associated actor
     modality: str | None = None
     q: str | None = None  # full text over the notes of every mention
+    review: str | None = None  # one of REVIEW_FILTERS; None: every event not rejected by an analyst
 
 
 
@@ -67,15 +69,17 @@ def checked_filter(filters: EventFilter) -> EventFilter:
     start, end = checked_date(filters.start, "start"), checked_date(filters.end, "end")
     if start and end and start > end:
         raise FilterError(f"start {start} is after end {end}")
-    for name in ("admin1", "event_type", "actor", "modality", "q"):
+    for name in ("admin1", "event_type", "actor", "modality", "q", "review"):
         value = getattr(filters, name)
         if value is not None and not isinstance(value, str):
             raise FilterError(f"{name} must be text, not {value!r}")
     if filters.modality and filters.modality not in MODALITIES:
         raise FilterError(f"unknown modality {filters.modality!r}")
+    if filters.review and filters.review not in REVIEW_FILTERS:
+        raise FilterError(f"unknown review status {filters.review!r} (want one of {', '.join(REVIEW_FILTERS)})")
     return EventFilter(start=start, end=end, bbox=checked_bbox(filters.bbox), admin1=filters.admin1,
                        event_type=filters.event_type, actor=filters.actor, modality=filters.modality,
-                       q=filters.q)
+                       q=filters.q, review=filters.review)
 
 
 def check_page(limit: int, offset: int) -> None:

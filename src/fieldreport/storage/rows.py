@@ -39,7 +39,8 @@ def canonical_from_row(row: Row, spans: list[Evidence]) -> dict:
     record["evidence"] = [span.as_dict() for span in spans]
     record.update(id=row.id, mentions=row.n_mentions, corroboration=row.corroboration,
                   sources=json.loads(row.sources), fatalities_low=row.fatalities_low,
-                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high)
+                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high,
+                  review_status=values.get("review_status"))
     return record
 
 

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, or_, select, text
+from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, or_, select, text, true
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,6 +26,7 @@ from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, Mention, content_id
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
 from fieldreport.storage.filters import EventFilter, FilterError, check_page, checked_date, checked_filter, escape_like
+from fieldreport.storage.reviews import reapply_reviews, review_event, reviews_of
 from fieldreport.storage.rows import (
     canonical_from_row,
     document_summary,
@@ -101,6 +103,7 @@ class Store:
                     new_ids.append(event_id)
                 if self.merger is not None:
                     self.merger.merge(conn, new_ids)
+                    reapply_reviews(conn)
         except IntegrityError as exc:
             # Another writer stored the same document between our check and our insert.
             if self._reading_duplicate(document.id, content_hash):
@@ -115,6 +118,7 @@ class Store:
         try:
             with self._writing() as conn:
                 self.require_merger().remerge_all(conn)
+                reapply_reviews(conn)
                 return conn.execute(select(func.count()).select_from(canonical_table)).scalar_one()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
@@ -208,6 +212,24 @@ class Store:
         record["explanation"] = json.loads(row.explanation)
         return record
 
+    def review(self, event_id: int, reviewer: str, status: str | None = None,
+               changes: dict[str, Any] | None = None) -> dict | None:
+        """Confirm, reject or correct canonical event `event_id` as `reviewer`, in one transaction with its
+        audit rows; returns the event as it now reads, or None if there is no such event. ReviewError
+        (naming the field) for a correction the store refuses."""
+        try:
+            with self._writing() as conn:
+                if not review_event(conn, event_id, reviewer, status, changes or {}):
+                    return None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+        return self.event(event_id)
+
+    def reviews(self, event_id: int) -> list[dict]:
+        """Who reviewed canonical event `event_id` (or a mention it now holds), when, and what changed."""
+        with self._reading() as conn:
+            return reviews_of(conn, event_id)
+
     def merged_into(self, event_id: int) -> int | None:
         """The event that an id no longer shown now belongs to, or None if the id was never an event.
 
@@ -220,9 +242,12 @@ class Store:
         return current if current != event_id else None
 
     def territory(self, on: date | None = None, admin1: str | None = None) -> list[dict]:
-        """Who held each place on `on` (the latest control change on or before it; all dates if None)."""
+        """Who held each place on `on` (the latest control change on or before it; all dates if None). An
+        event an analyst rejected changes no control."""
         on = checked_date(on, "on")
-        query = select(control_table).order_by(control_table.c.since, control_table.c.canonical_id)
+        rejected = select(canonical_table.c.id).where(canonical_table.c.review_status == "rejected")
+        query = (select(control_table).where(control_table.c.canonical_id.not_in(rejected))
+                 .order_by(control_table.c.since, control_table.c.canonical_id))
         if on is not None:
             query = query.where(control_table.c.since <= on)
         if admin1:
@@ -361,6 +386,7 @@ class Store:
                                     (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2))))
         if filters.q:
             conditions.append(self._matches_text(filters.q))
+        conditions.append(review_condition(c.review_status, filters.review))
         return conditions
 
     def _in_bbox(self, bbox: tuple[float, float, float, float]) -> ColumnElement:
@@ -440,6 +466,19 @@ def evidence_by_event(conn: Connection, event_ids: list[int]) -> dict[int, list[
             Evidence(field=row.field, start=row.start, end=row.end, text=row.text)
         )
     return spans
+
+
+def review_condition(status: ColumnElement, wanted: str | None) -> ColumnElement:
+    """Events of review status `wanted`; by default every event an analyst has not rejected."""
+    if wanted is None:
+        return or_(status.is_(None), status != "rejected")
+    if wanted == "unreviewed":
+        return status.is_(None)
+    if wanted == "reviewed":
+        return status.in_(("confirmed", "corrected"))
+    if wanted == "any":
+        return true()
+    return status == wanted
 
 
 def cells_from_groups(rows: Sequence) -> list[dict]:
