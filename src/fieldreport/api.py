@@ -32,7 +32,8 @@ from fieldreport.errors import FieldreportError
 from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
 from fieldreport.ingest import Ingest, open_store
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
-from fieldreport.storage import EventFilter, FilterError, Store
+from fieldreport.review import add_review_routes, reviewer_tokens
+from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -46,6 +47,7 @@ CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
 SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
 
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
+ReviewFilter = Literal[REVIEW_FILTERS]  # type: ignore[valid-type]
 OutputFormat = Literal["json", "geojson", "csv"]
 
 
@@ -199,13 +201,15 @@ def already_stored(document: Document, n_events: int) -> IngestResult:
                         message="already stored: the same document id or text is in the store")
 
 
-def create_app(db_url: str, token: str | None = None) -> FastAPI:
+def create_app(db_url: str, token: str | None = None, reviewers: list[str] | None = None) -> FastAPI:
     """The API and map page over the store at `db_url` (a SQLite path or SQLAlchemy URL).
 
     Ingestion needs `token`, or else the FIELDREPORT_API_TOKEN environment variable; with neither,
-    the API is read-only.
+    the API is read-only. Reviewing (PATCH /api/events/{id}) needs a reviewer token: `reviewers` holds
+    'label:token' items (default: FIELDREPORT_REVIEWERS).
     """
     api_token = token or os.environ.get(TOKEN_ENV) or None
+    tokens = reviewer_tokens(reviewers)
     store = open_store(db_url)
     ingestor = Ingestor(store)
 
@@ -223,6 +227,7 @@ def create_app(db_url: str, token: str | None = None) -> FastAPI:
     add_page_routes(app)
     add_read_routes(app, store)
     add_ingest_route(app, ingestor, bearer_check(api_token))
+    add_review_routes(app, store, tokens)
     return app
 
 
@@ -374,11 +379,14 @@ def event_filter(
     actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
     modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
     q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
+    review: Annotated[ReviewFilter | None, Query(
+        description="unreviewed, reviewed (confirmed or corrected), confirmed, corrected, rejected or any; "
+                    "default: all but rejected.")] = None,
 ) -> EventFilter:
     if start and end and start > end:
         raise invalid_query("end", end.isoformat(), "end is before start")
     return EventFilter(start=start, end=end, bbox=parsed_bbox(bbox), admin1=admin1, event_type=event_type,
-                       actor=actor, modality=modality, q=q)
+                       actor=actor, modality=modality, q=q, review=review)
 
 
 def parsed_bbox(text: str | None) -> tuple[float, float, float, float] | None:

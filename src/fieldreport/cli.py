@@ -187,6 +187,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(
         help="Bearer token for POST /api/documents (better: set FIELDREPORT_API_TOKEN).")] = None,
+    reviewer: Annotated[list[str] | None, typer.Option(
+        help="LABEL:TOKEN of an analyst who may confirm, reject or correct events (repeatable; better: "
+             "FIELDREPORT_REVIEWERS='amal:tok1,omar:tok2').")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
@@ -200,7 +203,7 @@ def serve(
     except FieldreportError as error:
         raise fail(str(error)) from None
     try:
-        web_app = create_app(db, token)
+        web_app = create_app(db, token, reviewer)
     except FieldreportError as error:
         raise fail(str(error)) from None
     uvicorn.run(web_app, host=host, port=port)
@@ -373,8 +376,13 @@ def export_command(
     actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
     modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
     q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+    review: Annotated[str | None, typer.Option(
+        help="unreviewed, reviewed, confirmed, corrected, rejected or any (default: all but rejected).")] = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only events an analyst confirmed or corrected (same as --review reviewed).")] = False,
 ) -> None:
-    """Export the merged events that match the filters (streamed; Parquet needs -o)."""
+    """Export the merged events that match the filters (streamed; Parquet needs -o); analysts' corrections
+    are in, rejected events out."""
     from fieldreport.export import check_export_target, export_events
 
     try:
@@ -382,7 +390,7 @@ def export_command(
         from fieldreport.storage import EventFilter
 
         filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
-                              modality=modality, q=q)
+                              modality=modality, q=q, review="reviewed" if reviewed_only else review)
         check_export_target(format.value, output)
         with open_store(db) as store:
             count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
