@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from fieldreport import taxonomy
 from fieldreport.errors import FieldreportError
 from fieldreport.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, Gazetteer, Place
 from fieldreport.storage import REVIEW_STATUSES, ReviewError, Store
@@ -97,6 +98,11 @@ def add_review_routes(app: FastAPI, store: Store, tokens: dict[str, str]) -> Non
         if record is None:
             return missing_or_moved(store, event_id)
         return record
+
+    @app.get("/api/taxonomy", tags=["review"])
+    def event_taxonomy() -> dict[str, list[str]]:
+        """The sub-event types of each event type, as corrections must name them."""
+        return {name: list(subs) for name, subs in taxonomy.active().sub_types_by_type.items()}
 
     @app.get("/api/events/{event_id}/reviews", tags=["review"])
     def event_reviews(event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> list[dict[str, Any]]:
