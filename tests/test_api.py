@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldreport.api import MAX_BODY_BYTES, create_app
+from fieldreport.export import EXPORT_COLUMNS
 from fieldreport.ingest import open_store
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
@@ -127,13 +128,15 @@ def test_geojson_points_at_the_events(client: TestClient) -> None:
                                                   feature["properties"]["latitude"]]
 
 
-def test_csv_has_one_row_per_event(client: TestClient) -> None:
+def test_csv_has_one_row_per_event_as_the_acled_export_writes_it(client: TestClient) -> None:
     response = client.get("/api/events", params={"format": "csv", "limit": 1000, "admin1": "Aleppo"})
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == int(response.headers["x-total-count"]) > 0
-    assert list(rows[0])[:3] == ["id", "event_date", "time_precision"]
+    assert list(rows[0]) == EXPORT_COLUMNS and list(rows[0])[:3] == ["event_id_cnty", "event_date", "year"]
     assert {row["admin1"] for row in rows} == {"Aleppo"}
+    exported = client.get("/api/export", params={"format": "acled-csv", "admin1": "Aleppo"})
+    assert exported.text == response.text  # one page of all of them is the whole export
 
 
 @pytest.mark.parametrize(("params", "field"), [

@@ -29,9 +29,9 @@ from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
-from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
 from fieldreport.ingest import Ingest, open_store
-from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
+from fieldreport.model import MODALITIES, Document
 from fieldreport.storage import EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
@@ -42,7 +42,6 @@ SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temp
 CHUNK_BYTES = 64 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
-CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
 SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
 
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
@@ -380,9 +379,9 @@ def feature_collection(records: list[dict], total: int, next_offset: int | None)
 
 
 def csv_text(records: list[dict]) -> str:
-    """ACLED's columns after our `id`; lists joined with '; ' and evidence as JSON, as `extract` writes."""
+    """A page of events as ACLED's CSV, written as `fieldreport export --format acled-csv` writes it."""
     out = io.StringIO()
-    write_csv(records, out, CSV_COLUMNS)
+    write_acled_csv(records, out)
     return out.getvalue()
 
 

@@ -135,7 +135,7 @@ class Store:
         filters = checked_filter(filters or EventFilter())
         check_page(limit, offset)
         conditions = self._conditions(filters)
-        page = (select(canonical_table).where(*conditions).order_by(*self._newest_first())
+        page = (canonical_select().where(*conditions).order_by(*self._newest_first())
                 .limit(limit).offset(offset))
         total = select(func.count()).select_from(canonical_table).where(*conditions)
         with self._reading() as conn:
@@ -158,7 +158,7 @@ class Store:
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
         filters = checked_filter(filters or EventFilter())
-        query = select(canonical_table).where(*self._conditions(filters)).order_by(*self._newest_first())
+        query = canonical_select().where(*self._conditions(filters)).order_by(*self._newest_first())
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
             for rows in result.partitions(batch):
@@ -171,7 +171,7 @@ class Store:
         if isinstance(event_id, bool) or not isinstance(event_id, int):
             raise FilterError(f"event id must be an integer, not {event_id!r}")
         with self._reading() as conn:
-            row = conn.execute(select(canonical_table).where(canonical_table.c.id == event_id)).first()
+            row = conn.execute(canonical_select().where(canonical_table.c.id == event_id)).first()
             if row is None:
                 return None
             mention_rows = conn.execute(mentions_query().where(events_table.c.canonical_id == event_id)).all()
@@ -359,6 +359,15 @@ class Store:
             return text("to_tsvector('english', search_text) @@ plainto_tsquery('english', :fts)").bindparams(
                 bindparam("fts", " ".join(words)))
         return or_(*(func.lower(canonical_table.c.search_text).like(f"%{w.lower()}%") for w in words))
+
+
+def canonical_select() -> Select:
+    """Canonical events with `updated_at`: when the last report telling the event was stored."""
+    updated_at = (select(func.max(documents_table.c.ingested_at))
+                  .select_from(events_table.join(documents_table, documents_table.c.id == events_table.c.document_id))
+                  .where(events_table.c.canonical_id == canonical_table.c.id)
+                  .scalar_subquery().label("updated_at"))
+    return select(canonical_table, updated_at)
 
 
 # Queries that merging reads through --------------------------------------------------------------
