@@ -98,6 +98,35 @@ def test_field_filters(client: TestClient, name: str, value: str, check) -> None
     assert all(check(event) for event in events)
 
 
+def ids(client: TestClient, **params: str) -> list[int]:
+    return [event["id"] for event in all_events(client, **params)["events"]]
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("Daesh", "Islamic State (Syria)"),
+    ("SDF", "QSD: Syrian Democratic Forces"),
+    ("regime", "Military Forces of Syria (2000-)"),
+    ("Nusra Front", "HTS: Hayat Tahrir al Sham"),
+])
+def test_actor_filter_reads_aliases_as_their_actor(client: TestClient, written: str, canonical: str) -> None:
+    found = ids(client, actor=written)
+    assert found and found == ids(client, actor=canonical)
+
+
+def test_actor_filter_reads_the_sources_own_words_and_admin1_its_spellings(client: TestClient) -> None:
+    terrorists = all_events(client, actor="terrorists")["events"]  # a label the dictionary gives no actor
+    assert terrorists and all("terrorist" in f"{e['actor1_text']} {e['actor2_text']}" for e in terrorists)
+    assert ids(client, admin1="Idlib") == ids(client, admin1="Idleb") != []
+
+
+def test_q_searches_notes_location_and_actors(client: TestClient) -> None:
+    everything = all_events(client)["events"]
+    in_maseh = {e["id"] for e in everything if e["location"] == "Maseh"}
+    assert in_maseh and in_maseh <= set(ids(client, q="Maseh"))
+    turkish = {e["id"] for e in everything if "Turkey" in (e["actor1"] or "")}
+    assert turkish and turkish <= set(ids(client, q="turkey"))
+
+
 def test_timeline_counts_every_matching_event_per_day(client: TestClient) -> None:
     timeline = client.get("/api/timeline").json()
     dated = [e for e in client.get("/api/events", params={"limit": 1000}).json()["events"] if e["event_date"]]

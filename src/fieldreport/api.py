@@ -339,11 +339,14 @@ def event_filter(
     end: Annotated[date | None, Query(description="Events on or before, YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat",
                                       examples=["35.5,32.3,42.4,37.4"])] = None,
-    admin1: Annotated[str | None, Query(description="Governorate, as ACLED names it (Idleb).")] = None,
+    admin1: Annotated[str | None, Query(description="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, Query(description="ACLED event type (Battles).")] = None,
-    actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
+    actor: Annotated[str | None, Query(description="An actor, either side: its name, an alias or code of the "
+                                                   "actor dictionary (Daesh, SDF, regime), or part of a name or "
+                                                   "of the words a source used.")] = None,
     modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
-    q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
+    q: Annotated[str | None, Query(description="Words, each in the notes, the location or an actor's name.")] =
+        None,
 ) -> EventFilter:
     if start and end and start > end:
         raise invalid_query("end", end.isoformat(), "end is before start")

@@ -368,11 +368,12 @@ def export_command(
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last event date YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat.")] = None,
-    admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
+    actor: Annotated[str | None, typer.Option(help="An actor: its name, an alias or code (Daesh, SDF, regime), "
+                                                   "or part of a name or of a source's words.")] = None,
     modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
-    q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+    q: Annotated[str | None, typer.Option(help="Words, each in the notes, the location or an actor's name.")] = None,
 ) -> None:
     """Export the merged events that match the filters (streamed; Parquet needs -o)."""
     from fieldreport.export import check_export_target, export_events

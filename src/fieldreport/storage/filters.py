@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from fieldreport.aliases import active_actor_names, admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import MODALITIES
 
@@ -22,11 +23,17 @@ class EventFilter:
     start: date | None = None
     end: date | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
-    admin1: str | None = None
+    admin1: str | None = None  # a governorate in any spelling of data/admin1_aliases.tsv ("Idlib" is Idleb)
     event_type: str | None = None
-    actor: str | None = None  # case-insensitive substring of actor1, actor2 or an associated actor
+    # An actor as users write it: a canonical name, an alias or code of actors.toml ("Daesh", "SDF", "regime")
+    # selects that actor's events; other text is a case-insensitive part of an actor's name or of the words
+    # the source used for it.
+    actor: str | None = None
     modality: str | None = None
-    q: str | None = None  # full text over the notes of every mention
+    q: str | None = None  # each word in the notes of a mention (full text), the location or an actor's name
+    # Filled by checked_filter: the canonical actors `actor` names, and every spelling of `admin1` (lower case).
+    actor_names: tuple[str, ...] = ()
+    admin1_spellings: tuple[str, ...] = ()
 
 
 
@@ -75,7 +82,8 @@ def checked_filter(filters: EventFilter) -> EventFilter:
         raise FilterError(f"unknown modality {filters.modality!r}")
     return EventFilter(start=start, end=end, bbox=checked_bbox(filters.bbox), admin1=filters.admin1,
                        event_type=filters.event_type, actor=filters.actor, modality=filters.modality,
-                       q=filters.q)
+                       q=filters.q, actor_names=active_actor_names().canonical(filters.actor) if filters.actor else (),
+                       admin1_spellings=admin1_spellings(filters.admin1) if filters.admin1 else ())
 
 
 def check_page(limit: int, offset: int) -> None:

@@ -323,15 +323,13 @@ class Store:
         if filters.bbox is not None:
             conditions.append(self._in_bbox(filters.bbox))
         if filters.admin1:
-            conditions.append(func.lower(c.admin1) == filters.admin1.lower())
+            conditions.append(func.lower(c.admin1).in_(filters.admin1_spellings or [filters.admin1.lower()]))
         if filters.event_type:
             conditions.append(func.lower(c.event_type) == filters.event_type.lower())
         if filters.modality:
             conditions.append(c.modality == filters.modality)
         if filters.actor:
-            pattern = f"%{escape_like(filters.actor.lower())}%"
-            conditions.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in
-                                    (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2))))
+            conditions.append(self._names_actor(filters.actor, filters.actor_names))
         if filters.q:
             conditions.append(self._matches_text(filters.q))
         return conditions
@@ -347,18 +345,44 @@ class Store:
             bindparam("max_lon", max_lon), bindparam("max_lat", max_lat))
         return and_(envelope, plain)
 
+    def _names_actor(self, written: str, names: tuple[str, ...]) -> ColumnElement:
+        """Events with one of `names` (the canonical actors the words stand for) on either side or among the
+        associated actors, or whose source wrote just these words for an actor; without such names, events with
+        `written` in an actor's name or in the source's words for it."""
+        c = canonical_table.c
+        words = " ".join(written.split()).lower()
+        if names:
+            associated = [func.lower(column).like(f"%{escape_like(name.lower())}%", escape="\\")
+                          for column in (c.assoc_actor_1, c.assoc_actor_2) for name in names]
+            as_written = [func.lower(column) == words for column in (c.actor1_text, c.actor2_text)]
+            return or_(c.actor1.in_(names), c.actor2.in_(names), *associated, *as_written)
+        pattern = f"%{escape_like(words)}%"
+        return or_(*(func.lower(column).like(pattern, escape="\\") for column in
+                     (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2, c.actor1_text, c.actor2_text)))
+
     def _matches_text(self, query: str) -> ColumnElement:
+        """Every word of `query` in the notes of a mention (full text: whole words, stemmed), or in the location
+        or an actor's name or words (part of them)."""
         words = re.findall(r"\w+", query)
         if not words:
             raise FilterError(f"full-text query {query!r} has no words")
+        c = canonical_table.c
+        named = (c.location, c.actor1, c.actor2, c.actor1_text, c.actor2_text)
+        return and_(*(or_(self._in_notes(word), *(func.lower(column).like(f"%{escape_like(word.lower())}%",
+                                                                         escape="\\") for column in named))
+                      for word in words))
+
+    def _in_notes(self, word: str) -> ColumnElement:
+        """Events whose notes hold `word`, through the full-text index (an IN subquery, so that an OR with
+        other columns still reads the index once)."""
         if self.dialect == "sqlite":
-            match = " ".join(f'"{word}"' for word in words)
             return text("canonical_events.id IN (SELECT rowid FROM canonical_fts WHERE canonical_fts MATCH :fts)"
-                        ).bindparams(bindparam("fts", match))
+                        ).bindparams(bindparam("fts", f'"{word}"', unique=True))
         if self.dialect == "postgresql":
-            return text("to_tsvector('english', search_text) @@ plainto_tsquery('english', :fts)").bindparams(
-                bindparam("fts", " ".join(words)))
-        return or_(*(func.lower(canonical_table.c.search_text).like(f"%{w.lower()}%") for w in words))
+            return text("canonical_events.id IN (SELECT id FROM canonical_events WHERE to_tsvector('english', "
+                        "search_text) @@ plainto_tsquery('english', :fts))").bindparams(
+                bindparam("fts", word, unique=True))
+        return func.lower(canonical_table.c.search_text).like(f"%{escape_like(word.lower())}%", escape="\\")
 
 
 def canonical_select() -> Select:
