@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -57,6 +58,18 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
     parameters = {item["name"] for item in schema["paths"]["/api/events"]["get"]["parameters"]}
     assert {"start", "end", "bbox", "admin1", "event_type", "actor", "modality", "q", "limit", "offset",
             "format"} <= parameters
+
+
+def test_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200, "run `make web` to vendor Swagger UI"
+    assets = re.findall(r'(?:src|href)="([^"]+)"|url: *["\']([^"\']+)', page.text)
+    urls = [one or other for one, other in assets]
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in urls and "/openapi.json" in urls
+    assert all(url.startswith("/") for url in urls), urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404
 
 
 def test_events_match_the_store(client: TestClient, seed_db: Path) -> None:
@@ -215,6 +228,8 @@ def test_territory_lists_places(client: TestClient) -> None:
     for place in body["places"]:
         assert {"place", "actor", "since", "event_id"} <= set(place)
     assert client.get("/api/territory", params={"date": "18/01/2018"}).status_code == 422
+    rif = client.get("/api/territory", params={"admin1": "Rural Damascus"}).json()["places"]
+    assert rif and client.get("/api/territory", params={"admin1": "Rif Dimashq"}).json()["places"] == rif
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ def test_parquet_needs_an_output_file(filled, tmp_path):
 
 def test_malformed_filter_is_one_line(filled):
     result = run("export", "-f", "geojson", "--db", filled, "--bbox", "36,33,37")
-    assert result.exit_code == 2 and result.stderr.startswith("error: bbox must be four numbers")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --bbox must be four numbers")
 
 
 def test_events_show_prints_mentions_and_why_they_merged(filled):

@@ -21,7 +21,8 @@ from typing import IO, Annotated, Any, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -42,6 +43,7 @@ SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temp
 CHUNK_BYTES = 64 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
+SWAGGER_UI = "swagger-ui"  # the vendored Swagger UI's folder under web/vendor
 SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
 
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
@@ -195,12 +197,13 @@ def create_app(db_url: str, token: str | None = None) -> FastAPI:
         ingestor.close()
         store.close()
 
-    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="ACLED-style conflict events extracted from news, with the evidence behind each field.")
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     app.add_exception_handler(FieldreportError, fieldreport_error)
     app.add_exception_handler(FilterError, filter_error)
     add_page_routes(app)
+    add_docs_route(app)
     add_read_routes(app, store)
     add_ingest_route(app, ingestor, bearer_check(api_token))
     return app
@@ -224,6 +227,21 @@ def add_page_routes(app: FastAPI) -> None:
 
     for name in PAGE_FILES:
         app.add_api_route(f"/{name}", page_route(name), include_in_schema=False)
+
+
+def add_docs_route(app: FastAPI) -> None:
+    """/docs: Swagger UI from the vendored copy (`make web`), so the docs work offline. FastAPI's /redoc is off:
+    ReDoc is not vendored, and from a CDN it is blank offline."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if not (WEB_DIR / "vendor" / SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+            return HTMLResponse(f"<p>The API docs' scripts are not built: run <code>make web</code>. The schema is at "
+                                f"<a href=\"{app.openapi_url}\">{app.openapi_url}</a>.</p>", status_code=503)
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+                                   swagger_js_url=f"/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"/vendor/{SWAGGER_UI}/swagger-ui.css",
+                                   swagger_favicon_url=f"/vendor/{SWAGGER_UI}/favicon-32x32.png")
 
 
 def page_route(name: str) -> Callable[[], FileResponse]:

@@ -50,20 +50,21 @@ def checked_date(value: date | str | None, name: str) -> date | None:
     raise FilterError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
 
 
-def checked_bbox(bbox: Any) -> tuple[float, float, float, float] | None:
-    """(min_lon, min_lat, max_lon, max_lat) from a sequence or 'a,b,c,d'; FilterError if malformed."""
+def checked_bbox(bbox: Any, name: str = "bbox") -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) from a sequence or 'a,b,c,d'; FilterError naming `name` (the option
+    the user typed) if malformed."""
     if bbox is None:
         return None
     parts = bbox.split(",") if isinstance(bbox, str) else bbox
     try:
         values = tuple(float(v) for v in parts)
     except (TypeError, ValueError):
-        raise FilterError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}") from None
+        raise FilterError(f"{name} must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}") from None
     if len(values) != 4 or any(v != v for v in values):
-        raise FilterError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}")
+        raise FilterError(f"{name} must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}")
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise FilterError(f"bbox {values} is not min_lon <= max_lon in [-180, 180] and min_lat <= max_lat "
+        raise FilterError(f"{name} {values} is not min_lon <= max_lon in [-180, 180] and min_lat <= max_lat "
                           "in [-90, 90]")
     return values
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from fieldreport.aliases import admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, Mention, content_id
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
@@ -199,7 +200,7 @@ class Store:
         if on is not None:
             query = query.where(control_table.c.since <= on)
         if admin1:
-            query = query.where(func.lower(control_table.c.admin1) == admin1.strip().lower())
+            query = query.where(func.lower(control_table.c.admin1).in_(admin1_spellings(admin1)))
         with self._reading() as conn:
             changes = [dict(row._mapping) for row in conn.execute(query)]
         return [territory_row(change) for change in latest_per_place(changes, on)]
