@@ -136,3 +136,28 @@ def test_an_article_with_no_events_gives_none_and_the_summary_says_so(tmp_path):
     result = run("extract", calm, "--published", "2018-01-18", "--format", "jsonl", "--db", tmp_path / "x.db")
     assert result.exit_code == 0 and result.stdout == ""
     assert "1 document(s) processed, 1 of them with no events; 0 input(s) skipped" in result.stderr
+
+
+def test_reading_commands_refuse_a_database_that_does_not_exist(tmp_path):
+    missing = tmp_path / "typo.db"
+    for command in (["serve"], ["export", "-f", "acled-csv"], ["territory"], ["events", "show", "1"]):
+        result = runner.invoke(app, [*command, "--db", str(missing)])
+        assert result.exit_code == 2, command
+        assert result.stderr == f"error: --db {missing}: no such database (`fieldreport extract FILES --db " \
+                                f"{missing}` makes one)\n"
+    assert not missing.exists()
+
+
+def test_malformed_options_are_one_line_naming_the_option(tmp_path):
+    db = tmp_path / "events.db"
+    open_store(db).close()
+    for args, message in [
+        (["territory", "--date", "2017-02-30"], "error: --date must be a date YYYY-MM-DD, not '2017-02-30'\n"),
+        (["export", "-f", "geojson", "--start", "2018-13-01"], "error: --start must be a date YYYY-MM-DD, not "
+                                                               "'2018-13-01'\n"),
+        (["export", "-f", "geojson", "--start", "2018-02-01", "--end", "2018-01-01"],
+         "error: --start 2018-02-01 is after --end 2018-01-01\n"),
+        (["export", "-f", "geojson", "--modality", "rumoured"], "error: --modality 'rumoured' is none of "),
+    ]:
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 2 and result.stderr.startswith(message) and result.stderr.count("\n") == 1, args

@@ -270,3 +270,15 @@ def largest_box(locator) -> float:
     """The widest or tallest on-screen box among the elements `locator` finds."""
     return max(max(box["width"], box["height"]) for box in
                (locator.nth(index).bounding_box() for index in range(locator.count())))
+
+
+def test_api_docs_render_offline(base_url: str, browser) -> None:
+    outside: list[str] = []
+    page = browser.new_page()
+    page.route("**/*", lambda route: keep_local(route, outside))
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    assert "fieldreport" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-summary-path", has_text="/api/events").count() >= 1
+    assert outside == []
+    assert httpx.get(f"{base_url}/redoc").status_code == 404  # ReDoc would need a CDN

@@ -21,7 +21,8 @@ from typing import IO, Annotated, Any, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -29,9 +30,9 @@ from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
-from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
 from fieldreport.ingest import Ingest, open_store
-from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
+from fieldreport.model import MODALITIES, Document
 from fieldreport.review import add_review_routes, reviewer_tokens
 from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
 
@@ -43,7 +44,7 @@ SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temp
 CHUNK_BYTES = 64 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
-CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
+SWAGGER_UI = "swagger-ui"  # the vendored Swagger UI's folder under web/vendor
 SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
 
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
@@ -219,12 +220,13 @@ def create_app(db_url: str, token: str | None = None, reviewers: list[str] | Non
         ingestor.close()
         store.close()
 
-    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="ACLED-style conflict events extracted from news, with the evidence behind each field.")
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     app.add_exception_handler(FieldreportError, fieldreport_error)
     app.add_exception_handler(FilterError, filter_error)
     add_page_routes(app)
+    add_docs_route(app)
     add_read_routes(app, store)
     add_ingest_route(app, ingestor, bearer_check(api_token))
     add_review_routes(app, store, tokens)
@@ -249,6 +251,21 @@ def add_page_routes(app: FastAPI) -> None:
 
     for name in PAGE_FILES:
         app.add_api_route(f"/{name}", page_route(name), include_in_schema=False)
+
+
+def add_docs_route(app: FastAPI) -> None:
+    """/docs: Swagger UI from the vendored copy (`make web`), so the docs work offline. FastAPI's /redoc is off:
+    ReDoc is not vendored, and from a CDN it is blank offline."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if not (WEB_DIR / "vendor" / SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+            return HTMLResponse(f"<p>The API docs' scripts are not built: run <code>make web</code>. The schema is at "
+                                f"<a href=\"{app.openapi_url}\">{app.openapi_url}</a>.</p>", status_code=503)
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+                                   swagger_js_url=f"/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"/vendor/{SWAGGER_UI}/swagger-ui.css",
+                                   swagger_favicon_url=f"/vendor/{SWAGGER_UI}/favicon-32x32.png")
 
 
 def page_route(name: str) -> Callable[[], FileResponse]:
@@ -374,11 +391,14 @@ def event_filter(
     end: Annotated[date | None, Query(description="Events on or before, YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat",
                                       examples=["35.5,32.3,42.4,37.4"])] = None,
-    admin1: Annotated[str | None, Query(description="Governorate, as ACLED names it (Idleb).")] = None,
+    admin1: Annotated[str | None, Query(description="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, Query(description="ACLED event type (Battles).")] = None,
-    actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
+    actor: Annotated[str | None, Query(description="An actor, either side: its name, an alias or code of the "
+                                                   "actor dictionary (Daesh, SDF, regime), or part of a name or "
+                                                   "of the words a source used.")] = None,
     modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
-    q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
+    q: Annotated[str | None, Query(description="Words, each in the notes, the location or an actor's name.")] =
+        None,
     review: Annotated[ReviewFilter | None, Query(
         description="unreviewed, reviewed (confirmed or corrected), confirmed, corrected, rejected or any; "
                     "default: all but rejected.")] = None,
@@ -417,9 +437,9 @@ def feature_collection(records: list[dict], total: int, next_offset: int | None)
 
 
 def csv_text(records: list[dict]) -> str:
-    """ACLED's columns after our `id`; lists joined with '; ' and evidence as JSON, as `extract` writes."""
+    """A page of events as ACLED's CSV, written as `fieldreport export --format acled-csv` writes it."""
     out = io.StringIO()
-    write_csv(records, out, CSV_COLUMNS)
+    write_acled_csv(records, out)
     return out.getvalue()
 
 

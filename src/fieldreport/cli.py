@@ -193,6 +193,7 @@ def serve(
     rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
+    existing_store(db)
     apply_rules_option(rules)
     try:
         import uvicorn
@@ -359,6 +360,36 @@ app.add_typer(events_app, name="events")
 DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
 
 
+def existing_store(db: str) -> None:
+    """Refuse a --db SQLite file that does not exist: opening it would make an empty store and show nothing."""
+    from fieldreport.storage import database_url
+
+    try:
+        url = database_url(db)
+    except FieldreportError as error:
+        raise fail(f"--db: {error}") from None
+    path = url.database if url.drivername.startswith("sqlite") else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise fail(f"--db {db}: no such database (`fieldreport extract FILES --db {db}` makes one)")
+
+
+def filter_options(start: str | None, end: str | None, bbox: str | None, modality: str | None) -> tuple:
+    """--start, --end, --bbox and --modality checked, each error naming the option: (start, end, bbox)."""
+    from fieldreport.model import MODALITIES
+    from fieldreport.storage.filters import checked_bbox, checked_date
+
+    try:
+        first, last = checked_date(start, "--start"), checked_date(end, "--end")
+        box = checked_bbox(bbox, "--bbox")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if first and last and first > last:
+        raise fail(f"--start {first} is after --end {last}")
+    if modality is not None and modality not in MODALITIES:
+        raise fail(f"--modality {modality!r} is none of {', '.join(MODALITIES)}")
+    return first, last, box
+
+
 # --format's choices: the formats registered in fieldreport.export.EXPORT_FORMATS when the CLI is loaded.
 ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})
 
@@ -371,11 +402,12 @@ def export_command(
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last event date YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat.")] = None,
-    admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
+    actor: Annotated[str | None, typer.Option(help="An actor: its name, an alias or code (Daesh, SDF, regime), "
+                                                   "or part of a name or of a source's words.")] = None,
     modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
-    q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+    q: Annotated[str | None, typer.Option(help="Words, each in the notes, the location or an actor's name.")] = None,
     review: Annotated[str | None, typer.Option(
         help="unreviewed, reviewed, confirmed, corrected, rejected or any (default: all but rejected).")] = None,
     reviewed_only: Annotated[bool, typer.Option(
@@ -385,11 +417,13 @@ def export_command(
     are in, rejected events out."""
     from fieldreport.export import check_export_target, export_events
 
+    existing_store(db)
+    first, last, box = filter_options(start, end, bbox, modality)
     try:
         from fieldreport.ingest import open_store
         from fieldreport.storage import EventFilter
 
-        filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
+        filters = EventFilter(start=first, end=last, bbox=box, admin1=admin1, event_type=event_type, actor=actor,
                               modality=modality, q=q, review="reviewed" if reviewed_only else review)
         check_export_target(format.value, output)
         with open_store(db) as store:
@@ -411,12 +445,18 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
+    from fieldreport.storage.filters import checked_date
 
+    existing_store(db)
+    try:
+        day = checked_date(on, "--date")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
     try:
         from fieldreport.ingest import open_store
 
         with open_store(db) as store:
-            rows = store.territory(on, admin1)
+            rows = store.territory(day, admin1)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if format == Format.table:
@@ -435,6 +475,7 @@ def events_show(
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
 
+    existing_store(db)
     try:
         from fieldreport.ingest import open_store
 

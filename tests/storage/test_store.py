@@ -336,6 +336,38 @@ def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_u
         assert [r["document_id"] for r in store.iter_events(EventFilter(admin1="Idleb"))] == ["a"]
 
 
+def test_actor_admin1_and_text_filters_read_what_users_write(store_url):
+    deir = {"location": "Al Mayadin", "latitude": 35.0207, "longitude": 40.4518, "admin1": "Deir ez Zor"}
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {"actor1_text": "regime forces", "notes": "Clashes broke out."}),
+                 report("b", "SOHR", {**deir, "event_date": "2018-05-02", "actor1": "Islamic State (Syria)",
+                                      "inter1": 2, "actor2": "QSD: Syrian Democratic Forces", "actor1_text": "ISIS",
+                                      "notes": "Fighting went on all day."}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-09-09", "actor1": "Global Coalition Against Daesh",
+                                     "inter1": 8, "actor2": "Unidentified Armed Group (Syria)", "inter2": 3,
+                                     "actor2_text": "clan fighters", "notes": "Jets struck a convoy."}),
+                 report("d", "AP", {**deir, "event_date": "2019-07-01", "actor1": "Unidentified Armed Group (Syria)",
+                                    "inter1": 3, "actor1_text": "tribal fighters", "actor2": None, "inter2": None,
+                                    "event_type": "Violence against civilians", "sub_event_type": "Attack",
+                                    "notes": "A man was shot."}))
+
+        def docs(**filters) -> list[str]:
+            return [r["document_id"] for r in store.query_events(EventFilter(**filters))[0]]
+
+        assert docs(actor="Daesh") == ["b"]  # the Islamic State, not every name holding the word
+        assert docs(actor="SDF") == docs(actor="sdf") == docs(actor="Syrian Democratic Forces") == ["b"]
+        assert docs(actor="regime") == docs(actor="Syrian army") == ["a"]
+        assert docs(actor="clan fighters") == ["c"]  # the source's own words, which the dictionary lacks
+        assert docs(actor="tribal fighters") == ["d"]  # an alias, and the words its source wrote
+        assert docs(actor="coalition") == ["c"]
+        assert docs(admin1="Idlib") == docs(admin1="IDLEB") == ["a"]
+        assert docs(admin1="Deir al-Zour") == docs(admin1="deir ez zor") == ["d", "b"]
+        assert docs(admin1="Atlantis") == []
+        assert docs(q="Mayadin fighting") == ["b"] and docs(q="saraqib clashes") == ["a"]  # location and notes
+        assert docs(q="clan convoy") == ["c"] and docs(q="struck coalition") == ["c"]  # actor words and notes
+        assert docs(q="Mayadin convoy") == []  # every word must be found
+
+
 def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url):
     with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}), report("b", "SOHR", {**DOUMA}),

@@ -1,11 +1,10 @@
-"""Actor mentions: who the text names, normalised to canonical ACLED-style names from data/actors.toml."""
+"""Actor mentions: who the text names, normalised to canonical ACLED-style names from data/actors.toml
+(read and checked by fieldreport.aliases, which has no NLP, so the store's filters share it)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.abc import Traversable
 from pathlib import Path
 
 from spacy.language import Language
@@ -13,16 +12,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from fieldreport.rules import (
-    WORD_GROUPS,
-    Spot,
-    Table,
-    TomlLines,
-    checked_toml,
-    data_file,
-    table_problems,
-    toml_file_problems,
-)
+from fieldreport.aliases import FORCE_KINDS, actor_file, actor_names
 
 
 @dataclass(frozen=True)
@@ -75,62 +65,20 @@ class ActorDictionary:
         return sides is None or actor.side in sides
 
 
-def plain_name(name: str) -> str:
-    """The canonical name as prose writes it: 'HTS: Hayat Tahrir al Sham' -> 'hayat tahrir al sham',
-    'Military Forces of Syria (2000-)' -> 'military forces of syria'."""
-    return re.sub(r"^[A-Za-z]{2,6}:\s*", "", name).split("(")[0].strip().lower()
-
-
-def name_code(name: str) -> list[str]:
-    """The code an ACLED-style name opens with, which reports use as a name: 'JTW: National Liberation
-    Front' -> ['JTW'], matched as written (so 'FaR' is never the word 'far')."""
-    found = re.match(r"^([A-Za-z]{2,6}):", name)
-    return [found.group(1)] if found else []
-
-
 def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
     """Read the analyst-editable actor file (by default the active rules' actors.toml); a malformed entry raises
     ConfigError naming the file, its line and what is wrong."""
-    return dictionary_from(checked_toml(path or data_file("actors.toml"), actor_problems))
-
-
-def actor_file_problems(source: Traversable) -> list[str]:
-    """Every fault of an actor file, as 'file:line: what' lines."""
-    return toml_file_problems(source, actor_problems)
-
-
-def actor_problems(data: dict, lines: TomlLines) -> list[str]:
-    problems = table_problems(data, ACTORS_FILE, Spot(None))
-    entries = data.get("actor")
-    first_line: dict[str, Spot] = {}
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
-        spot = Spot("actor", index, many=True)
-        if not isinstance(entry, dict):
-            continue
-        inter = entry.get("inter")
-        if type(inter) is int and not 1 <= inter <= 8:
-            problems.append((replace(spot, key="inter"), f"{spot.described()}: `inter` must be an ACLED "
-                                                          f"interaction code, 1 to 8, not {inter}"))
-        name = entry.get("name")
-        if isinstance(name, str) and name in first_line:
-            problems.append((replace(spot, key="name"), f"{spot.described()}: actor {name!r} is defined twice "
-                                                         f"(first on line {lines.line_of(first_line[name])})"))
-        elif isinstance(name, str):
-            first_line[name] = replace(spot, key="name")
-    return lines.located(problems)
+    return dictionary_from(actor_file(path))
 
 
 def dictionary_from(data: dict) -> ActorDictionary:
     """The actor dictionary of an actor file that actor_problems found no fault with."""
-    actors, aliases, codes = {}, {}, {}
+    names = actor_names(data)
+    actors = {}
     for entry in data["actor"]:
         actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
                       entry.get("generic", False))
         actors[actor.name] = actor
-        for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
-            aliases[alias.lower()] = actor.name
-        for code in [*entry.get("codes", []), *name_code(actor.name)]:
-            codes.setdefault(code, actor.name)
     partisan = data["partisan"]
     default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
     label_sides: dict[str, set[str]] = {}
@@ -138,43 +86,15 @@ def dictionary_from(data: dict) -> ActorDictionary:
         for label in labels:
             label_sides.setdefault(label.lower(), set()).add(side)
     actors[default.name] = default
+    for name, country in names.world_forces.items():
+        actors.setdefault(name, Actor(name, 1, country))
     world = data.get("world", {})
-    add_world_forces(world, actors, aliases)
     attribution = data.get("attribution", {})
     generic_forces = {word.lower(): kind for kind in FORCE_KINDS for word in world.get(kind, [])}
-    return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
+    return ActorDictionary(actors, dict(names.aliases), dict(names.codes),
+                           [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
                            [cue.lower() for cue in attribution.get("after", [])], generic_forces)
-
-
-FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
-ACTOR_TABLE = Table({"name": str, "inter": int, "country": str, "side": str, "generic": bool, "aliases": list,
-                     "codes": list}, required=("name",), many=True)
-ACTORS_FILE = Table({"actor": ACTOR_TABLE,
-                     "partisan": Table({"labels": list, "default": str, "default_inter": int, "default_side": str,
-                                        "sides": WORD_GROUPS}, required=("labels", "default")),
-                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list)}),
-                     "attribution": Table({"before": list, "after": list})},
-                    required=("actor", "partisan"))
-
-
-def world_force_aliases(country: str, demonyms: list[str], words: list[str]) -> list[str]:
-    """'Kenyan police', "Kenya's police": each demonym, and the country's name with "'s", before each word."""
-    name = country.lower().removeprefix("the ")
-    return [f"{prefix} {word}" for prefix in [*demonyms, f"{name}'s"] for word in words]
-
-
-def add_world_forces(world: dict, actors: dict[str, Actor], aliases: dict[str, str]) -> None:
-    """State forces of every country in the `[world]` table, inter 1; an actor written by hand with the same
-    name keeps its entry (and inter), and an alias written by hand keeps its actor."""
-    by_plain_name = {plain_name(name): name for name in actors}
-    for country, demonyms in world.get("countries", {}).items():
-        for kind, template in FORCE_KINDS.items():
-            name = template.format(country)
-            name = by_plain_name.get(plain_name(name), name)
-            actors.setdefault(name, Actor(name, 1, country.removeprefix("the ")))
-            for alias in world_force_aliases(country, demonyms, world.get(kind, [])):
-                aliases.setdefault(alias.lower(), name)
 
 
 class ActorFinder:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from fieldreport.aliases import active_actor_names, admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import MODALITIES
 
@@ -23,12 +24,18 @@ class EventFilter:
     start: date | None = None
     end: date | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
-    admin1: str | None = None
+    admin1: str | None = None  # a governorate in any spelling of data/admin1_aliases.tsv ("Idlib" is Idleb)
     event_type: str | None = None
-    actor: str | None = None  # case-insensitive substring of actor1, actor2 or an associated actor
+    # An actor as users write it: a canonical name, an alias or code of actors.toml ("Daesh", "SDF", "regime")
+    # selects that actor's events; other text is a case-insensitive part of an actor's name or of the words
+    # the source used for it.
+    actor: str | None = None
     modality: str | None = None
-    q: str | None = None  # full text over the notes of every mention
+    q: str | None = None  # each word in the notes of a mention (full text), the location or an actor's name
     review: str | None = None  # one of REVIEW_FILTERS; None: every event not rejected by an analyst
+    # Filled by checked_filter: the canonical actors `actor` names, and every spelling of `admin1` (lower case).
+    actor_names: tuple[str, ...] = ()
+    admin1_spellings: tuple[str, ...] = ()
 
 
 
@@ -45,20 +52,21 @@ def checked_date(value: date | str | None, name: str) -> date | None:
     raise FilterError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
 
 
-def checked_bbox(bbox: Any) -> tuple[float, float, float, float] | None:
-    """(min_lon, min_lat, max_lon, max_lat) from a sequence or 'a,b,c,d'; FilterError if malformed."""
+def checked_bbox(bbox: Any, name: str = "bbox") -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) from a sequence or 'a,b,c,d'; FilterError naming `name` (the option
+    the user typed) if malformed."""
     if bbox is None:
         return None
     parts = bbox.split(",") if isinstance(bbox, str) else bbox
     try:
         values = tuple(float(v) for v in parts)
     except (TypeError, ValueError):
-        raise FilterError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}") from None
+        raise FilterError(f"{name} must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}") from None
     if len(values) != 4 or any(v != v for v in values):
-        raise FilterError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}")
+        raise FilterError(f"{name} must be four numbers min_lon,min_lat,max_lon,max_lat, not {bbox!r}")
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise FilterError(f"bbox {values} is not min_lon <= max_lon in [-180, 180] and min_lat <= max_lat "
+        raise FilterError(f"{name} {values} is not min_lon <= max_lon in [-180, 180] and min_lat <= max_lat "
                           "in [-90, 90]")
     return values
 
@@ -79,7 +87,9 @@ def checked_filter(filters: EventFilter) -> EventFilter:
         raise FilterError(f"unknown review status {filters.review!r} (want one of {', '.join(REVIEW_FILTERS)})")
     return EventFilter(start=start, end=end, bbox=checked_bbox(filters.bbox), admin1=filters.admin1,
                        event_type=filters.event_type, actor=filters.actor, modality=filters.modality,
-                       q=filters.q, review=filters.review)
+                       q=filters.q, review=filters.review,
+                       actor_names=active_actor_names().canonical(filters.actor) if filters.actor else (),
+                       admin1_spellings=admin1_spellings(filters.admin1) if filters.admin1 else ())
 
 
 def check_page(limit: int, offset: int) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from fieldreport.aliases import admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, Mention, content_id
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
@@ -139,7 +140,7 @@ class Store:
         filters = checked_filter(filters or EventFilter())
         check_page(limit, offset)
         conditions = self._conditions(filters)
-        page = (select(canonical_table).where(*conditions).order_by(*self._newest_first())
+        page = (canonical_select().where(*conditions).order_by(*self._newest_first())
                 .limit(limit).offset(offset))
         total = select(func.count()).select_from(canonical_table).where(*conditions)
         with self._reading() as conn:
@@ -189,7 +190,7 @@ class Store:
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
         filters = checked_filter(filters or EventFilter())
-        query = select(canonical_table).where(*self._conditions(filters)).order_by(*self._newest_first())
+        query = canonical_select().where(*self._conditions(filters)).order_by(*self._newest_first())
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
             for rows in result.partitions(batch):
@@ -202,7 +203,7 @@ class Store:
         if isinstance(event_id, bool) or not isinstance(event_id, int):
             raise FilterError(f"event id must be an integer, not {event_id!r}")
         with self._reading() as conn:
-            row = conn.execute(select(canonical_table).where(canonical_table.c.id == event_id)).first()
+            row = conn.execute(canonical_select().where(canonical_table.c.id == event_id)).first()
             if row is None:
                 return None
             mention_rows = conn.execute(mentions_query().where(events_table.c.canonical_id == event_id)).all()
@@ -251,7 +252,7 @@ class Store:
         if on is not None:
             query = query.where(control_table.c.since <= on)
         if admin1:
-            query = query.where(func.lower(control_table.c.admin1) == admin1.strip().lower())
+            query = query.where(func.lower(control_table.c.admin1).in_(admin1_spellings(admin1)))
         with self._reading() as conn:
             changes = [dict(row._mapping) for row in conn.execute(query)]
         return [territory_row(change) for change in latest_per_place(changes, on)]
@@ -375,15 +376,13 @@ class Store:
         if filters.bbox is not None:
             conditions.append(self._in_bbox(filters.bbox))
         if filters.admin1:
-            conditions.append(func.lower(c.admin1) == filters.admin1.lower())
+            conditions.append(func.lower(c.admin1).in_(filters.admin1_spellings or [filters.admin1.lower()]))
         if filters.event_type:
             conditions.append(func.lower(c.event_type) == filters.event_type.lower())
         if filters.modality:
             conditions.append(c.modality == filters.modality)
         if filters.actor:
-            pattern = f"%{escape_like(filters.actor.lower())}%"
-            conditions.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in
-                                    (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2))))
+            conditions.append(self._names_actor(filters.actor, filters.actor_names))
         if filters.q:
             conditions.append(self._matches_text(filters.q))
         conditions.append(review_condition(c.review_status, filters.review))
@@ -400,18 +399,53 @@ class Store:
             bindparam("max_lon", max_lon), bindparam("max_lat", max_lat))
         return and_(envelope, plain)
 
+    def _names_actor(self, written: str, names: tuple[str, ...]) -> ColumnElement:
+        """Events with one of `names` (the canonical actors the words stand for) on either side or among the
+        associated actors, or whose source wrote just these words for an actor; without such names, events with
+        `written` in an actor's name or in the source's words for it."""
+        c = canonical_table.c
+        words = " ".join(written.split()).lower()
+        if names:
+            associated = [func.lower(column).like(f"%{escape_like(name.lower())}%", escape="\\")
+                          for column in (c.assoc_actor_1, c.assoc_actor_2) for name in names]
+            as_written = [func.lower(column) == words for column in (c.actor1_text, c.actor2_text)]
+            return or_(c.actor1.in_(names), c.actor2.in_(names), *associated, *as_written)
+        pattern = f"%{escape_like(words)}%"
+        return or_(*(func.lower(column).like(pattern, escape="\\") for column in
+                     (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2, c.actor1_text, c.actor2_text)))
+
     def _matches_text(self, query: str) -> ColumnElement:
+        """Every word of `query` in the notes of a mention (full text: whole words, stemmed), or in the location
+        or an actor's name or words (part of them)."""
         words = re.findall(r"\w+", query)
         if not words:
             raise FilterError(f"full-text query {query!r} has no words")
+        c = canonical_table.c
+        named = (c.location, c.actor1, c.actor2, c.actor1_text, c.actor2_text)
+        return and_(*(or_(self._in_notes(word), *(func.lower(column).like(f"%{escape_like(word.lower())}%",
+                                                                         escape="\\") for column in named))
+                      for word in words))
+
+    def _in_notes(self, word: str) -> ColumnElement:
+        """Events whose notes hold `word`, through the full-text index (an IN subquery, so that an OR with
+        other columns still reads the index once)."""
         if self.dialect == "sqlite":
-            match = " ".join(f'"{word}"' for word in words)
             return text("canonical_events.id IN (SELECT rowid FROM canonical_fts WHERE canonical_fts MATCH :fts)"
-                        ).bindparams(bindparam("fts", match))
+                        ).bindparams(bindparam("fts", f'"{word}"', unique=True))
         if self.dialect == "postgresql":
-            return text("to_tsvector('english', search_text) @@ plainto_tsquery('english', :fts)").bindparams(
-                bindparam("fts", " ".join(words)))
-        return or_(*(func.lower(canonical_table.c.search_text).like(f"%{w.lower()}%") for w in words))
+            return text("canonical_events.id IN (SELECT id FROM canonical_events WHERE to_tsvector('english', "
+                        "search_text) @@ plainto_tsquery('english', :fts))").bindparams(
+                bindparam("fts", word, unique=True))
+        return func.lower(canonical_table.c.search_text).like(f"%{escape_like(word.lower())}%", escape="\\")
+
+
+def canonical_select() -> Select:
+    """Canonical events with `updated_at`: when the last report telling the event was stored."""
+    updated_at = (select(func.max(documents_table.c.ingested_at))
+                  .select_from(events_table.join(documents_table, documents_table.c.id == events_table.c.document_id))
+                  .where(events_table.c.canonical_id == canonical_table.c.id)
+                  .scalar_subquery().label("updated_at"))
+    return select(canonical_table, updated_at)
 
 
 # Queries that merging reads through --------------------------------------------------------------
