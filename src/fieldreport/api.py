@@ -37,6 +37,7 @@ from fieldreport.review import add_review_routes, reviewer_tokens
 from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
+DB_ENV = "FIELDREPORT_DB"  # the store of `serve --workers N`'s processes
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_LIMIT = 1000
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
@@ -231,6 +232,12 @@ def create_app(db_url: str, token: str | None = None, reviewers: list[str] | Non
     add_ingest_route(app, ingestor, bearer_check(api_token))
     add_review_routes(app, store, tokens)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of each process of `fieldreport serve --workers N` (uvicorn builds it by name), over the
+    store FIELDREPORT_DB, with the tokens of FIELDREPORT_API_TOKEN and FIELDREPORT_REVIEWERS."""
+    return create_app(os.environ[DB_ENV])
 
 
 async def fieldreport_error(_request: Request, error: Exception) -> JSONResponse:

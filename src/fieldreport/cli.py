@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -190,6 +191,7 @@ def serve(
     reviewer: Annotated[list[str] | None, typer.Option(
         help="LABEL:TOKEN of an analyst who may confirm, reject or correct events (repeatable; better: "
              "FIELDREPORT_REVIEWERS='amal:tok1,omar:tok2').")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each answers requests).")] = 1,
     rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
@@ -204,10 +206,27 @@ def serve(
     except FieldreportError as error:
         raise fail(str(error)) from None
     try:
-        web_app = create_app(db, token, reviewer)
+        web_app = create_app(db, token, reviewer)  # opens (and migrates) the store once, before any worker
     except FieldreportError as error:
         raise fail(str(error)) from None
-    uvicorn.run(web_app, host=host, port=port)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port)
+        return
+    os.environ.update(worker_environment(db, token, reviewer))
+    uvicorn.run("fieldreport.api:app_from_environment", factory=True, workers=workers, host=host, port=port)
+
+
+def worker_environment(db: str, token: str | None, reviewers: list[str] | None) -> dict[str, str]:
+    """What each of `serve --workers N`'s processes builds its app from (see api.app_from_environment)."""
+    from fieldreport.api import DB_ENV, TOKEN_ENV
+    from fieldreport.review import REVIEWERS_ENV
+
+    settings = {DB_ENV: db}
+    if token:
+        settings[TOKEN_ENV] = token
+    if reviewers:
+        settings[REVIEWERS_ENV] = ",".join(reviewers)
+    return settings
 
 
 @gazetteer_app.command("build")
