@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -283,6 +284,23 @@ def test_post_stores_a_document_once(empty_db: Path) -> None:
         assert all_events(api)["total"] > 0
     with open_store(empty_db) as store:
         assert store.counts()["documents"] == 1
+
+
+def test_a_post_that_does_not_wait_is_202_with_a_status_address(empty_db: Path) -> None:
+    body = {"text": SEED_ARTICLE.read_text(encoding="utf-8"), "published": "2018-01-18"}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        queued = api.post("/api/documents", params={"wait": "0"}, json=body, headers=auth())
+        assert queued.status_code == 202, queued.text
+        status_url = queued.json()["status_url"]
+        assert queued.headers["location"] == status_url
+        assert api.get("/api/events").status_code == 200  # reads go on while the worker extracts
+        status = api.get(status_url).json()
+        while status["state"] in ("queued", "running"):
+            time.sleep(0.5)
+            status = api.get(status_url).json()
+        assert status["state"] == "done" and status["result"]["stored"] is True
+        assert all_events(api)["total"] == status["result"]["events"] > 5
+        assert api.get("/api/documents/nothing-here/status").status_code == 404
 
 
 def test_post_validates_the_body(empty_db: Path) -> None:

@@ -3,8 +3,13 @@
 import csv
 import io
 import json
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
@@ -161,3 +166,30 @@ def test_malformed_options_are_one_line_naming_the_option(tmp_path):
     ]:
         result = runner.invoke(app, [*args, "--db", str(db)])
         assert result.exit_code == 2 and result.stderr.startswith(message) and result.stderr.count("\n") == 1, args
+
+
+def test_serve_with_two_workers_answers_reads_and_ingests(tmp_path: Path) -> None:
+    db = tmp_path / "served.db"
+    open_store(db).close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "fieldreport", "serve", "--db", str(db), "--port", str(port),
+                               "--workers", "2", "--token", "t0k"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/events", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "serve --workers 2 did not start"
+                time.sleep(0.3)
+        posted = httpx.post(f"{base}/api/documents", json={"text": "The army shelled Harasta on Tuesday."},
+                            headers={"Authorization": "Bearer t0k"}, timeout=120)
+        assert posted.status_code == 201, posted.text
+        assert httpx.get(f"{base}/api/events").json()["total"] == posted.json()["events"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -6,13 +6,11 @@ real extractor) only with the bearer token from configuration. `fieldreport serv
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -31,7 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
 from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
-from fieldreport.ingest import Ingest, open_store
+from fieldreport.ingest import open_store
+from fieldreport.jobs import IngestJobs, JobResult
 from fieldreport.model import MODALITIES, Document
 from fieldreport.review import add_review_routes, reviewer_tokens
 from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
@@ -40,6 +39,7 @@ TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 DB_ENV = "FIELDREPORT_DB"  # the store of `serve --workers N`'s processes
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_LIMIT = 1000
+MAX_WAIT = 600
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
 CHUNK_BYTES = 64 * 1024
@@ -69,6 +69,19 @@ class IngestResult(BaseModel):
     stored: bool = Field(description="False when the same document (id or text) was already stored.")
     events: int = Field(description="Events the extractor found in the text.")
     message: str
+
+
+class Queued(BaseModel):
+    document_id: str
+    state: str = Field(description="queued or running.")
+    status_url: str
+
+
+class JobStatus(BaseModel):
+    document_id: str
+    state: Literal["queued", "running", "done", "failed"]
+    result: IngestResult | None = None
+    error: str | None = None
 
 
 class EventPage(BaseModel):
@@ -172,35 +185,12 @@ async def too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) 
     await response(scope, receive, send)
 
 
-class Ingestor:
-    """Runs the extractor and the store write on one thread of its own.
-
-    The extractor is loaded on first use (a spaCy model takes seconds), and its gazetteer's SQLite
-    connection may only be used by the thread that opened it; one thread also serialises ingestion.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.pipeline = Ingest(store)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldreport-ingest")
-
-    async def ingest(self, document: Document) -> IngestResult:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.extract_and_save, document)
-
-    def extract_and_save(self, document: Document) -> IngestResult:
-        outcome = self.pipeline.one(document)
-        if not outcome.stored:
-            return already_stored(document, len(outcome.events))
-        return IngestResult(document_id=document.id, stored=True, events=len(outcome.events),
-                            message=f"stored {len(outcome.events)} event(s)")
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
-
-
-def already_stored(document: Document, n_events: int) -> IngestResult:
-    return IngestResult(document_id=document.id, stored=False, events=n_events,
-                        message="already stored: the same document id or text is in the store")
+def ingest_result(result: JobResult) -> IngestResult:
+    if not result.stored:
+        return IngestResult(document_id=result.document_id, stored=False, events=result.events,
+                            message="already stored: the same document id or text is in the store")
+    return IngestResult(document_id=result.document_id, stored=True, events=result.events,
+                        message=f"stored {result.events} event(s)")
 
 
 def create_app(db_url: str, token: str | None = None, reviewers: list[str] | None = None) -> FastAPI:
@@ -213,12 +203,12 @@ def create_app(db_url: str, token: str | None = None, reviewers: list[str] | Non
     api_token = token or os.environ.get(TOKEN_ENV) or None
     tokens = reviewer_tokens(reviewers)
     store = open_store(db_url)
-    ingestor = Ingestor(store)
+    jobs = IngestJobs(db_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        ingestor.close()
+        jobs.close()
         store.close()
 
     app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -229,7 +219,7 @@ def create_app(db_url: str, token: str | None = None, reviewers: list[str] | Non
     add_page_routes(app)
     add_docs_route(app)
     add_read_routes(app, store)
-    add_ingest_route(app, ingestor, bearer_check(api_token))
+    add_ingest_routes(app, store, jobs, bearer_check(api_token))
     add_review_routes(app, store, tokens)
     return app
 
@@ -360,21 +350,47 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         return Territory(date=on, admin1=admin1, places=store.territory(on=on, admin1=admin1))
 
 
-def add_ingest_route(app: FastAPI, ingestor: Ingestor, require_token: Callable[..., None]) -> None:
+def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_token: Callable[..., None]) -> None:
     @app.post("/api/documents", response_model=IngestResult, status_code=201, tags=["documents"],
               dependencies=[Depends(require_token)],
               responses={200: {"model": IngestResult, "description": "Already stored; nothing written."},
+                         202: {"model": Queued, "description": "Still being extracted: see status_url."},
                          401: {"description": "Missing or wrong bearer token."},
                          403: {"description": "The server has no token configured: ingestion is off."},
                          413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
-    async def ingest(body: DocumentIn, response: Response) -> IngestResult:
-        """Extract events from a text and store the document, its events and evidence in one transaction."""
+    async def ingest(
+        body: DocumentIn, response: Response,
+        wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for the extraction; "
+                                     "if it takes longer the answer is 202 with the job's status_url.")] = 30,
+    ) -> Any:
+        """Extract events from a text and store the document, its events and evidence in one transaction.
+        Extraction runs in a worker process: reads are never held up by it."""
         document = Document(text=body.text, id=body.id or "", published=body.published, outlet=body.outlet,
                             title=body.title, url=body.url, origin="api")
-        result = await ingestor.ingest(document)
+        result = await jobs.wait(jobs.submit(document), wait)
+        if result is None:
+            status_url = f"/api/documents/{document.id}/status"
+            return JSONResponse(Queued(document_id=document.id, state=jobs.state(document.id) or "queued",
+                                       status_url=status_url).model_dump(), status_code=202,
+                                headers={"Location": status_url})
         if not result.stored:
             response.status_code = 200
-        return result
+        return ingest_result(result)
+
+    @app.get("/api/documents/{document_id}/status", response_model=JobStatus, tags=["documents"],
+             responses={404: {"description": "Neither queued here nor stored."}})
+    def ingest_status(document_id: str) -> JobStatus:
+        """Where a POSTed document stands: queued, running, done (with its result) or failed (with why)."""
+        state = jobs.state(document_id)
+        if state is None:
+            if not store.has_document(document_id):
+                raise HTTPException(status_code=404, detail=f"no document {document_id!r} queued or stored")
+            return JobStatus(document_id=document_id, state="done")
+        job = jobs.jobs[document_id]
+        if state == "failed":
+            return JobStatus(document_id=document_id, state=state, error=str(job.exception()))
+        result = ingest_result(job.result()) if state == "done" else None
+        return JobStatus(document_id=document_id, state=state, result=result)
 
 
 bearer = HTTPBearer(auto_error=False, description="The token given to `fieldreport serve --token`.")
