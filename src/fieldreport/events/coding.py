@@ -29,6 +29,7 @@ from fieldreport.events.triggers import (
     instrument_class,
     instrument_for,
     protest_kind,
+    strike_instrument,
     subject_words,
 )
 from fieldreport.geo.location import Location
@@ -273,7 +274,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(GOVERNMENT_REGAINS)
         return typed(NON_STATE_OVERTAKES)
     if event == REMOTE:
-        return typed(instrument_for(trigger.token, sentence, patterns) or SHELLING)
+        return typed(instrument_for(trigger.token, sentence, patterns) or strike_instrument(trigger.token, patterns)
+                     or SHELLING)
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)
         return typed(kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else IED)
