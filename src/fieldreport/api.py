@@ -343,7 +343,8 @@ def event_filter(
     admin1: Annotated[str | None, Query(description="Governorate, as ACLED names it (Idleb).")] = None,
     event_type: Annotated[str | None, Query(description="ACLED event type (Battles).")] = None,
     actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
-    modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
+    modality: Annotated[Modality | None, Query(
+        description="occurred, planned, denied...; background events only when named")] = None,
     q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
 ) -> EventFilter:
     if start and end and start > end:

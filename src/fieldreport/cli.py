@@ -371,7 +371,8 @@ def export_command(
     admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
     actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
-    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
+    modality: Annotated[str | None, typer.Option(
+        help="occurred, ongoing, planned, ...; background events only when named.")] = None,
     q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
 ) -> None:
     """Export the merged events that match the filters (streamed; Parquet needs -o)."""

@@ -10,6 +10,11 @@ from fieldreport.errors import StoreError
 from fieldreport.model import MODALITIES
 
 MAX_LIMIT = 10_000
+# Events a report tells as background ("Aleppo, which the army retook last December"): history recalled around the
+# news, dated long before it and coded as news by the report that first told it. Left out of lists, the map and
+# exports unless asked for by name, so that a recalled event is not drawn again as one of the report's period.
+# Plans, denials and predictions stay in: they are what the report says now, drawn faded on the map.
+HIDDEN_MODALITIES = ("background",)
 
 class FilterError(StoreError, ValueError):
     """A malformed query filter (a date that does not parse, a bbox out of range...)."""
@@ -25,8 +30,13 @@ class EventFilter:
     admin1: str | None = None
     event_type: str | None = None
     actor: str | None = None  # case-insensitive substring of actor1, actor2 or an associated actor
-    modality: str | None = None
+    modality: str | None = None  # None: every modality but the hidden ones (HIDDEN_MODALITIES)
     q: str | None = None  # full text over the notes of every mention
+
+    @property
+    def hidden_modalities(self) -> tuple[str, ...]:
+        """The modalities left out: the background ones, unless one is asked for by name."""
+        return () if self.modality else HIDDEN_MODALITIES
 
 
 

@@ -328,6 +328,8 @@ class Store:
             conditions.append(func.lower(c.event_type) == filters.event_type.lower())
         if filters.modality:
             conditions.append(c.modality == filters.modality)
+        if filters.hidden_modalities:
+            conditions.append(c.modality.not_in(filters.hidden_modalities))
         if filters.actor:
             pattern = f"%{escape_like(filters.actor.lower())}%"
             conditions.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in
