@@ -87,3 +87,17 @@ def test_arrests_counted_in_thousands_are_news_not_a_toll(extractor):
 def test_denied_and_dismissed_claims_are_not_events(extractor, text):
     found = events(extractor, text)
     assert found and not [e for e in found if e.is_factual]
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb killed 40 people in Azaz on Tuesday, the deadliest attack in the town since 2016.",
+    "The blast in Damascus on Tuesday was the deadliest since the war began.",
+])
+def test_a_superlative_since_measures_the_news_against_the_past(extractor, text):
+    found = events(extractor, text)
+    assert [e for e in found if e.is_factual]
+    assert "background" not in {e.modality for e in found}
+
+
+def test_last_and_a_month_name_is_background(extractor):
+    assert not factual_types(extractor, "Rebels shelled the Hamdaniyeh district of Aleppo last December.")

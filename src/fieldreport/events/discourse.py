@@ -41,6 +41,8 @@ REPORTING_VERBS = word_set("discourse", "reporting_verbs")
 CUMULATIVE_WORDS = word_set("discourse", "cumulative_words")
 TOLL_VERBS = word_set("discourse", "toll_verbs")
 HABITUAL = word_set("discourse", "habitual")
+MONTHS = word_set("dates", "months")
+PAST_MARKERS = {"last", "previous"}
 NEWS, BACKGROUND = "news", "background"
 FACTUAL = ("occurred", "ongoing")
 CLAUSE_ARGUMENTS = {"nsubj", "nsubjpass", "dobj", "attr"}
@@ -91,7 +93,8 @@ def clause_verdict(token: Token, published: date | None) -> Verdict | None:
 def time_verdict(node: Token, times: dict[int, list[Verdict]], published: date | None) -> Verdict | None:
     """What the time phrases attached to this word say; news wins over background at one word."""
     found = list(times.get(node.i, []))
-    found += [since_verdict(child, published) for child in node.children if opens_span(child)]
+    if not compares_with_past(node):
+        found += [since_verdict(child, published) for child in node.children if opens_span(child)]
     if any(c.dep_ == "mark" and c.lower_ in SINCE_WORDS for c in node.children):
         found.append(since_verdict(node, published))  # the word heads a "since the conflict began" clause
     if node.dep_ in ("relcl", "acl", "advcl") and node.head.ent_type_ == "DATE":
@@ -144,6 +147,8 @@ def attached_times(sentence: Span, published: date | None) -> dict[int, list[Ver
             head = head.head
         if head.lower_ in SINCE_WORDS:
             head = head.head  # "since 2013": a span from then to now, background unless it starts within days
+            if compares_with_past(head):
+                continue
         times.setdefault(head.i, []).append(Verdict(kind, entity))
     return times
 
@@ -153,6 +158,14 @@ def opens_span(word: Token) -> bool:
     if word.dep_ == "prep" and word.lower_ in SINCE_WORDS:
         return not any(t.ent_type_ in TIME_LABELS for t in word.subtree)  # dated ones are read as time phrases
     return word.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SINCE_WORDS for c in word.children)
+
+
+def compares_with_past(word: Token) -> bool:
+    """'the deadliest attack since 2016', 'the blast was the worst since the war began', 'the first strike on the
+    town since March': a span on a superlative measures the event against the past; the event is not in it."""
+    near = [word, *(c for c in word.children if c.dep_ in ("attr", "acomp", "amod", "nsubj"))]
+    return any(t.tag_ == "JJS" or t.ent_type_ == "ORDINAL" or any(
+        c.dep_ == "amod" and (c.tag_ == "JJS" or c.ent_type_ == "ORDINAL") for c in t.children) for t in near)
 
 
 def since_verdict(word: Token, published: date | None) -> Verdict:
@@ -172,6 +185,10 @@ def time_class(text: str, published: date | None) -> str | None:
         return None
     if published is not None and any(f" {phrase} " in lowered for phrase in PAST_TIMES):
         return BACKGROUND  # "last year" is a year before the article, which must have a date
+    words = lowered.split()
+    if published is not None and any(w in PAST_MARKERS and n in MONTHS
+                                     for w, n in zip(words, words[1:], strict=False)):
+        return BACKGROUND  # "last December"
     resolved = resolve_date(text, published) if published is not None else None
     if resolved is not None and published is not None:
         value, precision = resolved
