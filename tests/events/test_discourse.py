@@ -101,3 +101,9 @@ def test_a_superlative_since_measures_the_news_against_the_past(extractor, text)
 
 def test_last_and_a_month_name_is_background(extractor):
     assert not factual_types(extractor, "Rebels shelled the Hamdaniyeh district of Aleppo last December.")
+
+
+def test_a_month_named_alone_is_background_only_once_it_ended_long_before(extractor):
+    text = "IS fighters attacked the town of Suluk in Raqqa in late January."
+    assert factual_types(extractor, text, published=date(2016, 2, 2))
+    assert not factual_types(extractor, text, published=date(2016, 3, 2))

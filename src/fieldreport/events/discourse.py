@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -195,15 +195,21 @@ def time_class(text: str, published: date | None) -> str | None:
         if precision == DAY_PRECISION:
             days = (published - value).days
             return None if days < 0 else BACKGROUND if days >= LIMITS["far_days"] else NEWS
-        return BACKGROUND if (value.year, value.month) < (published.year, published.month) else None
+        month_end = date(value.year + value.month // 12, value.month % 12 + 1, 1) - timedelta(days=1)
+        return BACKGROUND if ended_long_before(month_end, published) else None  # "in January" on 2 February: news
     if any(f" {phrase} " in lowered for phrase in NEWS_TIMES):
         return NEWS
     if is_long_duration(text):
         return BACKGROUND  # "six years", "recent months"
     years = [int(y) for y in YEAR.findall(lowered)]
-    if published is not None and years and max(years) < published.year:
+    if published is not None and years and ended_long_before(date(max(years), 12, 31), published):
         return BACKGROUND  # "early 2011", "mid-2012"
     return None
+
+
+def ended_long_before(last_day: date, published: date) -> bool:
+    """A month or a year that ended `far_days` or more before publication: every day of it is background."""
+    return (published - last_day).days >= LIMITS["far_days"]
 
 
 def is_long_duration(text: str) -> bool:
