@@ -38,3 +38,10 @@ def test_an_attempt_at_something_else_than_a_fight_is_no_battle(extractor):
     events = factual(extractor, "The army repelled an attempt by IS fighters to infiltrate its positions near "
                                 "Deir ez-Zor on Monday.")
     assert {e.event_type for e in events} == {"Battles"}
+
+
+def test_a_strike_is_made_with_aircraft_or_guns_not_with_what_it_hit(extractor):
+    events = factual(extractor, "Coalition warplanes kept up their raids on IS positions around Manbij. The coalition "
+                                "conducted 18 strikes near Manbij on Monday and destroyed two car bombs.")
+    types = {e.sub_event_type for e in events}
+    assert "Air/drone strike" in types and "Remote explosive/landmine/IED" not in types

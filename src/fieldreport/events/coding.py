@@ -275,7 +275,7 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(GOVERNMENT_REGAINS)
         return typed(NON_STATE_OVERTAKES)
     if event == REMOTE:
-        return typed(instrument_for(trigger.token, sentence, patterns) or strike_instrument(trigger.token, patterns)
+        return typed(strike_instrument(trigger.token, patterns) or instrument_for(trigger.token, sentence, patterns)
                      or SHELLING)
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)

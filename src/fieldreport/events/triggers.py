@@ -315,12 +315,13 @@ def instrument_for(token: Token, sentence: Span, patterns: Patterns) -> str | No
 
 
 def strike_instrument(token: Token, patterns: Patterns) -> str | None:
-    """The means of a strike its sentence does not name, told in the sentences around it ('Airstrikes killed 85
-    civilians. Residents blamed the coalition for the strikes')."""
+    """What a strike was made with: aircraft or guns named in its sentence, else in the sentences around it
+    ('Airstrikes killed 85 civilians. Residents blamed the coalition for the strikes'). Other weapons in its
+    sentence are what it hit ('18 strikes destroyed two car bombs'), not its means."""
     if not is_strike(token):
         return None
     means = {name: words for name, words in patterns.instruments.items() if name in STRIKE_MEANS}
-    return first_cue_group_in(neighbourhood(token).text, means)
+    return first_cue_group_in(token.sent.text, means) or first_cue_group_in(neighbourhood(token).text, means)
 
 
 def in_other_clause(word: Token, trigger: Token) -> bool:
