@@ -419,7 +419,8 @@ def event_filter(
     actor: Annotated[str | None, Query(description="An actor, either side: its name, an alias or code of the "
                                                    "actor dictionary (Daesh, SDF, regime), or part of a name or "
                                                    "of the words a source used.")] = None,
-    modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
+    modality: Annotated[Modality | None, Query(
+        description="occurred, planned, denied...; background events only when named")] = None,
     q: Annotated[str | None, Query(description="Words, each in the notes, the location or an actor's name.")] =
         None,
     review: Annotated[ReviewFilter | None, Query(

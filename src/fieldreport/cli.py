@@ -425,7 +425,8 @@ def export_command(
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
     actor: Annotated[str | None, typer.Option(help="An actor: its name, an alias or code (Daesh, SDF, regime), "
                                                    "or part of a name or of a source's words.")] = None,
-    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
+    modality: Annotated[str | None, typer.Option(
+        help="occurred, ongoing, planned, ...; background events only when named.")] = None,
     q: Annotated[str | None, typer.Option(help="Words, each in the notes, the location or an actor's name.")] = None,
     review: Annotated[str | None, typer.Option(
         help="unreviewed, reviewed, confirmed, corrected, rejected or any (default: all but rejected).")] = None,

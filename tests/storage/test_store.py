@@ -305,6 +305,25 @@ def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it
         assert store.merged_into(merged["id"]) is None and store.merged_into(987654) is None
 
 
+def test_background_events_are_left_out_unless_asked_for(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}),
+                 report("b", "AFP", {**DOUMA, "event_date": "2017-12-20", "modality": "background",
+                                     "notes": "Douma, which the army shelled last year."}),
+                 report("c", "DPA", {**DOUMA, "event_date": "2018-03-01", "modality": "planned"}))
+
+        def docs(**filters) -> list[str]:
+            records, total = store.query_events(EventFilter(**filters))
+            assert total == len(records)
+            return sorted(r["document_id"] for r in records)
+
+        assert docs() == ["a", "c"]
+        assert docs(modality="background") == ["b"]
+        assert docs(q="shelled") == []
+        assert sorted(r["document_id"] for r in store.iter_events()) == ["a", "c"]
+        assert [d["count"] for d in store.daily_counts()] == [1, 1]
+
+
 def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
     with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}),

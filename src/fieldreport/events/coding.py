@@ -14,6 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport import taxonomy
+from fieldreport.events.discourse import clause_modality
 from fieldreport.events.modality import modality_of
 from fieldreport.events.triggers import (
     ATTACK,
@@ -29,6 +30,7 @@ from fieldreport.events.triggers import (
     instrument_class,
     instrument_for,
     protest_kind,
+    strike_instrument,
     subject_words,
 )
 from fieldreport.geo.location import Location
@@ -273,7 +275,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(GOVERNMENT_REGAINS)
         return typed(NON_STATE_OVERTAKES)
     if event == REMOTE:
-        return typed(instrument_for(trigger.token, sentence, patterns) or SHELLING)
+        return typed(strike_instrument(trigger.token, patterns) or instrument_for(trigger.token, sentence, patterns)
+                     or SHELLING)
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)
         return typed(kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else IED)
@@ -843,7 +846,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if crowd_acts or crowd_fights:
         event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
-    modality = modality_of(trigger.token, patterns.modality)
+    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,
@@ -862,7 +865,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     for source in ctx.sources:
         event.evidence += evidence_for(source.span, "cited_sources")
     if modality != "occurred":
-        event.evidence += evidence_for(token_span(trigger.token.head), "modality")
+        event.evidence += evidence_for(modality_cue or token_span(trigger.token.head), "modality")
     draft = DraftEvent(event, trigger, ctx.index, ctx.section, sentences={ctx.index})
     set_actor(draft, 1, first, actor1)
     set_actor(draft, 2, second, actor2)

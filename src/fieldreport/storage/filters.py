@@ -12,6 +12,11 @@ from fieldreport.model import MODALITIES
 
 MAX_LIMIT = 10_000
 REVIEW_FILTERS = ("unreviewed", "reviewed", "confirmed", "corrected", "rejected", "any")
+# Events a report tells as background ("Aleppo, which the army retook last December"): history recalled around the
+# news, dated long before it and coded as news by the report that first told it. Left out of lists, the map and
+# exports unless asked for by name, so that a recalled event is not drawn again as one of the report's period.
+# Plans, denials and predictions stay in: they are what the report says now, drawn faded on the map.
+HIDDEN_MODALITIES = ("background",)
 
 class FilterError(StoreError, ValueError):
     """A malformed query filter (a date that does not parse, a bbox out of range...)."""
@@ -36,6 +41,14 @@ class EventFilter:
     # Filled by checked_filter: the canonical actors `actor` names, and every spelling of `admin1` (lower case).
     actor_names: tuple[str, ...] = ()
     admin1_spellings: tuple[str, ...] = ()
+    actor: str | None = None  # case-insensitive substring of actor1, actor2 or an associated actor
+    modality: str | None = None  # None: every modality but the hidden ones (HIDDEN_MODALITIES)
+    q: str | None = None  # full text over the notes of every mention
+
+    @property
+    def hidden_modalities(self) -> tuple[str, ...]:
+        """The modalities left out: the background ones, unless one is asked for by name."""
+        return () if self.modality else HIDDEN_MODALITIES
 
 
 

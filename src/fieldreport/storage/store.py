@@ -381,6 +381,8 @@ class Store:
             conditions.append(func.lower(c.event_type) == filters.event_type.lower())
         if filters.modality:
             conditions.append(c.modality == filters.modality)
+        if filters.hidden_modalities:
+            conditions.append(c.modality.not_in(filters.hidden_modalities))
         if filters.actor:
             conditions.append(self._names_actor(filters.actor, filters.actor_names))
         if filters.q:
