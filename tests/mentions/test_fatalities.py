@@ -39,3 +39,42 @@ def test_coders_stated_tallies(text, expected):
 
 def test_a_per_location_split_gives_each_events_share():
     assert stated_tally("8 fatalities are reported in four villages. Fatalities divided 2 on each location.") == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At least 35 IS fighters and 6 SDF fighters were killed in the clashes near the dam.", 41),
+    ("The strikes killed 12 civilians and three rebels in the town.", 15),
+    ("UNICEF said 22 children had been killed along with six teachers in the raid on a school.", 28),
+    ("Twelve civilians, including five children, were killed in the shelling.", 12),
+])
+def test_the_dead_of_every_group_of_one_event_are_summed(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rockets kill at least 30 in Aleppo AFP Saturday 9 Jul 2016 State media says 30 people have been killed "
+     "in rocket fire overnight in Aleppo.", 30),
+    ("6 October 2016 8 persons killed 58 others injured in rocket attacks on Aleppo city.", 8),
+    ("Eight Civilians Killed 14 Injured in Car Bombing in Damascus.", 8),
+    ("A car bomb rocked the market on Tuesday claiming eight and injuring 14 citizens.", 8),
+    ("Militants fired shells on the neighbourhood claiming the lives of 8 persons and injuring 58 others.", 8),
+    ("Thirty one IS militants have been killed in clashes near the border.", 31),
+    ("Twenty-five soldiers were killed in the ambush.", 25),
+])
+def test_a_figure_is_counted_once_and_the_wounded_never(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of thousands have been killed since the conflict began in March 2011.",
+    "At least 112 civilians have been killed in the city since the rebel assault began on Sunday.",
+    "Clashes in less than one month have killed more than 350 militants.",
+    "Hundreds of people have been killed in the war.",
+    "More than 300,000 people have been killed in Syria.",
+])
+def test_a_toll_over_a_long_time_is_no_events_figure(nlp, text):
+    assert count(nlp, text) is None
+
+
+def test_a_battle_of_a_few_days_keeps_its_toll(nlp):
+    assert count(nlp, "Fifty militants were killed in the infighting over the past few days.") == 50

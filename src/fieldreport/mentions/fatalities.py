@@ -1,7 +1,10 @@
 """Fatality counts by ACLED's conservative rules, kept apart from people freed, recruited or captured.
 
 ACLED codes vague plurals with fixed figures: "tens" 10, "dozens" 12, "several"/"many" 10,
-"hundreds" 100; "a number of" gives no figure at all.
+"hundreds" 100; "a number of" gives no figure at all. Per event, ACLED sums the dead of every
+group ("35 IS fighters and 6 SDF fighters were killed": 41), counts a figure told twice once
+(a headline glued to its lead: "Rocket attacks kill at least 30 ... 30 people have been killed": 30)
+and never gives one event a toll over a long time ("killed since the conflict began").
 """
 
 from __future__ import annotations
@@ -10,12 +13,31 @@ import re
 
 from spacy.tokens import Span, Token
 
-from fieldreport.rules import int_map, word_set
+from fieldreport.rules import int_map, word_sequence, word_set
 
 KILL_LEMMAS = word_set("fatalities", "kill_lemmas")
 NUMBER_WORDS = int_map("fatalities", "number_words")
 NO_FIGURE = word_set("fatalities", "no_figure")
 SINGULAR_DETERMINERS = word_set("fatalities", "singular_determiners")
+WOUND_LEMMAS = word_set("fatalities", "wound_lemmas")
+COMPANY_WORDS = word_sequence("fatalities", "company_words")
+LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
+
+
+def phrases(words: frozenset[str] | tuple[str, ...]) -> str:
+    """An alternation of word-list entries, longest first, each a whole-word sequence."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+# A modifier of a killing that makes its count a toll over a long time: "since March 2011", "so far",
+# "over the past two weeks", "in the war".
+CUMULATIVE = re.compile(
+    rf"^(?:{phrases(word_set('fatalities', 'cumulative_openers'))})\b"
+    rf"|^(?:{phrases(word_set('fatalities', 'period_openers'))})\s+(?:\S+\s+){{0,3}}?"
+    rf"(?:{phrases(word_set('fatalities', 'long_periods'))})\b"
+    rf"|^(?:in|during|of|throughout)\s+(?:\S+\s+){{0,3}}?(?:{phrases(word_set('fatalities', 'war_words'))})\b",
+    re.I)
+CLAUSE_MODIFIERS = {"prep", "advcl", "npadvmod", "advmod"}
 ZERO_PATTERNS = re.compile(
     r"\b(no (one|fatalities|casualties|deaths|injuries)|without (causing )?(any )?(casualties|fatalities|"
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
@@ -27,7 +49,10 @@ ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\bfatalities (?:are
                          r"(?: to be| to| as| at)? (\d[\d,]*)", re.I)
 # Surface forms of a death count, for sentences the parser gets wrong ("16 IS fighters were killed", where
 # the small model reads "IS" as a verb): a count, a few words, then a passive killing; or a killing, then a count.
-COUNT = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+UNITS = "one|two|three|four|five|six|seven|eight|nine"
+TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+COUNT = rf"(\d[\d,]*|(?:{TENS})(?:[\s-](?:{UNITS})\b)?|{TEENS}|{UNITS})"
 SURFACE_TOLLS = [
     re.compile(rf"\b{COUNT}\s+(?:[\w'-]+\s+){{0,6}}?(?:were|was|have been|had been|got|reported)\s+"
                rf"(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead|dead)\b", re.I),
@@ -36,6 +61,12 @@ SURFACE_TOLLS = [
     re.compile(r"\b(?:shot dead|shot and killed|killed|killing|assassinated|executed|the death of|the killing of)"
                r"\s+(a|an)\s", re.I),
 ]
+# Counts of two groups told in one passive ("at least 35 IS fighters and 6 SDF fighters were killed"), which the
+# small model often parses as two clauses: the words between a count and its verb are no verb and no wounding.
+GAP = r"(?:(?!(?:and|or|were|was|have|had|injured|wounded|killed)\b)[^\s,;.]+\s+){1,5}?"
+CONJOINED_TOLL = re.compile(
+    rf"\b{COUNT}\s+{GAP}(?:and|as well as)\s+(?:at least\s+|more than\s+|some\s+)?{COUNT}\s+{GAP}"
+    rf"(?:were|have been|had been|was)\s+(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead)\b", re.I)
 SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b|"
                          r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
 SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
@@ -44,23 +75,40 @@ SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between
 
 
 def parse_number(text: str) -> int | None:
-    """'24' -> 24, '1,000' -> 1000, 'tens' -> 10; None for words that carry no figure."""
+    """'24' -> 24, '1,000' -> 1000, 'tens' -> 10, 'thirty-one' -> 31; None for words that carry no figure."""
     cleaned = text.lower().replace(",", "").strip()
     if cleaned.isdigit():
         return int(cleaned)
-    return NUMBER_WORDS.get(cleaned)
+    if cleaned in NUMBER_WORDS:
+        return NUMBER_WORDS[cleaned]
+    parts = [NUMBER_WORDS.get(part) for part in re.split(r"[\s-]+", cleaned)]
+    if len(parts) == 2 and None not in parts and parts[0] in range(20, 100, 10) and parts[1] in range(1, 10):
+        return parts[0] + parts[1]
+    return None
+
+
+def number_at(token: Token) -> int | None:
+    """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five')."""
+    words = [c.text for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos_ == "NUM"]
+    return parse_number(" ".join([*words, token.text])) if words else parse_number(token.text)
 
 
 def count_of(victim: Token) -> int | None:
     """How many people a victim phrase counts, or None when the text gives no figure."""
     if victim.lower_ in NO_FIGURE or any(child.lower_ in NO_FIGURE for child in victim.children):
         return None
-    own = parse_number(victim.text)
+    of_what = [g.lower_ for c in victim.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+               if g.dep_ == "pobj"]
+    if of_what and f"{victim.lower_} of {of_what[0]}" in NUMBER_WORDS:
+        return NUMBER_WORDS[f"{victim.lower_} of {of_what[0]}"]  # "hundreds of thousands"
+    own = number_at(victim)
     if own is not None and victim.pos_ in ("NUM", "NOUN", "PRON"):
         return own
-    for child in victim.children:
-        if child.dep_ in ("nummod", "amod", "quantmod") and parse_number(child.text) is not None:
-            return parse_number(child.text)
+    numbers = [c for c in victim.children if c.dep_ in ("nummod", "amod", "quantmod") and number_at(c) is not None]
+    if numbers:
+        # the number next to the noun, not a date before it ('6 October 2016 8 persons killed')
+        before = [c for c in numbers if c.i < victim.i]
+        return number_at(before[-1] if before else numbers[0])
     if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN":
         return 1
     if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
@@ -68,23 +116,72 @@ def count_of(victim: Token) -> int | None:
     return None
 
 
+def is_wounded(victim: Token) -> bool:
+    """'killed 8 persons and injured 58 others', '8 killed 14 injured': a count of the wounded."""
+    after = victim.doc[victim.i + 1] if victim.i + 1 < len(victim.doc) else None
+    return any(c.lemma_.lower() in WOUND_LEMMAS for c in victim.children) or (
+        after is not None and after.lemma_.lower() in WOUND_LEMMAS)
+
+
+def counted_subjects(kill: Token) -> list[Token]:
+    """The subject of a headline's active 'killed' when it carries the count: '8 persons killed 58 others
+    injured', 'Eight Civilians Killed 14 Injured'."""
+    return [c for c in kill.children if c.dep_ == "nsubj" and any(
+        d.dep_ == "nummod" and number_at(d) is not None for d in c.children)]
+
+
+def company_of(kill: Token) -> list[Token]:
+    """The victims killed 'along with' the counted ones: '22 children were killed along with six teachers'."""
+    if not any(c.dep_ in ("prt", "advmod") and c.lower_ in COMPANY_WORDS for c in kill.children):
+        return []
+    return [g for c in kill.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+            if g.dep_ == "pobj"]
+
+
+def lives_taken(verb: Token) -> list[Token]:
+    """'claiming the lives of 8 persons', 'claiming eight': the victims of a verb that takes lives."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    lives = [g for o in objects if o.lemma_ == "life" for p in o.children if p.dep_ == "prep" and p.lower_ == "of"
+             for g in p.children if g.dep_ == "pobj"]
+    numbers = [o for o in objects if o.pos_ == "NUM" and verb.lemma_ == "claim"]
+    return lives or numbers
+
+
 def victims_of(kill: Token) -> list[Token]:
-    if kill.lemma_ in ("die", "lose"):
+    if kill.lemma_ in LIFE_LEMMAS:
+        victims = lives_taken(kill)
+    elif kill.lemma_ in ("die", "lose"):
         subjects = [c for c in kill.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if kill.lemma_ == "lose" and not any(c.lemma_ == "life" for c in kill.children):
+        if kill.lemma_ == "lose" and not any(child.lemma_ == "life" for child in kill.children):
             return []
         return subjects
-    passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
-    victims = passive or [c for c in kill.children if c.dep_ == "dobj"]
-    if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | {"wound", "injure"}:
-        victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
-    if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
-        victims = [kill.head]
+    else:
+        passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
+        objects = [c for c in kill.children if c.dep_ == "dobj" and not is_wounded(c)]
+        victims = passive or objects
+        if not victims and any(c.dep_ == "dobj" for c in kill.children):
+            victims = counted_subjects(kill)
+        if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | {"wound", "injure"}:
+            victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
+        if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
+            victims = [kill.head]
+        victims = victims + company_of(kill)
     expanded = []
     for victim in victims:
         expanded.append(victim)
-        expanded.extend(t for t in victim.conjuncts if t.i > victim.i)
+        expanded.extend(t for t in victim.conjuncts if t.i > victim.i and not is_wounded(t))
     return expanded
+
+
+def is_cumulative(kill: Token) -> bool:
+    """A killing told as a toll over a long time ('have been killed since the conflict began in 2011')."""
+    doers = [c for c in kill.children if c.dep_ == "nsubj"]  # 'clashes in less than a month have killed 350'
+    for child in [*kill.children, *(c for d in doers for c in d.children if c.dep_ == "prep")]:
+        if child.dep_ in CLAUSE_MODIFIERS:
+            phrase = " ".join(t.text for t in child.subtree)
+            if CUMULATIVE.search(phrase):
+                return True
+    return False
 
 
 def stated_tally(text: str) -> int | None:
@@ -108,36 +205,57 @@ def tally_is_per_event(text: str) -> bool:
 
 
 def fatalities_in(sentence: Span) -> int | None:
-    """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure."""
+    """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure
+    (or only a toll over a long time)."""
     tally = stated_tally(sentence.text)
     if tally is not None:
         return tally
     if ZERO_PATTERNS.search(sentence.text):
         return 0
-    total, found = 0, False
+    counts: list[int] = []
+    cumulative = False
     for token in sentence:
-        if token.lemma_ not in KILL_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN"):
+        if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
+                or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
             continue
-        if token.pos_ == "NOUN":
-            # "5 deaths", "the killing of 1 QSD fighter"
-            number = next((parse_number(c.text) for c in token.children if c.dep_ == "nummod"), None)
-            victims = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-                       if g.dep_ == "pobj"]
-            if number is None and victims:
-                number = count_of(victims[0])
-            if number is not None:
-                total, found = total + number, True
+        number = deaths_told(token)
+        if number is None:
             continue
-        for victim in victims_of(token):
-            number = count_of(victim)
-            if number is not None:
-                total, found = total + number, True
-    if not found:
+        if is_cumulative(token):
+            cumulative = True
+        elif number not in counts:  # one figure told twice (a headline glued to its lead) is one figure
+            counts.append(number)
+    total, found = sum(counts), bool(counts)
+    conjoined = None if cumulative else conjoined_toll(sentence.text)
+    if conjoined is not None and conjoined > total:
+        total, found = conjoined, True
+    if not found and not cumulative:
         surface = surface_toll(sentence.text)
         total, found = surface or 0, surface is not None
     if found and total >= CUMULATIVE_TOLL:
         return None
     return total if found else None
+
+
+def deaths_told(token: Token) -> int | None:
+    """The dead one word of killing counts: its victims summed ('a child and two women': 3)."""
+    if token.pos_ == "NOUN":
+        # "5 deaths", "the killing of 1 QSD fighter"
+        number = next((number_at(c) for c in token.children if c.dep_ == "nummod"), None)
+        victims = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                   if g.dep_ == "pobj"]
+        if number is None and victims:
+            number = count_of(victims[0])
+        return number
+    numbers = [n for n in (count_of(v) for v in victims_of(token)) if n is not None]
+    return sum(numbers) if numbers else None
+
+
+def conjoined_toll(text: str) -> int | None:
+    """The dead of two groups told in one passive, summed; None when the text has no such phrase."""
+    totals = [parse_number(m.group(1)) + parse_number(m.group(2)) for m in CONJOINED_TOLL.finditer(text)
+              if parse_number(m.group(1)) is not None and parse_number(m.group(2)) is not None]
+    return max(totals) if totals else None
 
 
 def surface_toll(text: str) -> int | None:
