@@ -78,3 +78,7 @@ def test_a_toll_over_a_long_time_is_no_events_figure(nlp, text):
 
 def test_a_battle_of_a_few_days_keeps_its_toll(nlp):
     assert count(nlp, "Fifty militants were killed in the infighting over the past few days.") == 50
+
+
+def test_the_day_of_a_dateline_counts_nobody(nlp):
+    assert count(nlp, "27 November 2016 Girl child killed two others injured in rocket attack on Aleppo city.") is None

@@ -88,7 +88,10 @@ def parse_number(text: str) -> int | None:
 
 
 def number_at(token: Token) -> int | None:
-    """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five')."""
+    """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five'); none for
+    a day of a date ('27 November 2016 Girl killed')."""
+    if token.ent_type_ == "DATE":
+        return None
     words = [c.text for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos_ == "NUM"]
     return parse_number(" ".join([*words, token.text])) if words else parse_number(token.text)
 
@@ -213,18 +216,11 @@ def fatalities_in(sentence: Span) -> int | None:
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     counts: list[int] = []
-    cumulative = False
-    for token in sentence:
-        if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
-                or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
-            continue
-        number = deaths_told(token)
-        if number is None:
-            continue
-        if is_cumulative(token):
-            cumulative = True
-        elif number not in counts:  # one figure told twice (a headline glued to its lead) is one figure
+    told = killings_counted(sentence)
+    for number, cumulative in told:
+        if not cumulative and number not in counts:  # one figure told twice (a headline glued to its lead)
             counts.append(number)
+    cumulative = any(c for _, c in told)
     total, found = sum(counts), bool(counts)
     conjoined = None if cumulative else conjoined_toll(sentence.text)
     if conjoined is not None and conjoined > total:
@@ -235,6 +231,35 @@ def fatalities_in(sentence: Span) -> int | None:
     if found and total >= CUMULATIVE_TOLL:
         return None
     return total if found else None
+
+
+def killings_counted(sentence: Span) -> list[tuple[int, bool]]:
+    """Each word of killing that counts its dead: (the figure, whether it is a toll over a long time)."""
+    told = []
+    for token in sentence:
+        if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
+                or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
+            continue
+        number = deaths_told(token)
+        if number is not None:
+            told.append((number, is_cumulative(token)))
+    return told
+
+
+def tolls_in(sentence: Span) -> set[int]:
+    """The figures a sentence gives as tolls over a long time ('350 have been killed in less than a month'):
+    the same figure elsewhere in the article (its headline) is that toll too, not one event's dead."""
+    return {number for number, cumulative in killings_counted(sentence) if cumulative}
+
+
+VAGUE_FIGURE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'vague_plurals'))})\b", re.I)
+EXACT_FIGURE = re.compile(rf"\d|\b(?:{UNITS}|{TENS}|{TEENS})\b", re.I)
+
+
+def is_vague(text: str) -> bool:
+    """True when a phrase counts the dead only with a vague plural ('dozens of children were killed'), whose
+    fixed ACLED figure any stated number about the same event beats."""
+    return bool(VAGUE_FIGURE.search(text)) and not EXACT_FIGURE.search(text)
 
 
 def deaths_told(token: Token) -> int | None:
