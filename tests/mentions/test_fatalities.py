@@ -46,6 +46,7 @@ def test_a_per_location_split_gives_each_events_share():
     ("The strikes killed 12 civilians and three rebels in the town.", 15),
     ("UNICEF said 22 children had been killed along with six teachers in the raid on a school.", 28),
     ("Twelve civilians, including five children, were killed in the shelling.", 12),
+    ("A further nine among them eight women and children were killed in the air strikes.", 9),
 ])
 def test_the_dead_of_every_group_of_one_event_are_summed(nlp, text, expected):
     assert count(nlp, text) == expected

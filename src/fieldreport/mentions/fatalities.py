@@ -37,6 +37,7 @@ CUMULATIVE = re.compile(
     rf"(?:{phrases(word_set('fatalities', 'long_periods'))})\b"
     rf"|^(?:in|during|of|throughout)\s+(?:\S+\s+){{0,3}}?(?:{phrases(word_set('fatalities', 'war_words'))})\b",
     re.I)
+SUBSET_CUE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'subset_cues'))})\s*,?\s*$", re.I)
 CLAUSE_MODIFIERS = {"prep", "advcl", "npadvmod", "advmod"}
 ZERO_PATTERNS = re.compile(
     r"\b(no (one|fatalities|casualties|deaths|injuries)|without (causing )?(any )?(casualties|fatalities|"
@@ -173,7 +174,14 @@ def victims_of(kill: Token) -> list[Token]:
     for victim in victims:
         expanded.append(victim)
         expanded.extend(t for t in victim.conjuncts if t.i > victim.i and not is_wounded(t))
-    return expanded
+    return [v for i, v in enumerate(expanded) if i == 0 or not is_part_of_count(v)]
+
+
+def is_part_of_count(victim: Token) -> bool:
+    """'nine among them eight women': the second count is part of the first."""
+    doc = victim.doc
+    before = doc[max(victim.left_edge.i - 4, 0):victim.left_edge.i].text
+    return bool(SUBSET_CUE.search(before))
 
 
 def is_cumulative(kill: Token) -> bool:
