@@ -18,6 +18,10 @@ RETOLD = ("Government air strikes kill 12 civilians in Idlib province\n"
           "Syrian government warplanes struck the village of Kafr Nabl in Idlib province on Monday, killing 12 "
           "civilians, the Syrian Observatory for Human Rights said. " + FILLER +
           "The Observatory said government warplanes had bombed a market in Kafr Nabl, killing 12 people.")
+CARRIED_DATE = ("Syrian government warplanes struck the village of Kafr Nabl in Idlib province on Monday, killing 12 "
+                "civilians, the Syrian Observatory for Human Rights said. On Sunday, talks between the government "
+                "and the opposition opened in Geneva. " + FILLER +
+                "The Observatory said government warplanes had bombed a market in Kafr Nabl, killing 12 people.")
 TWO_VILLAGES = ("Syrian government warplanes struck the town of Kafr Nabl on Monday, killing five civilians. "
                 "Syrian government warplanes also struck the town of Maarat al-Numan on Monday, killing three "
                 "civilians.")
@@ -37,6 +41,12 @@ def test_headline_lead_and_a_later_paragraph_are_one_event(extractor):
     assert strike.fatalities == 12  # told three times, counted once
     told = {e.start for e in strike.evidence if e.field == "notes"}
     assert {0, RETOLD.index("Syrian government"), RETOLD.index("The Observatory said")} <= told
+
+
+def test_a_retelling_that_names_no_day_of_its_own_fits_the_event(extractor):
+    """The last sentence carries 'Sunday' over from the talks; it names no day of its own."""
+    [strike] = [e for e in extracted(extractor, CARRIED_DATE) if e.sub_event_type == STRIKE]
+    assert strike.event_date == "2018-01-22" and strike.fatalities == 12
 
 
 def test_strikes_on_two_villages_the_same_day_are_two_events(extractor):

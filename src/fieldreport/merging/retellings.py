@@ -122,8 +122,18 @@ def retells(a: DraftEvent, b: DraftEvent) -> bool:
         return False
     if a.sentences & b.sentences:
         return False  # told apart in one sentence (one event per listed place): kept apart on purpose
-    return (days_compatible(ea.event_date, ea.time_precision, eb.event_date, eb.time_precision)
+    return (days_compatible(ea.event_date, day_precision(a), eb.event_date, day_precision(b))
             and places_compatible(a.location, b.location) and actors_agree(a, b))
+
+
+def day_precision(draft: DraftEvent) -> int | None:
+    """The event's time precision when its own sentences tell its date; a date carried over from an earlier
+    sentence only places it in that week."""
+    event = draft.event
+    told = [e for e in event.evidence if e.field == "event_date"]
+    sentences = [e for e in event.evidence if e.field == "notes"]
+    own = any(s.start <= d.start < s.end for d in told for s in sentences)
+    return event.time_precision if own else max(event.time_precision or 3, 2)
 
 
 def places_compatible(a: Location | None, b: Location | None) -> bool:
