@@ -47,6 +47,8 @@ def test_a_per_location_split_gives_each_events_share():
     ("UNICEF said 22 children had been killed along with six teachers in the raid on a school.", 28),
     ("Twelve civilians, including five children, were killed in the shelling.", 12),
     ("A further nine among them eight women and children were killed in the air strikes.", 9),
+    ("Two IS members died in the fighting and two others died in suicide attacks.", 4),
+    ("The clashes killed 8 members of the Islamic State and 3 fighters of the rebel group and few injures.", 11),
 ])
 def test_the_dead_of_every_group_of_one_event_are_summed(nlp, text, expected):
     assert count(nlp, text) == expected
@@ -83,3 +85,15 @@ def test_a_battle_of_a_few_days_keeps_its_toll(nlp):
 
 def test_the_day_of_a_dateline_counts_nobody(nlp):
     assert count(nlp, "27 November 2016 Girl child killed two others injured in rocket attack on Aleppo city.") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The bodies of 2 members of the militia were found on the banks of the river.", 2),
+    ("A fighter's body was found near a landfill north of the city, killed by unknown gunmen.", 1),
+    ("Police found the body of a young man near the river.", 1),
+    ("Unknown gunmen opened fire on a former commander in the town, killing him.", 1),
+    ("A former soldier who had joined the rebels was shot and killed by regime forces in the town.", 1),
+    ("Rebels stormed the village and killed 5 soldiers.", 5),
+])
+def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
+    assert count(nlp, text) == expected

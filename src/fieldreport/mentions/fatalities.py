@@ -10,6 +10,7 @@ and never gives one event a toll over a long time ("killed since the conflict be
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
@@ -20,6 +21,11 @@ NUMBER_WORDS = int_map("fatalities", "number_words")
 NO_FIGURE = word_set("fatalities", "no_figure")
 SINGULAR_DETERMINERS = word_set("fatalities", "singular_determiners")
 WOUND_LEMMAS = word_set("fatalities", "wound_lemmas")
+ADDITIVE_WORDS = word_set("fatalities", "additive_words")
+SINGULAR_PRONOUNS = word_set("fatalities", "singular_pronouns")
+HARM_LEMMAS = word_set("fatalities", "harm_lemmas")
+BODY_WORDS = word_set("fatalities", "body_words")
+FOUND_LEMMAS = word_set("fatalities", "found_lemmas")
 COMPANY_WORDS = word_sequence("fatalities", "company_words")
 LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
 
@@ -113,7 +119,7 @@ def count_of(victim: Token) -> int | None:
         # the number next to the noun, not a date before it ('6 October 2016 8 persons killed')
         before = [c for c in numbers if c.i < victim.i]
         return number_at(before[-1] if before else numbers[0])
-    if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN":
+    if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN" or victim.lower_ in SINGULAR_PRONOUNS:
         return 1
     if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
         return 1
@@ -123,7 +129,7 @@ def count_of(victim: Token) -> int | None:
 def is_wounded(victim: Token) -> bool:
     """'killed 8 persons and injured 58 others', '8 killed 14 injured': a count of the wounded."""
     after = victim.doc[victim.i + 1] if victim.i + 1 < len(victim.doc) else None
-    return any(c.lemma_.lower() in WOUND_LEMMAS for c in victim.children) or (
+    return any(c.lemma_.lower() in WOUND_LEMMAS and c.dep_ in ("acl", "amod", "relcl") for c in victim.children) or (
         after is not None and after.lemma_.lower() in WOUND_LEMMAS)
 
 
@@ -165,7 +171,8 @@ def victims_of(kill: Token) -> list[Token]:
         victims = passive or objects
         if not victims and any(c.dep_ == "dobj" for c in kill.children):
             victims = counted_subjects(kill)
-        if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | {"wound", "injure"}:
+        if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | HARM_LEMMAS:
+            # 'was shot and killed', 'shot and killed a soldier': the victims of the first verb
             victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
         if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
             victims = [kill.head]
@@ -225,10 +232,11 @@ def fatalities_in(sentence: Span) -> int | None:
         return 0
     counts: list[int] = []
     told = killings_counted(sentence)
-    for number, cumulative in told:
-        if not cumulative and number not in counts:  # one figure told twice (a headline glued to its lead)
-            counts.append(number)
-    cumulative = any(c for _, c in told)
+    for killing in told:
+        # one figure told twice (a headline glued to its lead) is one figure; 'two others' are two more
+        if not killing.cumulative and (killing.additive or killing.count not in counts):
+            counts.append(killing.count)
+    cumulative = any(k.cumulative for k in told)
     total, found = sum(counts), bool(counts)
     conjoined = None if cumulative else conjoined_toll(sentence.text)
     if conjoined is not None and conjoined > total:
@@ -241,23 +249,52 @@ def fatalities_in(sentence: Span) -> int | None:
     return total if found else None
 
 
-def killings_counted(sentence: Span) -> list[tuple[int, bool]]:
-    """Each word of killing that counts its dead: (the figure, whether it is a toll over a long time)."""
-    told = []
+@dataclass(frozen=True)
+class Killing:
+    """What one word of killing counts."""
+
+    count: int
+    cumulative: bool  # a toll over a long time
+    additive: bool  # told as more dead ('two others', 'another 39')
+
+
+def killings_counted(sentence: Span) -> list[Killing]:
+    """Each word of killing that counts its dead."""
+    told = [Killing(count, False, False) for count in (bodies_found(t) for t in sentence) if count is not None]
     for token in sentence:
         if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
                 or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
             continue
         number = deaths_told(token)
         if number is not None:
-            told.append((number, is_cumulative(token)))
+            told.append(Killing(number, is_cumulative(token), is_additive(token)))
     return told
+
+
+def bodies_found(token: Token) -> int | None:
+    """The dead a finding of bodies counts: 'the bodies of 2 fighters were found' 2, 'a member's body was
+    found' 1; None for any other word, or bodies with no count."""
+    if token.lemma_.lower() not in BODY_WORDS or token.head.lemma_ not in FOUND_LEMMAS \
+            or token.dep_ not in ("nsubjpass", "dobj"):
+        return None
+    own = next((number_at(c) for c in token.children if c.dep_ == "nummod" and number_at(c) is not None), None)
+    whose = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+             if g.dep_ == "pobj"]
+    counted = own if own is not None else count_of(whose[0]) if whose else None
+    if counted is not None:
+        return counted
+    return 1 if token.tag_ == "NN" else None
+
+
+def is_additive(kill: Token) -> bool:
+    victims = victims_of(kill) if kill.pos_ != "NOUN" else []
+    return any(t.lower_ in ADDITIVE_WORDS for v in victims for t in (v, *v.children))
 
 
 def tolls_in(sentence: Span) -> set[int]:
     """The figures a sentence gives as tolls over a long time ('350 have been killed in less than a month'):
     the same figure elsewhere in the article (its headline) is that toll too, not one event's dead."""
-    return {number for number, cumulative in killings_counted(sentence) if cumulative}
+    return {killing.count for killing in killings_counted(sentence) if killing.cumulative}
 
 
 VAGUE_FIGURE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'vague_plurals'))})\b", re.I)

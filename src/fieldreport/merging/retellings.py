@@ -178,18 +178,19 @@ def km_apart(a: Location, b: Location) -> float:
     return km_between(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
-def named_sides(draft: DraftEvent) -> tuple[str | None, str | None]:
-    """Actor1 and actor2 as the text names them; a partisan default or an unidentified or civilian party
-    says nothing about who the sides are."""
-    return tuple(name if name and name not in DEFAULT_ACTORS and not name.startswith(WILDCARD_ACTOR_PREFIXES)
-                 else None for name in (draft.event.actor1, draft.event.actor2))
+def named_sides(draft: DraftEvent, battle: bool = False) -> tuple[str | None, str | None]:
+    """Actor1 and actor2 as the text names them; a partisan default or a civilian party says nothing about who
+    the sides are, nor does an unidentified attacker of one-sided violence (a later sentence may name him).
+    In a battle an unidentified side is a side: 'gunmen shot a QSD fighter' is no part of QSD's fight with IS."""
+    wildcards = ("Civilians",) if battle else WILDCARD_ACTOR_PREFIXES
+    return tuple(name if name and name not in DEFAULT_ACTORS and not name.startswith(wildcards) else None
+                 for name in (draft.event.actor1, draft.event.actor2))
 
 
 def actors_agree(a: DraftEvent, b: DraftEvent) -> bool:
     """Battles: one report's sides hold the other's, or both name at most two sides together ('the army
     attacked' and 'rebels fought back'). One-sided violence: neither the doer nor the target differs."""
-    sides_a, sides_b = named_sides(a), named_sides(b)
     if a.event.event_type == BATTLES:
-        named_a, named_b = {s for s in sides_a if s}, {s for s in sides_b if s}
+        named_a, named_b = ({s for s in named_sides(d, battle=True) if s} for d in (a, b))
         return named_a <= named_b or named_b <= named_a or len(named_a | named_b) <= 2
-    return all(x is None or y is None or x == y for x, y in zip(sides_a, sides_b, strict=True))
+    return all(x is None or y is None or x == y for x, y in zip(named_sides(a), named_sides(b), strict=True))
