@@ -31,6 +31,8 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
     ("Fatalities were assumed to be 10.", 10),
     ("Fatalities coded as 12 and divided over three events.", 4),
     ("6 fatalities split between the three events with 2 fatalities coded to each.", 2),
+    ("There were an unspecified number of fatalities on both sides that are coded as 10.", 10),
+    ("Unknown number of fatalaties coded as 10.", 10),
     ("Clashes went on for hours.", None),
 ])
 def test_coders_stated_tallies(text, expected):

@@ -50,9 +50,11 @@ ZERO_PATTERNS = re.compile(
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
 CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
-CODED_TALLY = re.compile(r"\bfatalit(?:y|ies) (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
+# "fatalities coded as 10", "fatalities on both sides which are coded as 10" (and the notes' "fatalaties")
+FATALITIES_WORD = r"fatal(?:it|at)(?:y|ies)(?: on both sides)?(?: that| which)?"
+CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD} (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
                          r"\bcoded (?:fatalities|as \d)", re.I)
-ACLED_TALLY = re.compile(r"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\bfatalities (?:are |were )?(?:coded|assumed)"
+ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\b{FATALITIES_WORD} (?:are |were )?(?:coded|assumed)"
                          r"(?: to be| to| as| at)? (\d[\d,]*)", re.I)
 # Surface forms of a death count, for sentences the parser gets wrong ("16 IS fighters were killed", where
 # the small model reads "IS" as a verb): a count, a few words, then a passive killing; or a killing, then a count.
