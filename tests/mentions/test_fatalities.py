@@ -96,6 +96,10 @@ def test_the_day_of_a_dateline_counts_nobody(nlp):
     ("Unknown gunmen opened fire on a former commander in the town, killing him.", 1),
     ("A former soldier who had joined the rebels was shot and killed by regime forces in the town.", 1),
     ("Rebels stormed the village and killed 5 soldiers.", 5),
+    ("Clashes between two families resulted in the death of a man and a child and the injury of 10 others.", 2),
+    ("The attack resulted in the killing of 4 Al Mu'tasim Brigade fighters and the wounding of 1 other fighter.", 4),
+    ("The air strikes destroyed the house and killed between 8 to 12 individuals.", 8),
+    ("Clashes resulted in the killing of an unknown number of fighters from both sides.", None),
 ])
 def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
     assert count(nlp, text) == expected

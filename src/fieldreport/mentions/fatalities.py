@@ -68,7 +68,7 @@ SURFACE_TOLLS = [
     re.compile(rf"\b(?:killing|killed|the killing of|the death of|the deaths of|left|leaving)\s+(?:at least\s+)?{COUNT}"
                rf"\b(?!\s+(?:people\s+|others\s+|civilians\s+|persons\s+)?(?:injured|wounded))", re.I),
     re.compile(r"\b(?:shot dead|shot and killed|killed|killing|assassinated|executed|the death of|the killing of)"
-               r"\s+(a|an)\s", re.I),
+               r"\s+(a|an)\s(?!(?:[\w-]+\s+)?number\b)", re.I),  # 'an unknown number' is no figure
 ]
 # Counts of two groups told in one passive ("at least 35 IS fighters and 6 SDF fighters were killed"), which the
 # small model often parses as two clauses: the words between a count and its verb are no verb and no wounding.
@@ -97,12 +97,16 @@ def parse_number(text: str) -> int | None:
 
 
 def number_at(token: Token) -> int | None:
-    """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five'); none for
-    a day of a date ('27 November 2016 Girl killed')."""
+    """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five'), the lower end of
+    a range ('between 8 to 12': 8, as ACLED takes); none for a day of a date ('27 November 2016 Girl killed')."""
     if token.ent_type_ == "DATE":
         return None
     words = [c.text for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos_ == "NUM"]
-    return parse_number(" ".join([*words, token.text])) if words else parse_number(token.text)
+    value = parse_number(" ".join([*words, token.text])) if words else parse_number(token.text)
+    if value is not None and any(c.lower_ in ("to", "between") for c in token.children):
+        lower = [parse_number(c.text) for c in token.children if c.dep_ == "quantmod" and c.pos_ == "NUM"]
+        return min([value, *(n for n in lower if n is not None)])
+    return value
 
 
 def count_of(victim: Token) -> int | None:
@@ -117,9 +121,14 @@ def count_of(victim: Token) -> int | None:
     if own is not None and victim.pos_ in ("NUM", "NOUN", "PRON"):
         return own
     numbers = [c for c in victim.children if c.dep_ in ("nummod", "amod", "quantmod") and number_at(c) is not None]
+    if not numbers:  # '4 Al Mu'tasim Brigade fighters': the count hangs on the name before the noun
+        numbers = [g for c in victim.children if c.dep_ == "compound" and c.i < victim.i for g in c.subtree
+                   if g.dep_ == "nummod" and g.i < c.i and number_at(g) is not None]
     if numbers:
         # the number next to the noun, not a date before it ('6 October 2016 8 persons killed')
         before = [c for c in numbers if c.i < victim.i]
+        if len(before) > 1 and any(c.lower_ in ("between", "to") for c in victim.children):
+            return min(number_at(c) for c in before)  # 'between 8 to 12 individuals': ACLED's lower figure
         return number_at(before[-1] if before else numbers[0])
     if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN" or victim.lower_ in SINGULAR_PRONOUNS:
         return 1
@@ -317,7 +326,10 @@ def deaths_told(token: Token) -> int | None:
         victims = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
                    if g.dep_ == "pobj"]
         if number is None and victims:
-            number = count_of(victims[0])
+            # 'the death of a man and a child'
+            counts = [n for n in (count_of(v) for v in (victims[0], *victims[0].conjuncts)
+                                  if v.lemma_.lower() not in WOUND_LEMMAS) if n is not None]
+            number = sum(counts) if counts else None
         return number
     numbers = [n for n in (count_of(v) for v in victims_of(token)) if n is not None]
     return sum(numbers) if numbers else None
