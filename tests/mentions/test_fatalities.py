@@ -60,6 +60,8 @@ def test_the_dead_of_every_group_of_one_event_are_summed(nlp, text, expected):
     ("Rockets kill at least 30 in Aleppo AFP Saturday 9 Jul 2016 State media says 30 people have been killed "
      "in rocket fire overnight in Aleppo.", 30),
     ("6 October 2016 8 persons killed 58 others injured in rocket attacks on Aleppo city.", 8),
+    ("Syria air raids kill 25 civilians Monitor AFP Friday 1 Jul 2016 Separate air raids in northern Syria by "
+     "regime aircraft killed at least 25 civilians on Friday a monitoring group said.", 25),
     ("Eight Civilians Killed 14 Injured in Car Bombing in Damascus.", 8),
     ("A car bomb rocked the market on Tuesday claiming eight and injuring 14 citizens.", 8),
     ("Militants fired shells on the neighbourhood claiming the lives of 8 persons and injuring 58 others.", 8),

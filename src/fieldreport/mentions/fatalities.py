@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from fieldreport.mentions.dates import MONTHS
 from fieldreport.rules import int_map, word_sequence, word_set
 
 KILL_LEMMAS = word_set("fatalities", "kill_lemmas")
@@ -99,7 +100,7 @@ def parse_number(text: str) -> int | None:
 def number_at(token: Token) -> int | None:
     """The figure a number token gives with the words of its number ('Thirty one', 'Twenty-five'), the lower end of
     a range ('between 8 to 12': 8, as ACLED takes); none for a day of a date ('27 November 2016 Girl killed')."""
-    if token.ent_type_ == "DATE":
+    if token.ent_type_ == "DATE" or is_year(token):
         return None
     words = [c.text for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos_ == "NUM"]
     value = parse_number(" ".join([*words, token.text])) if words else parse_number(token.text)
@@ -107,6 +108,13 @@ def number_at(token: Token) -> int | None:
         lower = [parse_number(c.text) for c in token.children if c.dep_ == "quantmod" and c.pos_ == "NUM"]
         return min([value, *(n for n in lower if n is not None)])
     return value
+
+
+def is_year(token: Token) -> bool:
+    """'1 Jul 2016 Separate air raids': a year after a month (or a day) is no count."""
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token.text)) and before is not None and (
+        before.lower_.rstrip(".") in MONTHS or before.like_num)
 
 
 def count_of(victim: Token) -> int | None:
@@ -130,7 +138,8 @@ def count_of(victim: Token) -> int | None:
         if len(before) > 1 and any(c.lower_ in ("between", "to") for c in victim.children):
             return min(number_at(c) for c in before)  # 'between 8 to 12 individuals': ACLED's lower figure
         return number_at(before[-1] if before else numbers[0])
-    if victim.ent_type_ == "PERSON" or victim.pos_ == "PROPN" or victim.lower_ in SINGULAR_PRONOUNS:
+    if victim.ent_type_ == "PERSON" or victim.lower_ in SINGULAR_PRONOUNS or (
+            victim.pos_ == "PROPN" and victim.ent_type_ in ("", "PERSON")):  # a named person, not 'AFP' or 'Aleppo'
         return 1
     if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
         return 1
@@ -178,7 +187,9 @@ def victims_of(kill: Token) -> list[Token]:
         return subjects
     else:
         passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
-        objects = [c for c in kill.children if c.dep_ == "dobj" and not is_wounded(c)]
+        # a verb has one object (its conjuncts join it): more are a headline glued to its dateline and lead
+        objects = [c for c in kill.children if c.dep_ == "dobj"][:1]
+        objects = [c for c in objects if not is_wounded(c)]
         victims = passive or objects
         if not victims and any(c.dep_ == "dobj" for c in kill.children):
             victims = counted_subjects(kill)
