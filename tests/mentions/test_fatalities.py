@@ -77,6 +77,7 @@ def test_a_figure_is_counted_once_and_the_wounded_never(nlp, text, expected):
     "At least 112 civilians have been killed in the city since the rebel assault began on Sunday.",
     "Clashes in less than one month have killed more than 350 militants.",
     "Hundreds of people have been killed in the war.",
+    "More than 200 people have been killed in the province over the past two months.",
     "More than 300,000 people have been killed in Syria.",
 ])
 def test_a_toll_over_a_long_time_is_no_events_figure(nlp, text):
