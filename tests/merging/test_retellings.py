@@ -58,6 +58,7 @@ def test_strikes_on_two_villages_the_same_day_are_two_events(extractor):
 def test_a_headline_figure_the_body_gives_as_a_months_toll_is_no_events(extractor):
     events = extracted(extractor, TOLL)
     assert events and all(e.fatalities is None for e in events)
+    assert not [span for e in events for span in e.evidence if span.field == "fatalities"]
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

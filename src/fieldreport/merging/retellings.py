@@ -52,8 +52,11 @@ def merge_retellings(drafts: list[DraftEvent]) -> list[DraftEvent]:
         figures[id(target)] += told_figures(draft, tolls)
         fold(target, draft)
     for draft in merged:
-        if not draft.tally_stated and draft.event.fatalities is not None:
-            draft.event.fatalities = best_supported(figures[id(draft)])
+        event = draft.event
+        if not draft.tally_stated and event.fatalities is not None:
+            event.fatalities = best_supported(figures[id(draft)])
+            if event.fatalities is None:  # only a toll: no span supports a figure of this event
+                event.evidence = [e for e in event.evidence if e.field != "fatalities"]
     return merged
 
 
