@@ -10,7 +10,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from fieldreport.rules import (
@@ -43,10 +43,18 @@ class ActorMention:
 
     span: Span
     actor: Actor | None
+    # How the text uses the name when it is not as a party: 'holder' ("IS-held town", "held by rebels"),
+    # 'sponsor' ("Daesh-linked agency", "Russian-made missiles"), 'source' (the subject of a citation)
+    qualifier: str | None = None
 
     @property
     def is_partisan(self) -> bool:
         return self.actor is None
+
+    @property
+    def can_act(self) -> bool:
+        """False for a name that only qualifies something else: a place's holder, a sponsor, a cited source."""
+        return self.qualifier is None
 
 
 @dataclass
@@ -60,6 +68,16 @@ class ActorDictionary:
     attribution_before: list[str] = field(default_factory=list)  # "believed to be" [a group]
     attribution_after: list[str] = field(default_factory=list)  # [a group]"-suspected"
     generic_forces: dict[str, str] = field(default_factory=dict)  # 'army', 'police' -> military | police
+    qualifiers: dict[str, str] = field(default_factory=dict)  # 'held' -> holder, 'linked' -> sponsor
+    state_words: set[str] = field(default_factory=set)  # 'government', 'regime': the state, before a means word
+    means: set[str] = field(default_factory=set)  # lemmas of what forces strike with: 'plane', 'airstrike'
+
+    def force_named_by(self, word: str) -> Actor | None:
+        """The military a word before a means of war names: 'government' (planes) the home state's, as
+        'government forces' does; 'Russian' (airstrikes) Russia's, as 'Russian forces' does; 'coalition'
+        (airstrikes) the coalition, as 'coalition forces' does."""
+        name = self.aliases.get(f"{word.lower()} forces")
+        return self.actors.get(name) if name else None
 
     def local_force(self, mention: ActorMention, country: str) -> Actor | None:
         """The state force of `country` an unqualified 'army', 'soldiers' or 'police' names in a report about
@@ -141,10 +159,14 @@ def dictionary_from(data: dict) -> ActorDictionary:
     world = data.get("world", {})
     add_world_forces(world, actors, aliases)
     attribution = data.get("attribution", {})
+    state_words = {word.lower() for word in world.get("state_words", [])}
     generic_forces = {word.lower(): kind for kind in FORCE_KINDS for word in world.get(kind, [])}
+    generic_forces.update(dict.fromkeys(state_words, "military"))
+    qualifiers = {word.lower(): kind for kind, words in data.get("qualifiers", {}).items() for word in words}
     return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
-                           [cue.lower() for cue in attribution.get("after", [])], generic_forces)
+                           [cue.lower() for cue in attribution.get("after", [])], generic_forces, qualifiers,
+                           state_words, {word.lower() for word in world.get("means", [])})
 
 
 FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
@@ -153,8 +175,10 @@ ACTOR_TABLE = Table({"name": str, "inter": int, "country": str, "side": str, "ge
 ACTORS_FILE = Table({"actor": ACTOR_TABLE,
                      "partisan": Table({"labels": list, "default": str, "default_inter": int, "default_side": str,
                                         "sides": WORD_GROUPS}, required=("labels", "default")),
-                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list)}),
-                     "attribution": Table({"before": list, "after": list})},
+                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list),
+                                     "state_words": list, "means": list}),
+                     "attribution": Table({"before": list, "after": list}),
+                     "qualifiers": Table({"holder": list, "sponsor": list})},
                     required=("actor", "partisan"))
 
 
@@ -195,12 +219,54 @@ class ActorFinder:
         for matcher in (self.by_lower, self.by_orth):
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
+        spans += self.forces_by_means(doc)
         mentions = []
         for span in filter_spans(spans):
             name = span.label_
             actor = None if name == "__partisan__" else self.dictionary.actors[name]
-            mentions.append(ActorMention(span, actor))
+            mentions.append(ActorMention(span, actor, qualifier_of(span, self.dictionary.qualifiers)))
         return sorted(mentions, key=lambda m: m.span.start)
+
+    def forces_by_means(self, doc: Doc) -> list[Span]:
+        """'government planes', 'regime-bombardment', 'Russian airstrikes': a state word or a demonym that
+        qualifies a means of war names the forces that used it, though the phrase is no alias."""
+        spans = []
+        for token in doc:
+            if not qualifies_means(token, self.dictionary.means):
+                continue
+            actor = self.dictionary.force_named_by(token.text)
+            if actor is not None:
+                spans.append(Span(doc, token.i, token.i + 1, label=actor.name))
+        return spans
+
+
+def qualifies_means(token: Token, means: set[str]) -> bool:
+    """The word modifies a means of war in the parse, or stands right before one ('government shelling',
+    'regime-bombardment')."""
+    head = token.head
+    if token.dep_ in MEANS_MODIFIER_DEPS and head.i > token.i and head.lemma_.lower() in means:
+        return True
+    doc = token.doc
+    at = token.i + 2 if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" else token.i + 1
+    if at >= len(doc):
+        return False
+    after = doc[at]
+    return after.lemma_.lower() in means and (after.pos_ == "NOUN" or after.tag_ == "VBG")
+
+
+MEANS_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+
+
+def qualifier_of(span: Span, qualifiers: dict[str, str]) -> str | None:
+    """'holder' or 'sponsor' when the name only qualifies what follows ('IS-held', 'Daesh-linked') or
+    follows a holder's participle ('held by rebels', 'controlled by Syria's rebels')."""
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "-":
+        return qualifiers.get(doc[span.end + 1].lower_)
+    by = span.root.head
+    if by.lower_ == "by" and by.head.i != by.i and qualifiers.get(by.head.lower_) == "holder":
+        return "holder"
+    return None
 
 
 @lru_cache(maxsize=1)
