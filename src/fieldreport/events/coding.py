@@ -219,7 +219,7 @@ def sides_of_parse(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[A
     subjects, passive, agents = clause_subjects(token)
     if token.pos_ == "NOUN":
         owners = [c for c in token.children if c.dep_ == "poss" or c.dep_ in NOUN_AGENT_DEPS and c.i < token.i]
-        by = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.children]
+        by = [g for c in by_phrases(token) for g in c.children if g.dep_ == "pobj"]
         agent_side = mentions_under(owners + by + agents, actors) or mentions_under(subjects, actors)
         other = mentions_under(target_tokens(token), actors)
         if passive and not agent_side:
@@ -236,6 +236,15 @@ def sides_of_parse(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[A
     if not agent_side and len({m.actor for m in other}) > 1:
         agent_side, other = other[:1], other[1:]  # "between X and Y": X acts, Y receives
     return agent_side, other
+
+
+def by_phrases(token: Token) -> list[Token]:
+    """'strikes by the coalition': the 'by' phrase of a noun, also when the parse hung it elsewhere."""
+    found = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "by"]
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if not found and after is not None and after.lower_ == "by" and after.dep_ in ("prep", "agent"):
+        found.append(after)
+    return found
 
 
 NOUN_AGENT_DEPS = {"compound", "amod", "nmod", "npadvmod"}  # 'regime bombardment', 'Russian airstrikes'
@@ -744,6 +753,10 @@ def fill_attacker(draft: DraftEvent) -> None:
     flown by states: with none named, the forces of the country they hit; other attacks by no one named,
     an unidentified armed group."""
     event = draft.event
+    if event.inter1 == CIVILIANS:  # a sentence folded into the event gave it its victims as actor1
+        if not event.actor2:
+            set_actor(draft, 2, draft.actor1, Actor(event.actor1, event.inter1))
+        clear_actor(draft, 1)
     bombing = event.sub_event_type in EXPLOSIVE_TYPES
     if event.actor1 and not (bombing and event.actor1 == draft.defaulted_actor1):
         return
@@ -952,6 +965,8 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     first, second = pick(crowd or agent_side), pick([m for m in other_side if m not in crowd])
     agentless_passive = any(c.dep_ == "nsubjpass" for c in trigger.token.children) and not any(
         c.dep_ == "agent" for c in trigger.token.children)
+    if first is None and any(dictionary.refers_back(s) for s in clause_subjects(trigger.token)[0]):
+        first = antecedent(contexts, ctx.index)  # "They further recaptured the road"
     if first is None and not agentless_passive:  # "3 IS fighters were killed": victims, not killers
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
                 and not is_source_word(m) and not m.is_partisan and m.can_act]
@@ -1006,6 +1021,25 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if location is not None:
         set_location(draft, location)
     return draft
+
+
+def antecedent(contexts: list[SentenceContext], index: int, reach: int = 2) -> ActorMention | None:
+    """The actor a 'they' or 'the group' stands for: the acting subject of the nearest sentence before, in the
+    same section, that has one."""
+    here = contexts[index]
+    for back in range(1, reach + 1):
+        if index - back < 0 or contexts[index - back].section != here.section:
+            return None
+        subjects = [m for m in contexts[index - back].actors if m.can_act and not is_civilian(m) and is_subject(m)]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def is_subject(mention: ActorMention) -> bool:
+    """The mention heads a clause's subject, or is joined to one ('the army and Hezbollah')."""
+    root = mention.span.root
+    return root.dep_ == "nsubj" or root.dep_ == "conj" and root.head.dep_ == "nsubj"
 
 
 def one_sided_roles(first: ActorMention | None, second: ActorMention | None, mentions: list[ActorMention],

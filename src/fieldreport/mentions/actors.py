@@ -71,6 +71,14 @@ class ActorDictionary:
     qualifiers: dict[str, str] = field(default_factory=dict)  # 'held' -> holder, 'linked' -> sponsor
     state_words: set[str] = field(default_factory=set)  # 'government', 'regime': the state, before a means word
     means: set[str] = field(default_factory=set)  # lemmas of what forces strike with: 'plane', 'airstrike'
+    anaphora: dict[str, set[str]] = field(default_factory=dict)  # 'pronouns' and 'nouns' that refer back
+
+    def refers_back(self, subject: Token) -> bool:
+        """'They recaptured the road', 'the bomber blew himself up': a subject standing for an actor named before."""
+        if subject.lower_ in self.anaphora.get("pronouns", set()):
+            return True
+        return subject.lower_ in self.anaphora.get("nouns", set()) and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
 
     def force_named_by(self, word: str) -> Actor | None:
         """The military a word before a means of war names: 'government' (planes) the home state's, as
@@ -166,7 +174,8 @@ def dictionary_from(data: dict) -> ActorDictionary:
     return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
                            [cue.lower() for cue in attribution.get("after", [])], generic_forces, qualifiers,
-                           state_words, {word.lower() for word in world.get("means", [])})
+                           state_words, {word.lower() for word in world.get("means", [])},
+                           {kind: {w.lower() for w in words} for kind, words in data.get("anaphora", {}).items()})
 
 
 FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
@@ -178,7 +187,8 @@ ACTORS_FILE = Table({"actor": ACTOR_TABLE,
                      "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list),
                                      "state_words": list, "means": list}),
                      "attribution": Table({"before": list, "after": list}),
-                     "qualifiers": Table({"holder": list, "sponsor": list})},
+                     "qualifiers": Table({"holder": list, "sponsor": list}),
+                     "anaphora": Table({"pronouns": list, "nouns": list})},
                     required=("actor", "partisan"))
 
 

@@ -34,10 +34,8 @@ class DateMention:
     @property
     def is_statement_day(self) -> bool:
         """'SOHR said on Tuesday that ...': the day the statement was made, not the day of what it tells."""
-        token = self.span.root.head
-        if token.dep_ == "prep" or token.pos_ == "ADP":
-            token = token.head
-        return token.lemma_.lower() in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX")
+        verb = next((t for t in self.span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        return verb is not None and verb.lemma_.lower() in SPEECH_LEMMAS  # 'said in a statement on Tuesday'
 
 
 def resolve_date(text: str, published: date | None) -> tuple[date, int] | None:
