@@ -210,8 +210,11 @@ def words_right_after(token: Token, reach: int = 5) -> set[str]:
 def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
     """Actor mentions on the acting side and on the receiving side of a trigger. Names that only qualify
     something ('IS-held', 'Daesh-linked', a cited source) act on neither side; a place's holder may be hit."""
-    acting, sides = sides_of_parse(trigger, [m for m in actors if m.qualifier in (None, "holder")])
-    return [m for m in acting if m.can_act], sides
+    strike = is_one_sided(trigger)  # 'Russian airstrikes' name who struck, not a side of 'clashes'
+    usable = [m for m in actors if m.qualifier in (None, "holder") or m.qualifier == "means" and (
+        strike or m.span.root.head.i == trigger.token.i)]  # 'a government offensive': the offensive's own
+    acting, sides = sides_of_parse(trigger, usable)
+    return [m for m in acting if m.qualifier in (None, "means")], [m for m in sides if m.qualifier != "means"]
 
 
 def sides_of_parse(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
@@ -572,15 +575,34 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
     return folded
 
 
+SPEAKER_MODIFIER_DEPS = {"compound", "amod", "poss", "npadvmod", "nmod", "case", "punct"}
+
+
 def mark_cited_sources(contexts: list[SentenceContext]) -> None:
-    """A name inside the phrase that says so cites, it does not act: 'Hezbollah's media said', 'the
-    Daesh-linked Aamaq agency reported', 'Assad told AFP'."""
+    """A name that only qualifies who says so cites, it does not act: "Hezbollah's media said", 'the Daesh-linked
+    Aamaq agency reported', 'Yemeni military officials say'. A speaker that is itself an actor ('the army said',
+    or a misread 'HTS fighters clashed ... fatalities reported') is left alone."""
     for ctx in contexts:
-        spans = [s.subject for s in ctx.sources if s.subject is not None]
-        for mention in ctx.actors:
-            if mention.qualifier is None and any(span.start <= mention.span.start and mention.span.end <= span.end
-                                                 for span in spans):
-                mention.qualifier = "source"
+        for source in ctx.sources:
+            if source.subject is None:
+                continue
+            head = source.subject[-1]
+            if any(m.span.start <= head.i < m.span.end for m in ctx.actors) \
+                    or any(c.dep_ == "xcomp" for c in head.head.children):
+                continue  # 'OPS sources claimed to have taken four villages': they claim their own deed
+            for mention in ctx.actors:
+                if mention.qualifier is None and source.subject.start <= mention.span.start \
+                        and modifies_speaker(mention.span.root, head):
+                    mention.qualifier = "source"
+
+
+def modifies_speaker(token: Token, head: Token) -> bool:
+    """The token hangs on the speaker's noun through name modifiers only ('Hezbollah' in "Hezbollah's media")."""
+    while token.i != head.i:
+        if token.dep_ not in SPEAKER_MODIFIER_DEPS or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
 
 
 def add_sources_nearby(draft: DraftEvent, contexts: list[SentenceContext], reach: int = 2) -> None:
@@ -616,7 +638,7 @@ def attackers_near(draft: DraftEvent, contexts: list[SentenceContext],
     found = []
     for ctx in nearby:
         for mention in ctx.actors:
-            if not mention.can_act or is_source_word(mention):
+            if mention.qualifier not in (None, "means") or is_source_word(mention):
                 continue
             actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, target)
             if actor.inter not in NON_COMBATANT_INTERS and not actor.allied_with(target) \
@@ -951,9 +973,10 @@ def is_crowd(mention: ActorMention) -> bool:
 
 
 def is_aftermath(draft: DraftEvent) -> bool:
-    """A sentence that only adds to the event before it: no actor and no place of its own
-    ('A number of terrorists were killed ... in the attack'), or a bare killing with no perpetrator."""
-    no_actors = draft.event.actor1 is None and draft.event.actor2 is None
+    """A sentence that only adds to the event before it: no actor (its victims aside) and no place of its own
+    ('A number of terrorists were killed ... in the attack', 'a child died of wounds from an airstrike on the
+    town'), or a bare killing with no perpetrator."""
+    no_actors = draft.event.actor1 is None and (draft.event.actor2 is None or draft.event.inter2 == CIVILIANS)
     return (draft.trigger.is_weak and draft.event.actor1 is None) or (no_actors and draft.location is None)
 
 

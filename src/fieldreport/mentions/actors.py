@@ -44,7 +44,10 @@ class ActorMention:
     span: Span
     actor: Actor | None
     # How the text uses the name when it is not as a party: 'holder' ("IS-held town", "held by rebels"),
-    # 'sponsor' ("Daesh-linked agency", "Russian-made missiles"), 'source' (the subject of a citation)
+    # 'sponsor' ("Daesh-linked agency", "Russian-made missiles"), 'source' (the subject of a citation),
+    # 'means' (who used a means of war: "Russian airstrikes"; it names who struck, not a side of a battle);
+    # 'member' is used while finding mentions only: "X-linked" before another group's name is a sponsor,
+    # before a common noun ("QSD-affiliated women") the name of the group they belong to
     qualifier: str | None = None
 
     @property
@@ -187,7 +190,7 @@ ACTORS_FILE = Table({"actor": ACTOR_TABLE,
                      "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list),
                                      "state_words": list, "means": list}),
                      "attribution": Table({"before": list, "after": list}),
-                     "qualifiers": Table({"holder": list, "sponsor": list}),
+                     "qualifiers": Table({"holder": list, "sponsor": list, "member": list}),
                      "anaphora": Table({"pronouns": list, "nouns": list})},
                     required=("actor", "partisan"))
 
@@ -229,13 +232,23 @@ class ActorFinder:
         for matcher in (self.by_lower, self.by_orth):
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
-        spans += self.forces_by_means(doc)
+        named = {(span.start, span.end) for span in spans}
         mentions = []
-        for span in filter_spans(spans):
+        for span in filter_spans(spans + self.forces_by_means(doc)):
             name = span.label_
             actor = None if name == "__partisan__" else self.dictionary.actors[name]
-            mentions.append(ActorMention(span, actor, qualifier_of(span, self.dictionary.qualifiers)))
-        return sorted(mentions, key=lambda m: m.span.start)
+            qualifier = qualifier_of(span, self.dictionary.qualifiers) if (span.start, span.end) in named else "means"
+            mentions.append(ActorMention(span, actor, qualifier))
+        mentions.sort(key=lambda m: m.span.start)
+        for index, mention in enumerate(mentions):
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            if mention.qualifier == "member":
+                # 'the al-Qaeda-linked al-Nusra Front': Nusra acts; 'QSD-affiliated women': the name stands for them
+                names_group = following is not None and following.span.start <= mention.span.end + 3 \
+                    and following.actor is not None and not following.actor.generic \
+                    and following.actor.inter not in NON_COMBATANTS
+                mention.qualifier = "sponsor" if names_group else None
+        return mentions
 
     def forces_by_means(self, doc: Doc) -> list[Span]:
         """'government planes', 'regime-bombardment', 'Russian airstrikes': a state word or a demonym that
@@ -264,6 +277,7 @@ def qualifies_means(token: Token, means: set[str]) -> bool:
     return after.lemma_.lower() in means and (after.pos_ == "NOUN" or after.tag_ == "VBG")
 
 
+NON_COMBATANTS = {5, 6, 7}  # rioters, protesters, civilians (ACLED inter codes)
 MEANS_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
 
 

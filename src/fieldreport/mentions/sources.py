@@ -26,7 +26,7 @@ class SourceMention:
 
 
 NAME_DEPS = {"compound", "amod", "det", "poss", "nmod", "flat", "punct", "case"}
-QUALIFIED = re.compile(r"^\S+\s*-\s*(?:based|linked|affiliated|run|backed)\s+", re.I)
+QUALIFIED = re.compile(r"^(?:\S+\s*-\s*|-\s*)?(?:based|linked|affiliated|run|backed)\s+", re.I)
 
 
 def source_phrase(head: Token) -> Span:
@@ -49,8 +49,9 @@ def clean_source_name(span: Span) -> str:
 
 
 def whole_phrase(head: Token) -> Span:
-    """The subject with everything that hangs on it: 'the Daesh-linked Aamaq news agency'."""
-    return head.doc[head.left_edge.i:head.right_edge.i + 1]
+    """The speaker's name with all its modifiers before it ('the Daesh-linked Aamaq news agency', "Hezbollah's
+    media"), not what follows ('clashes between the army and rebels were reported' names no speaker)."""
+    return head.doc[head.left_edge.i:head.i + 1]
 
 
 def affiliation(head: Token) -> Token | None:
@@ -66,7 +67,9 @@ def speakers(token: Token) -> list[tuple[Token, bool]]:
     if token.lemma_ in SPEECH_LEMMAS and token.pos_ == "VERB":
         found = [(c, False) for c in token.children if c.dep_ == "nsubj"]
         if token.lemma_ in HEARER_LEMMAS:
-            found += [(c, True) for c in token.children if c.dep_ in ("dobj", "dative") and c.pos_ == "PROPN"]
+            # a name, whatever the tagger made of it ('told SANA' tags SANA as an adjective); never 'told him'
+            found += [(c, True) for c in token.children if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON"
+                      and c.text[:1].isupper()]
         return found
     if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
         return [(c, False) for c in doc[token.i + 1].children if c.dep_ == "pobj"]
@@ -79,7 +82,7 @@ def find_sources(doc: Doc) -> list[SourceMention]:
     mentions: list[SourceMention] = []
     for token in doc:
         for subject, told in speakers(token):
-            if subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+            if subject.pos_ not in ("NOUN", "PROPN", "PRON") and not told:
                 continue
             span = source_phrase(subject)
             name = clean_source_name(span)
