@@ -3,6 +3,7 @@
 from datetime import date
 
 from fieldreport.mentions.dates import find_dates, resolve_date
+from fieldreport.model import Document
 
 PUBLISHED = date(2016, 7, 19)  # a Tuesday
 
@@ -43,3 +44,20 @@ def test_statement_day_is_told_apart(extractor):
         by_text.setdefault(mention.span.text, []).append(mention.is_statement_day)
     assert by_text["Tuesday"] == [True, True]
     assert by_text["Monday"] == [False]
+
+
+def test_period_start_and_day_ahead_are_told_apart(extractor):
+    doc = extractor.nlp("Hundreds of thousands have been killed since March 2011. The truce is due to take effect on "
+                        "Monday. Rebels shelled the town on Sunday.")
+    by_text = {m.span.text: m for m in find_dates(doc, date(2016, 9, 11))}
+    assert by_text["March 2011"].is_period_start
+    assert by_text["Monday"].is_ahead
+    assert not by_text["Sunday"].is_ahead and not by_text["Sunday"].is_period_start
+
+
+def test_a_day_ahead_does_not_date_the_next_sentence(extractor):
+    events = extractor.extract(Document(
+        text="A US-Russia truce is due to take effect on Monday. More than 100 civilians were killed in "
+             "government shelling on Idlib.", published=date(2016, 9, 11)))
+    strike = next(e for e in events if e.event_type == "Explosions/Remote violence")
+    assert strike.event_date == "2016-09-11"

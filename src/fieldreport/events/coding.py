@@ -474,7 +474,7 @@ def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention |
              published: date | None) -> tuple[str | None, int | None, Span | None]:
     """The event's day: a date its sentence gives (a day before a month; not the day a statement was made),
     else the day the sentences just before told, else the publication date."""
-    own = [d for d in context.dates if not d.is_statement_day]
+    own = [d for d in context.dates if not d.is_statement_day and not d.is_period_start]
     if own:
         nearest = min(own, key=lambda d: (d.precision, abs(d.span.start - trigger.token.i)))
         return nearest.value.isoformat(), nearest.precision, nearest.span
@@ -498,7 +498,7 @@ def carried_date(ctx: SentenceContext, last: DateMention | None,
         earlier = contexts[ctx.index - back]
         if earlier.section != ctx.section:
             break
-        days = [d for d in earlier.dates if d.precision <= 2 and not d.is_statement_day]
+        days = [d for d in earlier.dates if d.precision <= 2 and not (d.is_statement_day or d.is_ahead)]
         if days:
             return days[-1]
     return None

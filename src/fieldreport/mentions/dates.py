@@ -17,6 +17,8 @@ RELATIVE_DAYS = int_map("dates", "relative_days")  # in file order: the first ph
 RELATIVE_WEEKS = int_map("dates", "relative_weeks")  # 'earlier this week': days back, week precision
 WEEKEND = word_set("dates", "weekend")
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
+PERIOD_OPENERS = word_set("dates", "period_openers")
+FUTURE_CUES = word_set("dates", "future_cues")
 DAY_PRECISION, WEEK_PRECISION, MONTH_PRECISION = 1, 2, 3
 CALENDAR_WORDS = [*WEEKDAYS, *sorted(MONTHS), *RELATIVE_DAYS, *RELATIVE_WEEKS, *WEEKEND]
 NUMERIC_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b")
@@ -30,6 +32,21 @@ class DateMention:
     span: Span
     value: date
     precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
+
+    @property
+    def is_period_start(self) -> bool:
+        """'since March 2011': when a period began, not when an event happened."""
+        before = self.span.doc[self.span.start - 1].lower_ if self.span.start > 0 else ""
+        return before in PERIOD_OPENERS or self.span[0].lower_ in PERIOD_OPENERS
+
+    @property
+    def is_ahead(self) -> bool:
+        """'a truce due to take effect on Monday', 'talks will resume on Friday': a day still to come, which
+        dates no later sentence."""
+        words = {t.lower_ for t in self.span.root.ancestors} | {
+            c.lower_ for t in self.span.root.ancestors if t.pos_ in ("VERB", "AUX") for c in t.children
+            if c.dep_ == "aux"}
+        return bool(words & FUTURE_CUES)
 
     @property
     def is_statement_day(self) -> bool:
