@@ -24,3 +24,7 @@ def test_based_prefix_is_dropped_and_the_whole_subject_kept(extractor):
     [mention] = find_sources(doc)
     assert mention.name == "Syrian Observatory"
     assert mention.subject.text == "The Britain-based Syrian Observatory"  # the name, not what follows it
+
+
+def test_possessive_owner_stays_in_the_source_name(extractor):
+    assert names(extractor, "Hezbollah's media said the Syrian army killed 20 militants.") == ["Hezbollah's media"]

@@ -32,7 +32,8 @@ QUALIFIED = re.compile(r"^(?:\S+\s*-\s*|-\s*)?(?:based|linked|affiliated|run|bac
 def source_phrase(head: Token) -> Span:
     """The subject's name words only: 'the Kurdish-language Hawar news', not what follows 'of' or 'who'."""
     left = head.i
-    while left > head.left_edge.i and head.doc[left - 1].dep_ in NAME_DEPS and head.doc[left - 1].head.i >= left:
+    while left > head.left_edge.i and head.doc[left - 1].dep_ in NAME_DEPS and (
+            head.doc[left - 1].head.i >= left or head.doc[left - 1].dep_ == "case"):  # "Hezbollah 's media"
         left -= 1
     return head.doc[left:head.i + 1]
 
