@@ -472,14 +472,19 @@ def modifies(span: Span, other: Span, hops: int = 5) -> bool:
 
 def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention | None,
              published: date | None) -> tuple[str | None, int | None, Span | None]:
-    """The event's day: a date its sentence gives (a day before a month; not the day a statement was made),
-    else the day the sentences just before told, else the publication date."""
+    """The event's day: a date its sentence gives (a day before a month; not the day a statement was made nor
+    the start of a period), else the day the sentences just before told, else the day of a statement made on
+    the publication day or the day before (told to the week), else the publication date."""
     own = [d for d in context.dates if not d.is_statement_day and not d.is_period_start]
     if own:
         nearest = min(own, key=lambda d: (d.precision, abs(d.span.start - trigger.token.i)))
         return nearest.value.isoformat(), nearest.precision, nearest.span
     if fallback is not None:
         return fallback.value.isoformat(), fallback.precision, fallback.span
+    said = [d for d in context.dates if d.is_statement_day and d.precision == 1 and published is not None
+            and 0 <= (published - d.value).days <= 1]
+    if said:  # 'sources said on Wednesday' in Thursday's dispatch: the report's day, as ACLED codes it
+        return said[0].value.isoformat(), 2, said[0].span
     if published is not None:
         return published.isoformat(), 2, None
     return None, None, None
