@@ -34,8 +34,11 @@ ACTOR_TABLE = Table({"name": str, "inter": int, "country": str, "side": str, "ge
 ACTORS_FILE = Table({"actor": ACTOR_TABLE,
                      "partisan": Table({"labels": list, "default": str, "default_inter": int, "default_side": str,
                                         "sides": WORD_GROUPS}, required=("labels", "default")),
-                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list)}),
-                     "attribution": Table({"before": list, "after": list})},
+                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list),
+                                     "state_words": list, "means": list}),
+                     "attribution": Table({"before": list, "after": list}),
+                     "qualifiers": Table({"holder": list, "sponsor": list, "member": list}),
+                     "anaphora": Table({"pronouns": list, "nouns": list})},
                     required=("actor", "partisan"))
 
 

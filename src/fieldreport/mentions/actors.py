@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from fieldreport.aliases import FORCE_KINDS, actor_file, actor_names
@@ -33,10 +33,21 @@ class ActorMention:
 
     span: Span
     actor: Actor | None
+    # How the text uses the name when it is not as a party: 'holder' ("IS-held town", "held by rebels"),
+    # 'sponsor' ("Daesh-linked agency", "Russian-made missiles"), 'source' (the subject of a citation),
+    # 'means' (who used a means of war: "Russian airstrikes"; it names who struck, not a side of a battle);
+    # 'member' is used while finding mentions only: "X-linked" before another group's name is a sponsor,
+    # before a common noun ("QSD-affiliated women") the name of the group they belong to
+    qualifier: str | None = None
 
     @property
     def is_partisan(self) -> bool:
         return self.actor is None
+
+    @property
+    def can_act(self) -> bool:
+        """False for a name that only qualifies something else: a place's holder, a sponsor, a cited source."""
+        return self.qualifier is None
 
 
 @dataclass
@@ -50,6 +61,24 @@ class ActorDictionary:
     attribution_before: list[str] = field(default_factory=list)  # "believed to be" [a group]
     attribution_after: list[str] = field(default_factory=list)  # [a group]"-suspected"
     generic_forces: dict[str, str] = field(default_factory=dict)  # 'army', 'police' -> military | police
+    qualifiers: dict[str, str] = field(default_factory=dict)  # 'held' -> holder, 'linked' -> sponsor
+    state_words: set[str] = field(default_factory=set)  # 'government', 'regime': the state, before a means word
+    means: set[str] = field(default_factory=set)  # lemmas of what forces strike with: 'plane', 'airstrike'
+    anaphora: dict[str, set[str]] = field(default_factory=dict)  # 'pronouns' and 'nouns' that refer back
+
+    def refers_back(self, subject: Token) -> bool:
+        """'They recaptured the road', 'the bomber blew himself up': a subject standing for an actor named before."""
+        if subject.lower_ in self.anaphora.get("pronouns", set()):
+            return True
+        return subject.lower_ in self.anaphora.get("nouns", set()) and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+
+    def force_named_by(self, word: str) -> Actor | None:
+        """The military a word before a means of war names: 'government' (planes) the home state's, as
+        'government forces' does; 'Russian' (airstrikes) Russia's, as 'Russian forces' does; 'coalition'
+        (airstrikes) the coalition, as 'coalition forces' does."""
+        name = self.aliases.get(f"{word.lower()} forces")
+        return self.actors.get(name) if name else None
 
     def local_force(self, mention: ActorMention, country: str) -> Actor | None:
         """The state force of `country` an unqualified 'army', 'soldiers' or 'police' names in a report about
@@ -90,11 +119,16 @@ def dictionary_from(data: dict) -> ActorDictionary:
         actors.setdefault(name, Actor(name, 1, country))
     world = data.get("world", {})
     attribution = data.get("attribution", {})
+    state_words = {word.lower() for word in world.get("state_words", [])}
     generic_forces = {word.lower(): kind for kind in FORCE_KINDS for word in world.get(kind, [])}
+    generic_forces.update(dict.fromkeys(state_words, "military"))
+    qualifiers = {word.lower(): kind for kind, words in data.get("qualifiers", {}).items() for word in words}
     return ActorDictionary(actors, dict(names.aliases), dict(names.codes),
                            [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
-                           [cue.lower() for cue in attribution.get("after", [])], generic_forces)
+                           [cue.lower() for cue in attribution.get("after", [])], generic_forces, qualifiers,
+                           state_words, {word.lower() for word in world.get("means", [])},
+                           {kind: {w.lower() for w in words} for kind, words in data.get("anaphora", {}).items()})
 
 
 class ActorFinder:
@@ -115,12 +149,65 @@ class ActorFinder:
         for matcher in (self.by_lower, self.by_orth):
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
+        named = {(span.start, span.end) for span in spans}
         mentions = []
-        for span in filter_spans(spans):
+        for span in filter_spans(spans + self.forces_by_means(doc)):
             name = span.label_
             actor = None if name == "__partisan__" else self.dictionary.actors[name]
-            mentions.append(ActorMention(span, actor))
-        return sorted(mentions, key=lambda m: m.span.start)
+            qualifier = qualifier_of(span, self.dictionary.qualifiers) if (span.start, span.end) in named else "means"
+            mentions.append(ActorMention(span, actor, qualifier))
+        mentions.sort(key=lambda m: m.span.start)
+        for index, mention in enumerate(mentions):
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            if mention.qualifier == "member":
+                # 'the al-Qaeda-linked al-Nusra Front': Nusra acts; 'QSD-affiliated women': the name stands for them
+                names_group = following is not None and following.span.start <= mention.span.end + 3 \
+                    and following.actor is not None and not following.actor.generic \
+                    and following.actor.inter not in NON_COMBATANTS
+                mention.qualifier = "sponsor" if names_group else None
+        return mentions
+
+    def forces_by_means(self, doc: Doc) -> list[Span]:
+        """'government planes', 'regime-bombardment', 'Russian airstrikes': a state word or a demonym that
+        qualifies a means of war names the forces that used it, though the phrase is no alias."""
+        spans = []
+        for token in doc:
+            if not qualifies_means(token, self.dictionary.means):
+                continue
+            actor = self.dictionary.force_named_by(token.text)
+            if actor is not None:
+                spans.append(Span(doc, token.i, token.i + 1, label=actor.name))
+        return spans
+
+
+def qualifies_means(token: Token, means: set[str]) -> bool:
+    """The word modifies a means of war in the parse, or stands right before one ('government shelling',
+    'regime-bombardment')."""
+    head = token.head
+    if token.dep_ in MEANS_MODIFIER_DEPS and head.i > token.i and head.lemma_.lower() in means:
+        return True
+    doc = token.doc
+    at = token.i + 2 if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" else token.i + 1
+    if at >= len(doc):
+        return False
+    after = doc[at]
+    return after.lemma_.lower() in means and (after.pos_ == "NOUN" or after.tag_ == "VBG")
+
+
+NON_COMBATANTS = {5, 6, 7}  # rioters, protesters, civilians (ACLED inter codes)
+MEANS_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+
+
+def qualifier_of(span: Span, qualifiers: dict[str, str]) -> str | None:
+    """'holder' or 'sponsor' when the name only qualifies what follows ('IS-held', 'Daesh-linked') or
+    follows a holder's participle ('held by rebels', 'controlled by Syria's rebels')."""
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "-":
+        return qualifiers.get(doc[span.end + 1].lower_)
+    by = span.root.head
+    if by.lower_ == "by" and by.head.i != by.i and qualifiers.get(by.head.lower_) == "holder":
+        return "holder"
+    return None
 
 
 @lru_cache(maxsize=1)
