@@ -10,9 +10,10 @@ test gets a fresh database, dropped afterwards.
 from __future__ import annotations
 
 import os
+import random
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -71,3 +72,25 @@ def report(document_id: str, outlet: str, *events: dict, published: date = date(
 def save_all(store: Store, *reports: tuple) -> None:
     for document, events in reports:
         assert store.save(document, events) is True
+
+
+SYRIA_BOX = (35.7, 32.3, 42.4, 37.3)  # min_lon, min_lat, max_lon, max_lat
+SYNTHETIC_TYPES = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
+                   ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+                   ("Violence against civilians", "Attack"), ("Protests", "Peaceful protest")]
+
+
+def synthetic_events(count: int, rng: random.Random) -> Iterator[dict]:
+    """Canonical event rows for Store.bulk_insert_canonical, spread over Syria and 2012-2019; one in a
+    hundred has hundreds of dead (the map's marker sizes must stay capped)."""
+    for event_id in range(1, count + 1):
+        event_type, sub_event_type = rng.choice(SYNTHETIC_TYPES)
+        fatalities = rng.choice([0, 0, 1, 3, 12]) if rng.random() > 0.01 else rng.randrange(100, 900)
+        notes = f"Synthetic {sub_event_type.lower()} number {event_id}."
+        yield {"id": event_id, "event_date": date(2012, 1, 1) + timedelta(days=rng.randrange(2900)),
+               "time_precision": 1, "event_type": event_type, "sub_event_type": sub_event_type,
+               "actor1": "Military Forces of Syria (2000-)", "country": "Syria", "admin1": "Aleppo",
+               "location": f"Place {event_id % 3000}", "latitude": round(rng.uniform(SYRIA_BOX[1], SYRIA_BOX[3]), 5),
+               "longitude": round(rng.uniform(SYRIA_BOX[0], SYRIA_BOX[2]), 5), "geo_precision": 1,
+               "fatalities": fatalities, "fatalities_best": fatalities, "notes": notes, "modality": "occurred",
+               "search_text": notes}

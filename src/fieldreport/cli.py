@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -190,9 +191,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(
         help="Bearer token for POST /api/documents (better: set FIELDREPORT_API_TOKEN).")] = None,
+    reviewer: Annotated[list[str] | None, typer.Option(
+        help="LABEL:TOKEN of an analyst who may confirm, reject or correct events (repeatable; better: "
+             "FIELDREPORT_REVIEWERS='amal:tok1,omar:tok2').")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each answers requests).")] = 1,
     rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
+    existing_store(db)
     apply_rules_option(rules)
     try:
         import uvicorn
@@ -203,10 +209,27 @@ def serve(
     except FieldreportError as error:
         raise fail(str(error)) from None
     try:
-        web_app = create_app(db, token)
+        web_app = create_app(db, token, reviewer)  # opens (and migrates) the store once, before any worker
     except FieldreportError as error:
         raise fail(str(error)) from None
-    uvicorn.run(web_app, host=host, port=port)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port)
+        return
+    os.environ.update(worker_environment(db, token, reviewer))
+    uvicorn.run("fieldreport.api:app_from_environment", factory=True, workers=workers, host=host, port=port)
+
+
+def worker_environment(db: str, token: str | None, reviewers: list[str] | None) -> dict[str, str]:
+    """What each of `serve --workers N`'s processes builds its app from (see api.app_from_environment)."""
+    from fieldreport.api import DB_ENV, TOKEN_ENV
+    from fieldreport.review import REVIEWERS_ENV
+
+    settings = {DB_ENV: db}
+    if token:
+        settings[TOKEN_ENV] = token
+    if reviewers:
+        settings[REVIEWERS_ENV] = ",".join(reviewers)
+    return settings
 
 
 @gazetteer_app.command("build")
@@ -399,6 +422,36 @@ app.add_typer(events_app, name="events")
 DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
 
 
+def existing_store(db: str) -> None:
+    """Refuse a --db SQLite file that does not exist: opening it would make an empty store and show nothing."""
+    from fieldreport.storage import database_url
+
+    try:
+        url = database_url(db)
+    except FieldreportError as error:
+        raise fail(f"--db: {error}") from None
+    path = url.database if url.drivername.startswith("sqlite") else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise fail(f"--db {db}: no such database (`fieldreport extract FILES --db {db}` makes one)")
+
+
+def filter_options(start: str | None, end: str | None, bbox: str | None, modality: str | None) -> tuple:
+    """--start, --end, --bbox and --modality checked, each error naming the option: (start, end, bbox)."""
+    from fieldreport.model import MODALITIES
+    from fieldreport.storage.filters import checked_bbox, checked_date
+
+    try:
+        first, last = checked_date(start, "--start"), checked_date(end, "--end")
+        box = checked_bbox(bbox, "--bbox")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if first and last and first > last:
+        raise fail(f"--start {first} is after --end {last}")
+    if modality is not None and modality not in MODALITIES:
+        raise fail(f"--modality {modality!r} is none of {', '.join(MODALITIES)}")
+    return first, last, box
+
+
 # --format's choices: the formats registered in fieldreport.export.EXPORT_FORMATS when the CLI is loaded.
 ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})
 
@@ -411,21 +464,30 @@ def export_command(
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last event date YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat.")] = None,
-    admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
-    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
-    q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+    actor: Annotated[str | None, typer.Option(help="An actor: its name, an alias or code (Daesh, SDF, regime), "
+                                                   "or part of a name or of a source's words.")] = None,
+    modality: Annotated[str | None, typer.Option(
+        help="occurred, ongoing, planned, ...; background events only when named.")] = None,
+    q: Annotated[str | None, typer.Option(help="Words, each in the notes, the location or an actor's name.")] = None,
+    review: Annotated[str | None, typer.Option(
+        help="unreviewed, reviewed, confirmed, corrected, rejected or any (default: all but rejected).")] = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only events an analyst confirmed or corrected (same as --review reviewed).")] = False,
 ) -> None:
-    """Export the merged events that match the filters (streamed; Parquet needs -o)."""
+    """Export the merged events that match the filters (streamed; Parquet needs -o); analysts' corrections
+    are in, rejected events out."""
     from fieldreport.export import check_export_target, export_events
 
+    existing_store(db)
+    first, last, box = filter_options(start, end, bbox, modality)
     try:
         from fieldreport.ingest import open_store
         from fieldreport.storage import EventFilter
 
-        filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
-                              modality=modality, q=q)
+        filters = EventFilter(start=first, end=last, bbox=box, admin1=admin1, event_type=event_type, actor=actor,
+                              modality=modality, q=q, review="reviewed" if reviewed_only else review)
         check_export_target(format.value, output)
         with open_store(db) as store:
             count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
@@ -446,12 +508,18 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
+    from fieldreport.storage.filters import checked_date
 
+    existing_store(db)
+    try:
+        day = checked_date(on, "--date")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
     try:
         from fieldreport.ingest import open_store
 
         with open_store(db) as store:
-            rows = store.territory(on, admin1)
+            rows = store.territory(day, admin1)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if format == Format.table:
@@ -470,6 +538,7 @@ def events_show(
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
 
+    existing_store(db)
     try:
         from fieldreport.ingest import open_store
 

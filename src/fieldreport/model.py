@@ -14,7 +14,7 @@ ACLED_COLUMNS = [
     "fatalities", "source", "notes",
 ]
 EXTRA_COLUMNS = ["document_id", "modality", "control", "cited_sources", "actor1_text", "actor2_text", "evidence"]
-MODALITIES = ("occurred", "ongoing", "planned", "predicted", "denied", "hypothetical")
+MODALITIES = ("occurred", "ongoing", "planned", "predicted", "denied", "hypothetical", "background")
 FACTUAL_MODALITIES = ("occurred", "ongoing")
 CONTROL_CHANGES = ("gain", "loss")  # Event.control: actor1 took the place, or left it
 

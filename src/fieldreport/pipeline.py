@@ -27,6 +27,7 @@ from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dicti
 from fieldreport.mentions.dates import find_dates
 from fieldreport.mentions.places import PlaceFinder
 from fieldreport.mentions.sources import find_sources
+from fieldreport.merging.retellings import merge_retellings
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import load_pipeline, parsed_in_pieces
@@ -106,7 +107,7 @@ class Extractor:
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
-        return [draft.event for draft in split_by_place(merge_drafts(drafts), contexts)]
+        return [draft.event for draft in merge_retellings(split_by_place(merge_drafts(drafts), contexts))]
 
     def with_local_forces(self, actors: list[ActorMention], focus: str) -> list[ActorMention]:
         """In a report about another country than Syria, the unqualified 'army', 'troops' or 'police' that the

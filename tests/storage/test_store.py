@@ -1,16 +1,18 @@
 import dataclasses
+import random
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
-from stores import DOUMA, report, save_all
+from stores import DOUMA, report, save_all, synthetic_events
 
 from fieldreport.errors import StoreError
 from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.storage import EventFilter, FilterError, LearnedPlace
+from fieldreport.storage import EventFilter, FilterError, LearnedPlace, Store
 from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
 
 TEXT = (
@@ -303,6 +305,25 @@ def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it
         assert store.merged_into(merged["id"]) is None and store.merged_into(987654) is None
 
 
+def test_background_events_are_left_out_unless_asked_for(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}),
+                 report("b", "AFP", {**DOUMA, "event_date": "2017-12-20", "modality": "background",
+                                     "notes": "Douma, which the army shelled last year."}),
+                 report("c", "DPA", {**DOUMA, "event_date": "2018-03-01", "modality": "planned"}))
+
+        def docs(**filters) -> list[str]:
+            records, total = store.query_events(EventFilter(**filters))
+            assert total == len(records)
+            return sorted(r["document_id"] for r in records)
+
+        assert docs() == ["a", "c"]
+        assert docs(modality="background") == ["b"]
+        assert docs(q="shelled") == []
+        assert sorted(r["document_id"] for r in store.iter_events()) == ["a", "c"]
+        assert [d["count"] for d in store.daily_counts()] == [1, 1]
+
+
 def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
     with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}),
@@ -332,6 +353,38 @@ def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_u
         page, total = store.query_events(limit=1, offset=1)
         assert total == 3 and [r["document_id"] for r in page] == ["b"]
         assert [r["document_id"] for r in store.iter_events(EventFilter(admin1="Idleb"))] == ["a"]
+
+
+def test_actor_admin1_and_text_filters_read_what_users_write(store_url):
+    deir = {"location": "Al Mayadin", "latitude": 35.0207, "longitude": 40.4518, "admin1": "Deir ez Zor"}
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {"actor1_text": "regime forces", "notes": "Clashes broke out."}),
+                 report("b", "SOHR", {**deir, "event_date": "2018-05-02", "actor1": "Islamic State (Syria)",
+                                      "inter1": 2, "actor2": "QSD: Syrian Democratic Forces", "actor1_text": "ISIS",
+                                      "notes": "Fighting went on all day."}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-09-09", "actor1": "Global Coalition Against Daesh",
+                                     "inter1": 8, "actor2": "Unidentified Armed Group (Syria)", "inter2": 3,
+                                     "actor2_text": "clan fighters", "notes": "Jets struck a convoy."}),
+                 report("d", "AP", {**deir, "event_date": "2019-07-01", "actor1": "Unidentified Armed Group (Syria)",
+                                    "inter1": 3, "actor1_text": "tribal fighters", "actor2": None, "inter2": None,
+                                    "event_type": "Violence against civilians", "sub_event_type": "Attack",
+                                    "notes": "A man was shot."}))
+
+        def docs(**filters) -> list[str]:
+            return [r["document_id"] for r in store.query_events(EventFilter(**filters))[0]]
+
+        assert docs(actor="Daesh") == ["b"]  # the Islamic State, not every name holding the word
+        assert docs(actor="SDF") == docs(actor="sdf") == docs(actor="Syrian Democratic Forces") == ["b"]
+        assert docs(actor="regime") == docs(actor="Syrian army") == ["a"]
+        assert docs(actor="clan fighters") == ["c"]  # the source's own words, which the dictionary lacks
+        assert docs(actor="tribal fighters") == ["d"]  # an alias, and the words its source wrote
+        assert docs(actor="coalition") == ["c"]
+        assert docs(admin1="Idlib") == docs(admin1="IDLEB") == ["a"]
+        assert docs(admin1="Deir al-Zour") == docs(admin1="deir ez zor") == ["d", "b"]
+        assert docs(admin1="Atlantis") == []
+        assert docs(q="Mayadin fighting") == ["b"] and docs(q="saraqib clashes") == ["a"]  # location and notes
+        assert docs(q="clan convoy") == ["c"] and docs(q="struck coalition") == ["c"]  # actor words and notes
+        assert docs(q="Mayadin convoy") == []  # every word must be found
 
 
 def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url):
@@ -448,6 +501,31 @@ def test_store_made_before_control_was_kept_gets_the_column_and_keeps_its_change
                                                                          "Government regains territory")]
 
 
+def test_grid_counts_every_placed_match_once_in_the_cell_holding_it(store_url: str) -> None:
+    rows = list(synthetic_events(500, random.Random(3)))
+    rows[0] = {**rows[0], "latitude": None, "longitude": None}  # unplaced: in no cell
+    with Store(store_url) as store:
+        store.bulk_insert_canonical(rows)
+        cells = store.grid_counts(EventFilter(), 1.0)
+        battles = store.grid_counts(EventFilter(event_type="Battles"), 1.0)
+        fine = store.grid_counts(EventFilter(bbox=(36.0, 33.0, 37.0, 34.0)), 0.25)
+    assert sum(cell["count"] for cell in cells) == 499
+    assert sum(cell["fatalities"] for cell in cells) == sum(row["fatalities"] for row in rows[1:])
+    assert sum(cell["count"] for cell in battles) == sum(row["event_type"] == "Battles" for row in rows[1:])
+    placed = [row for row in rows[1:] if 36 <= row["longitude"] <= 37 and 33 <= row["latitude"] <= 34]
+    assert sum(cell["count"] for cell in fine) == len(placed) > 0
+    for cell in cells:
+        assert int(cell["south"] + 90) == int(cell["north"] + 90)  # one 1-degree row
+        assert int(cell["west"] + 180) == int(cell["east"] + 180)
+        assert cell["south"] <= cell["latitude"] <= cell["north"]
+        assert cell["types"][cell["event_type"]] == max(cell["types"].values())
+
+
+def test_grid_cell_size_must_be_positive(tmp_path: Path) -> None:
+    with Store(tmp_path / "events.db") as store, pytest.raises(FilterError, match="cell"):
+        store.grid_counts(EventFilter(), 0)
+
+
 def learned(name: str, admin1: str, document_id: str) -> LearnedPlace:
     return LearnedPlace(name=name, name_key=name.lower(), country_code="SY", country="Syria", admin1_code="10",
                         admin1=admin1, latitude=35.3, longitude=36.8, geo_precision=3, located_by=admin1,
@@ -467,10 +545,10 @@ def test_learned_places_are_kept_with_their_evidence_and_the_first_reading_wins(
 def test_store_made_before_learned_places_gets_their_table(store_url):
     with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {}))
-        with store.engine.begin() as conn:  # back to the schema of version 7
+        with store.engine.begin() as conn:  # back to the schema of version 8
             conn.exec_driver_sql("DROP TABLE learned_places")
-            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 8")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 9")
     with open_store(store_url) as store:
-        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 8
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 9
         assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
         assert store.counts()["documents"] == 1

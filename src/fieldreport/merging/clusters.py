@@ -28,7 +28,12 @@ from sqlalchemy import Connection, select
 
 from fieldreport.geo.distance import km_between
 from fieldreport.merging import territory
-from fieldreport.merging.compatibility import DEFAULT_ACTORS, subtype_strength, subtypes_compatible
+from fieldreport.merging.compatibility import (
+    DEFAULT_ACTORS,
+    WILDCARD_ACTOR_PREFIXES,
+    subtype_strength,
+    subtypes_compatible,
+)
 from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
 from fieldreport.storage.schema import canonical_table, control_table, events_table
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
@@ -37,7 +42,6 @@ KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0, 3: 60.0}
 DAYS_BY_TIME_PRECISION = {1: 1, 2: 4, 3: 10}
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
 SEARCH_DAYS = max(DAYS_BY_TIME_PRECISION.values())
-WILDCARD_ACTOR_PREFIXES = ("Unidentified", "Civilians")  # say nothing about who the sides are
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Row
 
@@ -40,8 +40,18 @@ def canonical_from_row(row: Row, spans: list[Evidence]) -> dict:
     record["evidence"] = [span.as_dict() for span in spans]
     record.update(id=row.id, mentions=row.n_mentions, corroboration=row.corroboration,
                   sources=json.loads(row.sources), fatalities_low=row.fatalities_low,
-                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high)
+                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high,
+                  review_status=values.get("review_status"), updated_at=stored_time(values.get("updated_at")))
     return record
+
+
+def stored_time(value: datetime | str | None) -> str | None:
+    """A time the store wrote, as ISO 8601 in UTC (SQLite gives it back without its zone)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def mention_summary(row: Row, spans: list[Evidence]) -> dict:

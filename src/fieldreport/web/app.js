@@ -2,7 +2,14 @@
 // filters, an evidence panel and a territory layer. Plain JS over Leaflet; no network but this server.
 "use strict";
 
-const MAX_EVENTS = 1000;
+// A view with more matching events than DETAIL_LIMIT (one API page) is drawn as grid cells counted by the
+// server; zooming in (or a click on a cell) reaches every event one by one.
+const DETAIL_LIMIT = 1000;
+const DETAIL_ZOOM = 13;  // from here on events are drawn one by one however many share the view
+const CELL_PIXELS = 56;
+const MAX_EVENT_RADIUS = 14;
+const MAX_CELL_RADIUS = 26;
+const MIN_CELL_RADIUS = 7;
 const TYPE_COLOURS = {
   "Battles": "#d7301f",
   "Explosions/Remote violence": "#fd8d3c",
@@ -16,8 +23,10 @@ const FACTUAL = new Set(["occurred", "ongoing"]);
 const DETAIL_FIELDS = [
   "event_date", "event_type", "sub_event_type", "actor1", "actor1_text", "actor2", "actor2_text",
   "location", "admin2", "admin1", "country", "latitude", "longitude", "geo_precision", "fatalities",
-  "modality", "source",
+  "modality", "source", "review_status",
 ];
+const REVIEW_FIELDS = ["event_date", "sub_event_type", "actor1", "actor2", "fatalities"];
+const TOKEN_KEY = "fieldreport.reviewerToken";
 
 const form = document.getElementById("filters");
 const statusBox = document.getElementById("status");
@@ -46,13 +55,30 @@ function typeColour(eventType) {
   return TYPE_COLOURS[eventType] || OTHER_COLOUR;
 }
 
+// Screen pixels, square-root scaled and capped, so no marker hides the others whatever the toll.
 function markerRadius(fatalities) {
-  return 5 + 3 * Math.sqrt(fatalities || 0);
+  return Math.min(MAX_EVENT_RADIUS, 4 + 1.5 * Math.sqrt(fatalities || 0));
+}
+
+function cellRadius(count, largest) {
+  return MIN_CELL_RADIUS + (MAX_CELL_RADIUS - MIN_CELL_RADIUS) * Math.sqrt(count / Math.max(largest, 1));
+}
+
+// Grid cells of about CELL_PIXELS on screen at the current zoom (a tile of 256 px spans 360/2^zoom degrees).
+function cellDegrees() {
+  return Math.min(45, (360 / 2 ** map.getZoom()) * (CELL_PIXELS / 256));
+}
+
+function viewBbox() {
+  const bounds = map.getBounds();
+  const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value));
+  return [clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast(), 180),
+          clamp(bounds.getNorth(), 90)].map((value) => value.toFixed(5)).join(",");
 }
 
 function filterParams(withDates) {
   const params = new URLSearchParams();
-  for (const name of ["event_type", "admin1", "actor", "modality"]) {
+  for (const name of ["event_type", "admin1", "actor", "modality", "review"]) {
     const value = form.elements[name].value.trim();
     if (value) params.set(name, value);
   }
@@ -64,10 +90,24 @@ function filterParams(withDates) {
   return params;
 }
 
-function eventsUrl(withDates) {
-  const params = filterParams(withDates);
+function eventsUrl(bbox) {
+  const params = filterParams(true);
   params.set("format", "geojson");
-  params.set("limit", String(MAX_EVENTS));
+  params.set("limit", String(DETAIL_LIMIT));
+  if (bbox) params.set("bbox", bbox);
+  return `api/events?${params}`;
+}
+
+function gridUrl(bbox) {
+  const params = filterParams(true);
+  params.set("bbox", bbox);
+  params.set("cell", cellDegrees().toPrecision(6));
+  return `api/grid?${params}`;
+}
+
+function totalUrl() {
+  const params = filterParams(true);
+  params.set("limit", "1");
   return `api/events?${params}`;
 }
 
@@ -111,7 +151,8 @@ function addLegend() {
     const box = L.DomUtil.create("div", "legend");
     const rows = Object.entries(TYPE_COLOURS).map(
       ([name, colour]) => `<div><i style="background:${colour}"></i>${name}</div>`);
-    box.innerHTML = rows.join("") + "<div>size: fatalities · hollow: not (yet) happened</div>" +
+    box.innerHTML = rows.join("") + "<div>size: fatalities (capped) · hollow: not (yet) happened</div>" +
+      "<div>numbered circles: events counted per area, click to zoom in</div>" +
       '<div><span class="territory-key"></span>territory: holder on the date</div>';
     return box;
   };
@@ -160,15 +201,59 @@ function drawEvents(collection) {
   return features.length;
 }
 
+function drawCells(grid) {
+  eventLayer.clearLayers();
+  selectedMarker = null;
+  const largest = Math.max(1, ...grid.cells.map((cell) => cell.count));
+  for (const cell of grid.cells) {
+    const radius = cellRadius(cell.count, largest);
+    const icon = L.divIcon({
+      className: "cell-marker", iconSize: [2 * radius, 2 * radius],
+      html: `<div style="background:${typeColour(cell.event_type)}">${cell.count}</div>`,
+    });
+    const types = Object.entries(cell.types).map(([name, count]) => `${name}: ${count}`).join("<br>");
+    L.marker([cell.latitude, cell.longitude], { icon })
+      .bindTooltip(`${cell.count} events, ${cell.fatalities} dead<br>${types}<br>click to zoom in`)
+      .on("click", () => zoomToCell(cell))
+      .addTo(eventLayer);
+  }
+  return grid.total;
+}
+
+function zoomToCell(cell) {
+  const bounds = L.latLngBounds([cell.south, cell.west], [cell.north, cell.east]);
+  map.fitBounds(bounds.pad(0.1), { maxZoom: Math.max(map.getZoom() + 1, DETAIL_ZOOM) });
+}
+
+let loadCount = 0;
+
+// The events of the current view: one by one when they are few (or the map is zoomed far in), else as
+// grid cells. The total and the timeline always count the whole query, not the view.
 async function loadEvents() {
+  const thisLoad = ++loadCount;
   statusBox.textContent = "loading…";
-  const collection = await getJson(eventsUrl(true));
-  const shown = drawEvents(collection);
-  statusBox.dataset.total = collection.total;
+  statusBox.dataset.busy = "1";
+  const bbox = viewBbox();
+  const [grid, page] = await Promise.all([getJson(gridUrl(bbox)), getJson(totalUrl())]);
+  if (thisLoad !== loadCount) return;
+  const detailed = grid.total <= DETAIL_LIMIT || map.getZoom() >= DETAIL_ZOOM;
+  const collection = detailed ? await getJson(eventsUrl(bbox)) : null;
+  if (thisLoad !== loadCount) return;
+  const shown = detailed ? drawEvents(collection) : drawCells(grid);
+  statusBox.dataset.total = page.total;
+  statusBox.dataset.inView = grid.total;
   statusBox.dataset.shown = shown;
-  const capped = collection.total > collection.features.length ? ` (first ${collection.features.length})` : "";
-  statusBox.textContent = `${collection.total} events${capped}, ${shown} on the map`;
+  statusBox.dataset.mode = detailed ? "events" : "cells";
+  delete statusBox.dataset.busy;
+  statusBox.textContent = statusText(page.total, grid.total, detailed, collection);
   drawTimelineSelection();
+}
+
+function statusText(total, inView, detailed, collection) {
+  if (!detailed) return `${total} events, ${inView} in view in ${eventLayer.getLayers().length} cells: zoom in or click one`;
+  const capped = collection.total > collection.features.length
+    ? ` (first ${collection.features.length}: narrow the dates or filters)` : "";
+  return `${total} events, ${collection.features.length} in view on the map${capped}`;
 }
 
 function selectEvent(marker, eventId) {
@@ -180,8 +265,10 @@ function selectEvent(marker, eventId) {
 }
 
 async function showEvent(eventId) {
-  const event = await getJson(`api/events/${eventId}`);
-  panel.replaceChildren(eventHeading(event), eventFields(event), ...event.mentions.map(mentionSection));
+  const [event, reviews] = await Promise.all([getJson(`api/events/${eventId}`), getJson(`api/events/${eventId}/reviews`)]);
+  currentEvent = event;
+  panel.replaceChildren(eventHeading(event), eventFields(event), reviewSection(event, reviews),
+                        ...event.mentions.map(mentionSection));
 }
 
 function element(tag, text, className) {
@@ -247,6 +334,161 @@ function evidenceParagraph(sentence) {
 function showError(error) {
   statusBox.textContent = `error: ${error.message}`;
 }
+
+// ---- review: confirm, reject or correct the event in the panel, under the reviewer's token ----
+
+let currentEvent = null;
+let pickedPoint = null;
+let reviewQueue = null;
+let queueIndex = -1;
+let taxonomy = null;
+const tokenInput = document.getElementById("reviewer-token");
+tokenInput.value = localStorage.getItem(TOKEN_KEY) || "";
+tokenInput.addEventListener("change", () => localStorage.setItem(TOKEN_KEY, tokenInput.value.trim()));
+
+function reviewSection(event, reviews) {
+  const section = element("section", null, "review");
+  section.append(element("h3", `Review: ${event.review_status || "not reviewed"}`));
+  const reviewForm = element("form");
+  reviewForm.id = "review-form";
+  for (const name of REVIEW_FIELDS) {
+    const label = element("label", name);
+    label.append(reviewInput(name, event));
+    reviewForm.append(label);
+  }
+  const place = element("label", "place");
+  const placeInput = element("input");
+  Object.assign(placeInput, { name: "place", placeholder: event.location || "type a name" });
+  const pick = element("button", "pick on map");
+  pick.type = "button";
+  pick.addEventListener("click", () => {
+    statusBox.textContent = "click the map where the event happened";
+    map.once("click", (click) => {
+      pickedPoint = click.latlng;
+      pick.textContent = `${pickedPoint.lat.toFixed(4)}, ${pickedPoint.lng.toFixed(4)}`;
+    });
+  });
+  const placeBox = element("span", null, "place-box");
+  placeBox.append(placeInput, pick);
+  place.append(placeBox);
+  reviewForm.append(place);
+  const buttons = element("div", null, "review-buttons");
+  const save = element("button", "Save corrections");
+  save.type = "submit";
+  buttons.append(save, statusButton("Confirm (c)", "confirmed"), statusButton("Reject (x)", "rejected"));
+  reviewForm.append(buttons);
+  reviewForm.addEventListener("submit", (submitted) => {
+    submitted.preventDefault();
+    saveCorrections(reviewForm).catch(showError);
+  });
+  section.append(reviewForm, auditList(reviews));
+  return section;
+}
+
+function reviewInput(name, event) {
+  if (name === "sub_event_type") {
+    const select = element("select");
+    select.name = name;
+    for (const [eventType, subTypes] of Object.entries(taxonomy || {})) {
+      const group = document.createElement("optgroup");
+      group.label = eventType;
+      for (const subType of subTypes) group.append(new Option(subType, subType, false, subType === event[name]));
+      select.append(group);
+    }
+    if (!select.value) select.add(new Option(event[name], event[name], true, true));
+    return select;
+  }
+  const input = element("input");
+  input.name = name;
+  input.type = name === "event_date" ? "date" : name === "fatalities" ? "number" : "text";
+  if (name === "fatalities") input.min = "0";
+  input.value = event[name] ?? "";
+  return input;
+}
+
+function statusButton(text, status) {
+  const button = element("button", text);
+  button.type = "button";
+  button.dataset.status = status;
+  button.addEventListener("click", () => sendReview({ status }).catch(showError));
+  return button;
+}
+
+function auditList(reviews) {
+  const list = element("ol", null, "audit");
+  for (const review of reviews) {
+    const when = review.reviewed_at.slice(0, 16).replace("T", " ");
+    list.append(element("li", `${when} ${review.reviewer}: ${review.field} ${JSON.stringify(review.before)} → ` +
+                              `${JSON.stringify(review.after)}`));
+  }
+  return list;
+}
+
+function correctionsFrom(reviewForm) {
+  const changes = {};
+  for (const name of REVIEW_FIELDS) {
+    const raw = reviewForm.elements[name].value.trim();
+    const value = name === "fatalities" ? (raw === "" ? null : Number(raw)) : raw || null;
+    if (value !== (currentEvent[name] ?? null)) changes[name] = value;
+  }
+  if (pickedPoint) {
+    Object.assign(changes, { latitude: pickedPoint.lat, longitude: pickedPoint.lng, geo_precision: 1 });
+  }
+  const body = { changes };
+  const place = reviewForm.elements.place.value.trim();
+  if (place) body.place = place;
+  return body;
+}
+
+async function saveCorrections(reviewForm) {
+  await sendReview(correctionsFrom(reviewForm));
+}
+
+async function sendReview(body) {
+  if (!currentEvent) return;
+  const response = await fetch(`api/events/${currentEvent.id}`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokenInput.value.trim()}` },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const detail = (await response.json().catch(() => ({}))).detail;
+    const message = Array.isArray(detail) ? detail.map((item) => `${item.loc.at(-1)}: ${item.msg}`).join("; ") : detail;
+    throw new Error(`review not saved: ${message || `HTTP ${response.status}`}`);
+  }
+  pickedPoint = null;
+  const reviewed = await response.json();
+  await showEvent(reviewed.id);
+  panel.dataset.saved = String(Date.now());
+  loadEvents().catch(showError);
+}
+
+async function goToQueued(step) {
+  if (reviewQueue === null || queueIndex + step < 0 || queueIndex + step >= reviewQueue.length) {
+    const params = filterParams(true);
+    params.set("review", "unreviewed");
+    params.set("limit", "1000");
+    reviewQueue = (await getJson(`api/events?${params}`)).events.map((event) => event.id);
+    queueIndex = step > 0 ? -1 : reviewQueue.length;
+  }
+  queueIndex = Math.max(0, Math.min(reviewQueue.length - 1, queueIndex + step));
+  if (!reviewQueue.length) {
+    statusBox.textContent = "no unreviewed events under these filters";
+    return;
+  }
+  await showEvent(reviewQueue[queueIndex]);
+  if (currentEvent.latitude !== null) map.setView([currentEvent.latitude, currentEvent.longitude], Math.max(map.getZoom(), 11));
+}
+
+document.addEventListener("keydown", (pressed) => {
+  if (pressed.target.closest("input, select, textarea") || pressed.ctrlKey || pressed.metaKey || pressed.altKey) return;
+  const action = { n: () => goToQueued(1), p: () => goToQueued(-1),
+                   c: () => sendReview({ status: "confirmed" }), x: () => sendReview({ status: "rejected" }) }[pressed.key];
+  if (action) {
+    pressed.preventDefault();
+    action().catch(showError);
+  }
+});
 
 // ---- timeline: events per day (or month, over long spans) for the filters other than dates ----
 
@@ -424,6 +666,7 @@ form.addEventListener("change", (event) => {
   if (name === "start" || name === "end") loadEvents().catch(showError);
   else if (name === "territory" || name === "territory_date") loadTerritory().catch(showError);
   else if (name !== "actor") reloadAll();
+  reviewQueue = null;
 });
 form.elements.actor.addEventListener("input", () => {
   clearTimeout(typingTimer);
@@ -433,6 +676,13 @@ form.addEventListener("submit", (event) => event.preventDefault());
 document.getElementById("all-dates").addEventListener("click", () => setDates("", ""));
 window.addEventListener("resize", drawTimeline);
 
+let moveTimer = null;
+map.on("moveend", () => {
+  clearTimeout(moveTimer);
+  moveTimer = setTimeout(() => loadEvents().catch(showError), 150);
+});
+
+getJson("api/taxonomy").then((types) => { taxonomy = types; }).catch(showError);
 addLegend();
 enableBrushing();
 loadBoundaries().catch(showError);
