@@ -48,7 +48,11 @@ class Ingest:
         """Extract and save one document; a document already stored is not extracted again."""
         if self.store.has_document(document.id):
             return Outcome(document)
-        events = self.loaded_extractor().extract(document)
+        return self.save(document, self.loaded_extractor().extract(document))
+
+    def save(self, document: Document, events: list[Event]) -> Outcome:
+        """Save a document with the events extracted from it (here, or by a batch run's worker), merged
+        with what the store holds; a document already stored is not stored again."""
         return Outcome(document, events, self.store.save(document, events))
 
     def many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Outcome]:
@@ -58,4 +62,4 @@ class Ingest:
             if isinstance(events, FieldreportError):
                 yield Outcome(document, error=events)
                 continue
-            yield Outcome(document, events, self.store.save(document, events))
+            yield self.save(document, events)
