@@ -466,10 +466,10 @@ def batch_command(
         = None,
     shard_size: Annotated[int, typer.Option(min=1, help="Documents per shard.")] = 100,
     text_column: Annotated[str, typer.Option(help="CSV column of the text.")] = "text",
-    id_column: Annotated[str, typer.Option(help="CSV column of the document id.")] = "id",
-    date_column: Annotated[str, typer.Option(help="CSV column of the publication date.")] = "published",
-    outlet_column: Annotated[str, typer.Option(help="CSV column of the outlet.")] = "outlet",
-    title_column: Annotated[str, typer.Option(help="CSV column of the title.")] = "title",
+    id_column: Annotated[str | None, typer.Option(help="CSV column of the document id (default: id, if any).")]
+        = None,
+    date_column: Annotated[str | None, typer.Option(
+        help="CSV column of the publication date (default: published or date, if any).")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date of documents that give none.")] = None,
     date_order: Annotated[DateOrder | None, typer.Option(
         "--date-order", help="How to read numeric dates such as 7/10/2016 (default: month first).")] = None,
@@ -485,7 +485,7 @@ def batch_command(
     published_date = published_option(published, date_order)
     from fieldreport.batch import CsvColumns, Manifest, input_documents, open_engine, run_batch
 
-    columns = CsvColumns(text_column, id_column, date_column, outlet_column, title_column)
+    columns = CsvColumns(text_column, id_column, date_column)
     tally = Tally()
 
     def documents() -> Iterator[Document]:

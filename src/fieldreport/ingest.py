@@ -48,18 +48,18 @@ class Ingest:
         """Extract and save one document; a document already stored is not extracted again."""
         if self.store.has_document(document.id):
             return Outcome(document)
-        return self.save(document, self.loaded_extractor().extract(document))
+        return self.saved(document, self.loaded_extractor().extract(document))
 
-    def save(self, document: Document, events: list[Event]) -> Outcome:
+    def saved(self, document: Document, result: list[Event] | FieldreportError) -> Outcome:
         """Save a document with the events extracted from it (here, or by a batch run's worker), merged
-        with what the store holds; a document already stored is not stored again."""
-        return Outcome(document, events, self.store.save(document, events))
+        with what the store holds; a document already stored is not stored again, and one whose
+        extraction failed comes back with its error."""
+        if isinstance(result, FieldreportError):
+            return Outcome(document, error=result)
+        return Outcome(document, result, self.store.save(document, result))
 
     def many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Outcome]:
         """Extract (parsing in batches) and save each document in turn; a document that fails comes
         back with its error and the others go on."""
         for document, events in self.loaded_extractor().extract_many(documents, batch_size):
-            if isinstance(events, FieldreportError):
-                yield Outcome(document, error=events)
-                continue
-            yield self.save(document, events)
+            yield self.saved(document, events)

@@ -21,13 +21,12 @@ def write_csv(path, header, rows):
 
 
 def test_csv_rows_become_documents_from_the_columns_named(tmp_path):
-    path = write_csv(tmp_path / "press.csv", ["unit_id", "article_content", "date", "source", "article_title"], [
+    path = write_csv(tmp_path / "press.csv", ["unit_id", "article_content", "date", "outlet", "title"], [
         ["17", TEXT, "Sat 20 Jan 2018", "SANA", "Army restores security to Tal Sultan"],
         ["18", "", "2018-01-21", "SANA", "No text"],
         ["19", "Rebels shelled Aleppo city\r\non Monday.", "Monday", "", ""],
     ])
-    columns = CsvColumns(text="article_content", id="unit_id", published="date", outlet="source",
-                         title="article_title")
+    columns = CsvColumns(text="article_content", id="unit_id")
     items = list(input_documents([path], columns, outlet="unknown outlet"))
     assert items[0] == Document(text=TEXT, id="17", published=date(2018, 1, 20), outlet="SANA",
                                 title="Army restores security to Tal Sultan", origin=f"{path}:2")
@@ -41,7 +40,7 @@ def test_csv_rows_become_documents_from_the_columns_named(tmp_path):
 def test_a_csv_without_the_text_column_is_skipped_whole_naming_its_columns(tmp_path):
     path = write_csv(tmp_path / "press.csv", ["id", "body"], [["1", TEXT]])
     [item] = input_documents([path])
-    assert str(item) == f"{path}: no column 'text' for the text (columns: id, body; choose one with --text-column)"
+    assert str(item) == f"{path}: no column 'text' (columns: id, body); choose one with --text-column"
 
 
 def test_json_lines_are_read_line_by_line_and_a_bad_line_does_not_stop_the_rest(tmp_path):

@@ -2,7 +2,7 @@
 loaded the model once and written as Parquet; `load` brings the shards into a store.
 
     inputs -> shards -> engine (local processes, or Dask) -> <shard>.documents/.events.parquet
-           -> manifest.json (finished shards; a killed run resumes after them) -> load -> Ingest.save -> store
+           -> manifest.json (finished shards; a killed run resumes after them) -> load -> Ingest.saved -> store
 """
 
 from fieldreport.batch.inputs import CsvColumns, input_documents

@@ -29,14 +29,17 @@ CSV_SUFFIXES = {".csv"}
 
 @dataclass(frozen=True)
 class CsvColumns:
-    """Which CSV column holds what; `text` is required, the others are read when the file has them."""
+    """Which CSV columns hold a document's text, id and publication date. Without `id` or `date`, a column
+    named id (or published, then date) is used when there is one; outlet, title and url are read from
+    columns of those names."""
 
     text: str = "text"
-    id: str = "id"
-    published: str = "published"
-    outlet: str = "outlet"
-    title: str = "title"
-    url: str = "url"
+    id: str | None = None
+    date: str | None = None
+
+
+DEFAULT_ID_COLUMNS = ("id",)
+DEFAULT_DATE_COLUMNS = ("published", "date")
 
 
 def input_documents(paths: list[Path], columns: CsvColumns = CsvColumns(), published: date | None = None,
@@ -81,22 +84,31 @@ def decoded_line(origin: str, raw: bytes) -> str | InputError:
 
 def csv_documents(path: Path, columns: CsvColumns, published: date | None, outlet: str | None,
                   date_order: str | None) -> Iterator[Document | InputError | InputWarning]:
-    """One document per row with a non-empty text column; the file is skipped whole when it has no such
-    column."""
-    csv.field_size_limit(MAX_BYTES)
+    """One document per row with a non-empty text column; the file is skipped whole when it lacks a column
+    asked for."""
+    csv.field_size_limit(2 * MAX_BYTES)
     try:
         with path.open(encoding="utf-8-sig", newline="") as rows:
             reader = csv.DictReader(rows)
-            header = reader.fieldnames or []
-            if columns.text not in header:
-                yield InputError(f"{path}: no column {columns.text!r} for the text (columns: {', '.join(header)}; "
-                                 "choose one with --text-column)")
+            chosen = csv_columns(path, reader.fieldnames or [], columns)
+            if isinstance(chosen, InputError):
+                yield chosen
                 return
             for row in reader:
-                yield from document_from_csv_row(f"{path}:{reader.line_num}", row, columns, published, outlet,
+                yield from document_from_csv_row(f"{path}:{reader.line_num}", row, chosen, published, outlet,
                                                  date_order)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         yield InputError(f"{path}: cannot read as UTF-8 CSV ({exc})")
+
+
+def csv_columns(path: Path, header: list[str], columns: CsvColumns) -> CsvColumns | InputError:
+    """The columns to read, checked against the header: a column asked for must be there."""
+    for option, name in (("--text-column", columns.text), ("--id-column", columns.id),
+                         ("--date-column", columns.date)):
+        if name is not None and name not in header:
+            return InputError(f"{path}: no column {name!r} (columns: {', '.join(header)}); choose one with {option}")
+    return CsvColumns(columns.text, columns.id or next((n for n in DEFAULT_ID_COLUMNS if n in header), None),
+                      columns.date or next((n for n in DEFAULT_DATE_COLUMNS if n in header), None))
 
 
 def document_from_csv_row(origin: str, row: dict, columns: CsvColumns, published: date | None,
@@ -105,19 +117,23 @@ def document_from_csv_row(origin: str, row: dict, columns: CsvColumns, published
     if not text.strip():
         yield InputError(f"{origin}: column {columns.text!r} is empty")
         return
+    if len(text) > MAX_BYTES:
+        yield InputError(f"{origin}: text is over the {format_megabytes(MAX_BYTES)} limit")
+        return
     row_published = published
-    if optional_str(row.get(columns.published)):
+    written = optional_str(row.get(columns.date)) if columns.date else None
+    if written:
         try:
-            row_published = parse_published(row[columns.published], date_order)
+            row_published = parse_published(written, date_order)
         except ValueError as exc:
             yield InputWarning(f"{origin}: {exc}; read without it" if published is None
                                else f"{origin}: {exc}; read as published {published}")
     yield Document(
         text=normalise_newlines(text),
-        id=optional_str(row.get(columns.id)) or "",
+        id=(optional_str(row.get(columns.id)) or "") if columns.id else "",
         published=row_published,
-        outlet=optional_str(row.get(columns.outlet)) or outlet,
-        title=optional_str(row.get(columns.title)),
-        url=optional_str(row.get(columns.url)),
+        outlet=optional_str(row.get("outlet")) or outlet,
+        title=optional_str(row.get("title")),
+        url=optional_str(row.get("url")),
         origin=origin,
     )

@@ -1,5 +1,5 @@
 """Loading a batch folder into a store: each finished shard, in order, each document saved with its
-events through `Ingest.save`, the path `extract` and the API take, so merging is the same; a document
+events through `Ingest.saved`, the path `extract` and the API take, so merging is the same; a document
 already stored is not stored again, so loading twice stores once."""
 
 from __future__ import annotations
@@ -18,7 +18,4 @@ def load_shards(folder: Path, ingest: Ingest) -> Iterator[Outcome]:
     kept extraction from it in the batch run."""
     for name in Manifest.read(folder).shard_names():
         for document, coded in read_shard(folder, name):
-            if coded.error is not None:
-                yield Outcome(document, error=FieldreportError(coded.error))
-            else:
-                yield ingest.save(document, coded.events)
+            yield ingest.saved(document, coded.events if coded.error is None else FieldreportError(coded.error))
