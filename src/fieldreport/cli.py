@@ -477,7 +477,9 @@ def batch_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per shard.")] = False,
     rules: RulesOption = None,
 ) -> None:
-    """Extract events from INPUTS in shards, as Parquet files in --out; `fieldreport load` stores them."""
+    """Extract events from INPUTS in shards, as Parquet files in --out; `fieldreport load` stores them.
+
+    Exit code 0 when every document was coded, 1 when any input or document was skipped."""
     if scheduler and engine != BatchEngine.dask:
         raise fail("--scheduler needs --engine dask")
     apply_rules_option(rules)
@@ -509,16 +511,20 @@ def batch_command(
         manifest = Manifest.start(out, inputs, shard_size)
         summary = run_batch(documents(), manifest, lambda: open_engine(engine.value, workers, scheduler, rules),
                             shard_done)
-    except ImportError as error:
+    except ModuleNotFoundError as error:
+        if error.name not in ("dask", "distributed"):
+            raise
         raise fail(f"--engine dask needs Dask: pip install 'fieldreport[batch]' ({error})") from None
     except (FieldreportError, OSError) as error:
         raise fail(str(error) if isinstance(error, FieldreportError) else f"{out}: {error}") from None
-    done = len(manifest.shards)
-    err.print(f"{summary.written} shard(s) written now, {summary.resumed} by an earlier run ({done} in {out}): "
-              f"{summary.documents} documents, {summary.events} events, {summary.failed} document(s) and "
+    failed = sum(entry["failed"] for entry in manifest.shards.values())
+    err.print(f"{summary.written} shard(s) written now, {summary.resumed} by an earlier run ({len(manifest.shards)} "
+              f"in {out}): {summary.documents} documents, {summary.events} events, {summary.failed} document(s) and "
               f"{tally.problems} input(s) skipped; store them with `fieldreport load {out}`", markup=False)
-    if done == 0:
+    if not manifest.shards:
         raise fail("no document could be processed", 1)
+    if failed or tally.problems:
+        raise typer.Exit(1)
 
 
 @app.command("load")
@@ -526,7 +532,9 @@ def load_command(
     folder: Annotated[Path, typer.Argument(help="Output folder of `fieldreport batch`.")],
     db: DbOption = "fieldreport.db",
 ) -> None:
-    """Store the finished shards of a batch run in --db, merged as `extract` merges; loading twice stores once."""
+    """Store the finished shards of a batch run in --db, merged as `extract` merges; loading twice stores once.
+
+    Exit code 0 when every document was stored (or already was), 1 when any was skipped."""
     stored = already = events = skipped = 0
     try:
         from fieldreport.batch import load_shards
@@ -536,11 +544,14 @@ def load_command(
             for outcome in load_shards(folder, Ingest(store)):
                 if outcome.error is not None:
                     skipped += 1
+                    err.print(f"error: {outcome.error}", markup=False)
                 elif outcome.stored:
                     stored, events = stored + 1, events + len(outcome.events)
                 else:
                     already += 1
     except (FieldreportError, OSError) as error:
         raise fail(str(error)) from None
-    err.print(f"{stored} document(s) stored with {events} events in {db}, {already} already there; {skipped} "
-              "skipped in the batch run", markup=False)
+    err.print(f"{stored} document(s) stored with {events} events in {db}, {already} already there, {skipped} "
+              "skipped", markup=False)
+    if skipped:
+        raise typer.Exit(1)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from fieldreport.batch import BatchError, Manifest, input_documents, load_shards, run_batch
 from fieldreport.batch.parquet import read_shard
-from fieldreport.batch.shards import MANIFEST
+from fieldreport.batch.shards import MANIFEST, writing
 from fieldreport.batch.work import LocalEngine
 from fieldreport.cli import app
 from fieldreport.ingest import Ingest, open_store
@@ -117,6 +117,14 @@ def test_a_rerun_over_changed_inputs_or_another_shard_size_is_refused(tmp_path, 
         batch_here(docs, tmp_path / "out", extractor)
 
 
+def test_a_second_run_on_a_folder_being_written_is_refused(tmp_path, extractor):
+    folder = tmp_path / "out"
+    manifest = Manifest.start(folder, [SEED], 2)
+    with writing(folder), pytest.raises(BatchError, match="another batch run is writing it"):
+        run_batch(documents(), manifest, lambda: LocalEngine(extractor))
+    assert manifest.shards == {}
+
+
 def run_cli(*args: object, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.Popen([sys.executable, "-m", "fieldreport", *map(str, args)], env=env,
@@ -146,6 +154,7 @@ def test_a_run_killed_with_sigkill_resumes_and_loads_to_the_store_of_an_uninterr
     _, stderr = rerun.communicate(timeout=180)
     assert rerun.returncode == 0, stderr
     assert f"by an earlier run ({len(docs)} in" in stderr and "0 by an earlier run" not in stderr
+    assert not list(killed.glob(".*.tmp")), "what the killed run left half-written is removed"
 
     whole = tmp_path / "whole"
     run_batch(input_documents([inputs]), Manifest.start(whole, [inputs], 1), lambda: LocalEngine(extractor))
@@ -167,6 +176,26 @@ def test_dask_on_a_local_cluster_writes_the_shards_the_local_engine_writes(tmp_p
     assert summary.written == 3 and summary.documents == len(docs)
     for name in Manifest.read(tmp_path / "local").shard_names():
         assert list(read_shard(tmp_path / "dask", name)) == list(read_shard(tmp_path / "local", name))
+
+
+def test_skipped_inputs_and_documents_are_named_and_set_the_exit_code(tmp_path, extractor):
+    inputs = tmp_path / "wire.jsonl"
+    french = ("Les forces gouvernementales ont repris le contrôle du village après des combats violents avec les "
+              "rebelles, selon une source locale qui a demandé à ne pas être nommée. Les habitants ont fui vers "
+              "le nord de la province pendant la nuit, et les écoles de la région restent fermées depuis le début "
+              "des bombardements de la semaine dernière, a indiqué un responsable de la ville.")
+    inputs.write_text(json.dumps({"id": "fr", "text": french}) + "\n{not json\n" + json.dumps(
+        {"id": "reu-1", "text": REPORTS[1][3], "published": "2018-01-21"}) + "\n", encoding="utf-8")
+    batch = run_cli("batch", inputs, "--out", tmp_path / "out", "--shard-size", 5, "-q")
+    _, stderr = batch.communicate(timeout=180)
+    assert batch.returncode == 1
+    assert f"error: {inputs}:2: not valid JSON" in stderr and f"error: {inputs}:1: no English text: skipped" in stderr
+    assert "1 shard(s) written now" in stderr and "1 document(s) and 1 input(s) skipped" in stderr
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "events.db")])
+    assert result.exit_code == 1
+    error, summary = result.output.splitlines()
+    assert error == f"error: {inputs}:1: no English text: skipped"
+    assert summary.startswith("1 document(s) stored with ") and summary.endswith("0 already there, 1 skipped")
 
 
 def test_load_of_a_folder_that_is_no_batch_output_is_one_line(tmp_path):

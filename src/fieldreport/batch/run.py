@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldreport.batch.parquet import write_shard
-from fieldreport.batch.shards import Manifest, Shard, shards
+from fieldreport.batch.shards import BatchError, Manifest, Shard, shards, writing
 from fieldreport.batch.work import Coded, Engine, LocalEngine
 from fieldreport.model import Document
 
@@ -50,7 +50,11 @@ def run_batch(documents: Iterable[Document], manifest: Manifest, start_engine: C
     def finish(done: Iterable[Future]) -> None:
         for future in done:
             shard = pending.pop(future)
-            coded = future.result()
+            try:
+                coded = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker that died (memory, a lost node), on any engine
+                raise BatchError(f"{shard.name} failed on its worker ({type(error).__name__}: {error}); the "
+                                 "finished shards are kept: run again to go on") from error
             counts = write_shard(manifest.folder, shard.name, shard.documents, coded)
             manifest.record(shard, counts)
             summary.written += 1
@@ -60,18 +64,19 @@ def run_batch(documents: Iterable[Document], manifest: Manifest, start_engine: C
             if on_shard is not None:
                 on_shard(shard, coded, counts)
 
-    try:
-        for shard in shards(documents, manifest.shard_size):
-            if manifest.finished(shard):
-                summary.resumed += 1
-                continue
-            engine = engine or start_engine()
-            pending[engine.submit(shard.documents)] = shard
-            if len(pending) >= SHARDS_IN_FLIGHT_PER_WORKER * engine.workers:
+    with writing(manifest.folder):
+        try:
+            for shard in shards(documents, manifest.shard_size):
+                if manifest.finished(shard):
+                    summary.resumed += 1
+                    continue
+                engine = engine or start_engine()
+                pending[engine.submit(shard.documents)] = shard
+                if len(pending) >= SHARDS_IN_FLIGHT_PER_WORKER * engine.workers:
+                    finish(engine.wait_any(pending)[0])
+            while pending:
                 finish(engine.wait_any(pending)[0])
-        while pending:
-            finish(engine.wait_any(pending)[0])
-    finally:
-        if engine is not None:
-            engine.close()
+        finally:
+            if engine is not None:
+                engine.close()
     return summary

@@ -8,10 +8,12 @@ at any moment leaves a manifest that names only finished shards, and the rerun d
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -20,6 +22,7 @@ from fieldreport.errors import FieldreportError
 from fieldreport.model import Document
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 MANIFEST_FORMAT = "fieldreport-batch/1"
 
 
@@ -111,6 +114,20 @@ class Manifest:
 
     def shard_names(self) -> list[str]:
         return sorted(self.shards)
+
+
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Hold the folder for one run: a second run on it is refused (the lock goes with the process, even
+    after kill -9), and files a killed run left half-written are removed."""
+    with (folder / LOCK).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchError(f"{folder}: another batch run is writing it") from None
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink()
+        yield
 
 
 def temporary_name(path: Path) -> Path:

@@ -69,7 +69,10 @@ class LocalEngine:
         if self.pool is not None:
             return self.pool.submit(code_in_worker, documents)
         future: Future = Future()
-        future.set_result(code_documents(self.extractor, documents))
+        try:
+            future.set_result(code_documents(self.extractor, documents))
+        except Exception as error:  # noqa: BLE001 - handed over as a worker process's would be
+            future.set_exception(error)
         return future
 
     def wait_any(self, futures: Collection[Future]) -> tuple[set[Future], set[Future]]:
