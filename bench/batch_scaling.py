@@ -6,7 +6,7 @@ repository) on a Dask LocalCluster (and, with --engine local, in forked local pr
 and model loading are left out of the timing: each worker first codes one article (a task pinned to it),
 then the clock runs from the first shard submitted to the last shard written. Efficiency =
 rate(2 workers) / (2 x rate(1 worker)); it needs 2 idle cores, so the machine's load average is printed
-with each run.
+with each run, and the CPU time the workers spent (which other jobs on the machine do not inflate).
 
     python bench/batch_scaling.py [--articles 200] [--shard-size 10] [--engine dask|local|both]
 """
@@ -58,8 +58,15 @@ def dask_run(articles: list[Document], workers: int, shard_size: int) -> tuple[f
             for a in addresses]
     engine.client.gather(warm)
     peaks: dict[str, int] = {}
+    cpu = sum(engine.client.run(cpu_seconds).values())
     seconds = timed_run(articles, engine, shard_size, lambda *_: peaks.update(engine.worker_peak_memory()))
+    print(f"      workers' CPU time: {sum(engine.client.run(cpu_seconds).values()) - cpu:.1f} s", end="; ")
     return seconds, peaks
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def local_run(articles: list[Document], workers: int, shard_size: int) -> tuple[float, dict[str, int]]:
@@ -69,7 +76,9 @@ def local_run(articles: list[Document], workers: int, shard_size: int) -> tuple[
     extractor = Extractor()
     extractor.extract(articles[0])
     engine = LocalEngine(extractor, workers)
+    before = sum(os.times()[:4])
     seconds = timed_run(articles, engine, shard_size)
+    print(f"      CPU time: {sum(os.times()[:4]) - before:.1f} s", end="; ")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN if workers > 1 else resource.RUSAGE_SELF).ru_maxrss * 1024
     return seconds, {"largest process": peak}  # with 2 workers: the larger of the two forked workers
 
