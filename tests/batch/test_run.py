@@ -165,17 +165,35 @@ def test_a_run_killed_with_sigkill_resumes_and_loads_to_the_store_of_an_uninterr
     assert store_checksums(tmp_path / "killed.db") == sums
 
 
+def same_shards(folder: Path, expected: Path) -> bool:
+    names = Manifest.read(expected).shard_names()
+    return Manifest.read(folder).shard_names() == names and all(
+        list(read_shard(folder, name)) == list(read_shard(expected, name)) for name in names)
+
+
 def test_dask_on_a_local_cluster_writes_the_shards_the_local_engine_writes(tmp_path, extractor):
     pytest.importorskip("distributed")
-    from fieldreport.batch.cluster import DaskEngine
+    inputs = write_jsonl(tmp_path / "reports.jsonl", documents()[1:])
+    local = tmp_path / "local"
+    run_batch(input_documents([inputs]), Manifest.start(local, [inputs], 2), lambda: LocalEngine(extractor))
+    result = CliRunner().invoke(app, ["batch", str(inputs), "--out", str(tmp_path / "dask"), "--shard-size", "2",
+                                      "--engine", "dask", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "3 shard(s) written now, 0 by an earlier run" in result.output
+    assert same_shards(tmp_path / "dask", local)
 
-    docs = documents()[1:]
-    batch_here(docs, tmp_path / "local", extractor)
-    manifest = Manifest.start(tmp_path / "dask", [SEED], 2)
-    summary = run_batch(docs, manifest, lambda: DaskEngine(workers=2))
-    assert summary.written == 3 and summary.documents == len(docs)
-    for name in Manifest.read(tmp_path / "local").shard_names():
-        assert list(read_shard(tmp_path / "dask", name)) == list(read_shard(tmp_path / "local", name))
+
+def test_dask_runs_on_a_cluster_given_its_scheduler(tmp_path, extractor):
+    distributed = pytest.importorskip("distributed")
+    inputs = write_jsonl(tmp_path / "reports.jsonl", documents()[1:3])
+    local = tmp_path / "local"
+    run_batch(input_documents([inputs]), Manifest.start(local, [inputs], 1), lambda: LocalEngine(extractor))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(app, ["batch", str(inputs), "--out", str(tmp_path / "dask"), "--shard-size", "1",
+                                          "--engine", "dask", "--scheduler", cluster.scheduler_address])
+        assert len(cluster.workers) == 1, "the run leaves the cluster it was given running"
+    assert result.exit_code == 0, result.output
+    assert same_shards(tmp_path / "dask", local)
 
 
 def test_skipped_inputs_and_documents_are_named_and_set_the_exit_code(tmp_path, extractor):
