@@ -58,9 +58,14 @@ def dask_run(articles: list[Document], workers: int, shard_size: int) -> tuple[f
             for a in addresses]
     engine.client.gather(warm)
     peaks: dict[str, int] = {}
-    cpu = sum(engine.client.run(cpu_seconds).values())
-    seconds = timed_run(articles, engine, shard_size, lambda *_: peaks.update(engine.worker_peak_memory()))
-    print(f"      workers' CPU time: {sum(engine.client.run(cpu_seconds).values()) - cpu:.1f} s", end="; ")
+    cpu = {"before": sum(engine.client.run(cpu_seconds).values())}
+
+    def measure(*_: object) -> None:  # after each shard: run_batch closes the engine when it is done
+        peaks.update(engine.worker_peak_memory())
+        cpu["after"] = sum(engine.client.run(cpu_seconds).values())
+
+    seconds = timed_run(articles, engine, shard_size, measure)
+    print(f"      workers' CPU time: {cpu['after'] - cpu['before']:.1f} s", end="; ")
     return seconds, peaks
 
 
