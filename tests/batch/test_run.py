@@ -228,3 +228,13 @@ def test_loading_shards_loads_no_nlp():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": str(SRC)}).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_scheduler_address_that_does_not_parse_is_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    inputs = write_jsonl(tmp_path / "reports.jsonl", documents()[1:2])
+    result = CliRunner().invoke(app, ["batch", str(inputs), "--out", str(tmp_path / "out"), "--engine", "dask",
+                                      "--scheduler", "scheduler-host"])
+    assert result.exit_code == 2
+    assert result.output == ("error: cannot reach the Dask scheduler at scheduler-host (missing port number in "
+                             "address 'scheduler-host')\n")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker, wait
 
+from fieldreport.batch.shards import BatchError
 from fieldreport.batch.work import Coded, code_documents
 from fieldreport.model import Document
 from fieldreport.rules import use_rules
@@ -55,7 +56,10 @@ class DaskEngine:
     def __init__(self, scheduler: str | None = None, workers: int = 1, rules: Path | None = None) -> None:
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler, timeout="20s")
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except (OSError, ValueError) as error:
+                raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
