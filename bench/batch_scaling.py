@@ -9,6 +9,11 @@ rate(2 workers) / (2 x rate(1 worker)); it needs 2 idle cores, so the machine's 
 with each run, and the CPU time the workers spent (which other jobs on the machine do not inflate).
 
     python bench/batch_scaling.py [--articles 200] [--shard-size 10] [--engine dask|local|both]
+
+Measured on a 2-core VM that other jobs kept busy (load average 5.5-7.2), so the wall-clock efficiency is
+not the engine's: Dask 1 worker 5.31 articles/s, 2 workers 6.49 (0.61); the workers' CPU time for the 200
+articles was 12.5 s with 1 worker and 13.1 s with 2 (+5%: about 0.95 on two idle cores). Peak memory
+421 MB per Dask worker; local engine 421 MB in one process, 319 MB per forked worker.
 """
 
 from __future__ import annotations
