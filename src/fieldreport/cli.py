@@ -110,12 +110,10 @@ def extract(
     date_order = date_order.value if date_order else None
     published_date = published_option(published, date_order)
     try:
-        from fieldreport.geo.learned import LearnedPlaces
         from fieldreport.ingest import Ingest, open_store
-        from fieldreport.pipeline import Extractor
 
         store = open_store(db)
-        ingest = Ingest(store, Extractor(learned=LearnedPlaces(store)))
+        ingest = Ingest(store)  # its extractor reuses the places this store has learned
     except FieldreportError as error:
         raise fail(str(error)) from None
     printed, tally, processed = [], Tally(), 0
@@ -172,9 +170,11 @@ def evaluate(
     try:
         from fieldreport.evaluate import evaluate as run_evaluation
         from fieldreport.evaluate import print_report
+        from fieldreport.geo.learned import LearnedPlaces
         from fieldreport.pipeline import Extractor
 
-        report = run_evaluation(gold, Extractor(), limit, sample)
+        # places learned from earlier texts serve later ones, as a store would keep them
+        report = run_evaluation(gold, Extractor(learned=LearnedPlaces(across_documents=True)), limit, sample)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if format == "json":
@@ -556,3 +556,114 @@ def events_show(
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         print("\n".join(event_report_lines(found)))
+
+
+# Batch runs: batch and load --------------------------------------------------------------------------------------
+
+class BatchEngine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[list[Path], typer.Argument(help="JSON Lines or CSV files (read as streams), or text/HTML "
+                                                      "files of one document each.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet shards and manifest.json; rerun with "
+                                                    "the same one to resume.")],
+    engine: Annotated[BatchEngine, typer.Option(help="local (no extra dependency) or dask (pip install "
+                                                     "'fieldreport\\[batch]').")] = BatchEngine.local,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (local, or a Dask LocalCluster).")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler of a running cluster, tcp://HOST:PORT.")]
+        = None,
+    shard_size: Annotated[int, typer.Option(min=1, help="Documents per shard.")] = 100,
+    text_column: Annotated[str, typer.Option(help="CSV column of the text.")] = "text",
+    id_column: Annotated[str | None, typer.Option(help="CSV column of the document id (default: id, if any).")]
+        = None,
+    date_column: Annotated[str | None, typer.Option(
+        help="CSV column of the publication date (default: published or date, if any).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date of documents that give none.")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read numeric dates such as 7/10/2016 (default: month first).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of documents that name none.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per shard.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Extract events from INPUTS in shards, as Parquet files in --out; `fieldreport load` stores them.
+
+    Exit code 0 when every document was coded, 1 when any input or document was skipped."""
+    if scheduler and engine != BatchEngine.dask:
+        raise fail("--scheduler needs --engine dask")
+    apply_rules_option(rules)
+    date_order = date_order.value if date_order else None
+    published_date = published_option(published, date_order)
+    from fieldreport.batch import CsvColumns, Manifest, input_documents, open_engine, run_batch
+
+    columns = CsvColumns(text_column, id_column, date_column)
+    tally = Tally()
+
+    def documents() -> Iterator[Document]:
+        for item in input_documents(inputs, columns, published_date, outlet, date_order):
+            if isinstance(item, InputWarning):
+                err.print(f"warning: {item}", markup=False)
+            elif isinstance(item, InputError):
+                tally.problems += 1
+                err.print(f"error: {item}", markup=False)
+            else:
+                yield item
+
+    def shard_done(shard, coded, counts) -> None:
+        for result in coded:
+            if result.error is not None:
+                err.print(f"error: {result.error}", markup=False)
+        if not quiet:
+            err.print(f"{shard.name}: {counts['documents']} documents, {counts['events']} events", markup=False)
+
+    try:
+        manifest = Manifest.start(out, inputs, shard_size)
+        summary = run_batch(documents(), manifest, lambda: open_engine(engine.value, workers, scheduler, rules),
+                            shard_done)
+    except ModuleNotFoundError as error:
+        if error.name not in ("dask", "distributed"):
+            raise
+        raise fail(f"--engine dask needs Dask: pip install 'fieldreport[batch]' ({error})") from None
+    except (FieldreportError, OSError) as error:
+        raise fail(str(error) if isinstance(error, FieldreportError) else f"{out}: {error}") from None
+    failed = sum(entry["failed"] for entry in manifest.shards.values())
+    err.print(f"{summary.written} shard(s) written now, {summary.resumed} by an earlier run ({len(manifest.shards)} "
+              f"in {out}): {summary.documents} documents, {summary.events} events, {summary.failed} document(s) and "
+              f"{tally.problems} input(s) skipped; store them with `fieldreport load {out}`", markup=False)
+    if not manifest.shards:
+        raise fail("no document could be processed", 1)
+    if failed or tally.problems:
+        raise typer.Exit(1)
+
+
+@app.command("load")
+def load_command(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `fieldreport batch`.")],
+    db: DbOption = "fieldreport.db",
+) -> None:
+    """Store the finished shards of a batch run in --db, merged as `extract` merges; loading twice stores once.
+
+    Exit code 0 when every document was stored (or already was), 1 when any was skipped."""
+    stored = already = events = skipped = 0
+    try:
+        from fieldreport.batch import load_shards
+        from fieldreport.ingest import Ingest, open_store
+
+        with open_store(db) as store:
+            for outcome in load_shards(folder, Ingest(store)):
+                if outcome.error is not None:
+                    skipped += 1
+                    err.print(f"error: {outcome.error}", markup=False)
+                elif outcome.stored:
+                    stored, events = stored + 1, events + len(outcome.events)
+                else:
+                    already += 1
+    except (FieldreportError, OSError) as error:
+        raise fail(str(error)) from None
+    err.print(f"{stored} document(s) stored with {events} events in {db}, {already} already there, {skipped} "
+              "skipped", markup=False)
+    if skipped:
+        raise typer.Exit(1)

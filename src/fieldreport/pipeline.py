@@ -97,6 +97,7 @@ class Extractor:
                                                 f"({type(error).__name__}: {error})")
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
+        self.learned.begin_document()
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
         toponyms = [toponym_as_written(m) for m in places]

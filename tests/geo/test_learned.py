@@ -32,11 +32,19 @@ def test_a_village_no_report_located_gets_no_governorate(extractor):
 
 
 def test_an_earlier_report_locates_a_village_for_a_later_one(extractor):
-    learner = with_learned(extractor, LearnedPlaces())
+    learner = with_learned(extractor, LearnedPlaces(across_documents=True))
     assert admin1s(learner, LOCATED, "first") == {"Hama"}
     assert admin1s(learner, UNLOCATED, "second") == {"Hama"}
     [place] = learner.learned.places.values()
     assert (place.name, place.admin1, place.document_id, place.evidence) == ("Rihan", "Hama", "first", LOCATED)
+
+
+def test_without_a_store_a_report_teaches_only_itself(extractor):
+    """What one document taught must not change how the next is coded: batch workers and tests see the
+    documents in other orders."""
+    learner = with_learned(extractor, LearnedPlaces())
+    assert admin1s(learner, LOCATED, "first") == {"Hama"}
+    assert admin1s(learner, UNLOCATED, "second") == {None}
 
 
 @pytest.mark.parametrize("text", [

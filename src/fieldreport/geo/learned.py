@@ -30,13 +30,25 @@ class LearnedPlaceStore(Protocol):
 
 
 class LearnedPlaces:
-    """The places learned so far, by country and name; each new one is written to `store` at once."""
+    """The places learned so far, by country and name; each new one is written to `store` at once.
 
-    def __init__(self, store: LearnedPlaceStore | None = None) -> None:
+    Without a store, what a report teaches serves that report only, unless `across_documents`: an
+    extraction's result must not depend on which documents went before it in the same process, or
+    batch runs (documents spread over workers) and test runs would code the same text differently.
+    A store keeps them across reports on purpose, in the order the store received them.
+    """
+
+    def __init__(self, store: LearnedPlaceStore | None = None, across_documents: bool = False) -> None:
         self.store = store
+        self.across_documents = across_documents or store is not None
         self.places: dict[tuple[str, str], LearnedPlace] = {}
         for place in store.learned_places() if store is not None else []:
             self.places.setdefault((place.country_code, place.name_key), place)
+
+    def begin_document(self) -> None:
+        """A new report begins: what the previous one taught is forgotten unless kept across documents."""
+        if not self.across_documents:
+            self.places.clear()
 
     def find(self, name: str, country: str | None) -> LearnedPlace | None:
         return self.places.get((country or "", name_key(name)))
