@@ -18,6 +18,8 @@ documents can tell the same event when
   named place, a group both name. A vague tie only fails to contradict: two reports of shelling in
   Aleppo on the same day, with no group named, tell one event only if the place and day are exact;
   one dated only to its week, or placed only in its governorate, also needs the same named group.
+  And a report that vague joins an event only when it can be no other (`ambiguous_ids`): a report
+  dated only to its week that fits reports of two different days in it tells neither for sure.
 
 Clustering is deterministic: the store collects the connected component of "can tell the same
 event" around new mentions (a property of the set of mentions, not of the order they arrived in)
@@ -233,11 +235,12 @@ def why_compatible(a: Mention, b: Mention) -> list[str] | None:
 
 def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     """Complete-link clusters in canonical order; each cluster's first mention is its anchor."""
+    ambiguous = ambiguous_ids(mentions)
     clusters: list[list[Mention]] = []
     open_clusters: list[list[Mention]] = []  # those a mention this late can still join, in creation order
     for mention in sorted(mentions, key=sort_key):
         open_clusters = [c for c in open_clusters if within_reach(c[-1], mention)]
-        target = next((c for c in open_clusters if fits(c, mention)), None)
+        target = next((c for c in open_clusters if fits(c, mention, ambiguous)), None)
         if target is None:
             target = [mention]
             clusters.append(target)
@@ -247,6 +250,30 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     return clusters
 
 
+def ambiguous_ids(mentions: list[Mention]) -> set[int]:
+    """Mentions too vague to say which event they tell: dated only to a week or placed only in a
+    governorate, and compatible with reports dated to different days, or placed at different places.
+    Such a report joins no event but a copy of itself (`twins`). The connected component holds every
+    mention compatible with each of its members, so this is a property of the set, not of an order."""
+    ambiguous = set()
+    for mention in mentions:
+        vague_day = (mention.get("time_precision") or 3) > 1
+        vague_place = region_level(mention)
+        if not (vague_day or vague_place):
+            continue
+        others = [o for o in mentions if why_compatible(mention, o) is not None]
+        days = {o.event_date for o in others if (o.get("time_precision") or 3) == 1}
+        places = {loose_key(o.get("location") or "") for o in others if not region_level(o)}
+        if (vague_day and len(days) > 1) or (vague_place and len(places) > 1):
+            ambiguous.add(mention.id)
+    return ambiguous
+
+
+def twins(a: Mention, b: Mention) -> bool:
+    """The same day and place as given: two copies of one report, which may merge however vague."""
+    return (a.event_date, a.get("time_precision")) == (b.event_date, b.get("time_precision")) and same_place_name(a, b)
+
+
 def within_reach(last: Mention, mention: Mention) -> bool:
     """False when `last` (a cluster's latest member) is too early for any later mention to join."""
     if last.event_date is None or mention.event_date is None:
@@ -254,8 +281,10 @@ def within_reach(last: Mention, mention: Mention) -> bool:
     return (mention.event_date - last.event_date).days <= SEARCH_DAYS
 
 
-def fits(members: list[Mention], mention: Mention) -> bool:
-    return all(why_compatible(member, mention) is not None for member in members)
+def fits(members: list[Mention], mention: Mention, ambiguous: set[int] = frozenset()) -> bool:
+    return all(why_compatible(member, mention) is not None
+               and (twins(member, mention) or not ({member.id, mention.id} & ambiguous))
+               for member in members)
 
 
 def canonical_record(members: list[Mention]) -> dict:
