@@ -320,6 +320,17 @@ def test_reports_tell_one_event_only_on_one_day_at_one_place_with_actors_that_pa
         assert (store.query_events()[1] == 1) is one_event
 
 
+def test_a_report_dated_only_by_its_week_joins_an_event_only_when_it_can_be_no_other(store_url):
+    weekly = {"event_date": "2018-01-18", "time_precision": 2}  # no day in the text: its publication's week
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}), report("w", "AFP", weekly), report("x", "AP", weekly))
+        assert sorted(r["mentions"] for r in store.query_events()[0]) == [3]
+        save_all(store, report("b", "SOHR", {"event_date": "2018-01-15"}))  # another clash there that week
+        shown = sorted(sorted(m["document_id"] for m in store.event(r["id"])["mentions"])
+                       for r in store.query_events()[0])
+        assert shown == [["a"], ["b"], ["w", "x"]]
+
+
 def test_a_later_report_can_join_an_event_or_split_it(store_url):
     idlib_city = {"location": "Idlib", "latitude": 35.9306, "longitude": 36.6339}
     with open_store(store_url) as store:
