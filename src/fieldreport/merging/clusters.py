@@ -6,9 +6,8 @@ documents can tell the same event when
 
 - they have the same event type and compatible sub-event types (an armed clash and the territory
   change it led to), and the same modality class (factual with factual; a plan only with a plan),
-- their days can be one day (`date_tie`): both dated to the day, the same day; a date known only
-  to its week (or taken from the publication) within that week; one known only to its month, only
-  another report of that month,
+- they are dated to the same day (`date_tie`): reports of different days tell different events,
+  and a date known only to its week (or taken from the publication) or month ties only weakly,
 - their places can be one place (`place_tie`): not a whole country; the same place, or near enough
   for the vaguer geo_precision (`KM_BY_GEO_PRECISION`); a place known only to its governorate
   (geo_precision 3) lies in the other's governorate,
@@ -17,9 +16,10 @@ documents can tell the same event when
 - and at least two of the three ties are specific (`SPECIFIC_TIES_NEEDED`): the same day, the same
   named place, a group both name. A vague tie only fails to contradict: two reports of shelling in
   Aleppo on the same day, with no group named, tell one event only if the place and day are exact;
-  one dated only to its week, or placed only in its governorate, also needs the same named group.
-  And a report that vague joins an event only when it can be no other (`ambiguous_ids`): a report
-  dated only to its week that fits reports of two different days in it tells neither for sure.
+  one dated only to its week or month, or placed only in its governorate, also needs the same
+  named group.
+  And a report placed only in its governorate joins an event only when it can be no other
+  (`ambiguous_ids`): one that fits reports of two towns in it tells neither for sure.
 
 Clustering is deterministic: the store collects the connected component of "can tell the same
 event" around new mentions (a property of the set of mentions, not of the order they arrived in)
@@ -54,10 +54,9 @@ from fieldreport.storage.schema import canonical_table, control_table, events_ta
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
 
 KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0}
-WEEK_DAYS = 7  # time_precision 2: the event's week (or the days before a publication it is dated by)
 SPECIFIC_TIES_NEEDED = 2
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
-SEARCH_DAYS = WEEK_DAYS
+SEARCH_DAYS = 0  # one day
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
@@ -90,21 +89,15 @@ def modality_class(mention: Mention) -> str:
 
 
 def date_tie(a: Mention, b: Mention) -> Tie | None:
-    """ACLED's event is one day: two dates to the day must be that day; a date known to its week
-    (time_precision 2) holds the days within a week of it. A date known only to its month (3) matches
-    only the same month: a month holds too many events of one place and pair of actors to tell which
-    day a report means."""
-    if a.event_date is None or b.event_date is None:
+    """ACLED's event is one day: reports dated to different days tell different events. A date known
+    only to its week (time_precision 2, also one taken from the publication) or month (3) is no day, so
+    the same date ties only weakly; a week holds too many events of one place and pair of actors to
+    tell which day a report means."""
+    if a.event_date is None or b.event_date is None or a.event_date != b.event_date:
         return None
-    days = abs((a.event_date - b.event_date).days)
-    precisions = [m.get("time_precision") or 3 for m in (a, b)]
-    if max(precisions) == 1:
-        return Tie("the same day", True) if days == 0 else None
-    if 3 in precisions:
-        return Tie("the same month", False) if precisions == [3, 3] and days == 0 else None
-    if days > WEEK_DAYS:
-        return None
-    return Tie(f"{days} day(s) apart in the week one report gives", False)
+    if max(m.get("time_precision") or 3 for m in (a, b)) == 1:
+        return Tie("the same day", True)
+    return Tie("the same date, one report giving only its week or month", False)
 
 
 # Places ------------------------------------------------------------------------------------------
@@ -251,27 +244,25 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def ambiguous_ids(mentions: list[Mention]) -> set[int]:
-    """Mentions too vague to say which event they tell: dated only to a week or placed only in a
-    governorate, and compatible with reports dated to different days, or placed at different places.
-    Such a report joins no event but a copy of itself (`twins`). The connected component holds every
-    mention compatible with each of its members, so this is a property of the set, not of an order."""
+    """Mentions placed only in a governorate that fit reports of different places in it: which of them
+    the report tells cannot be known, so it joins none but a copy of itself (`twins`). The connected
+    component holds every mention compatible with each of its members, so this is a property of the
+    set, not of an order."""
     ambiguous = set()
     for mention in mentions:
-        vague_day = (mention.get("time_precision") or 3) > 1
-        vague_place = region_level(mention)
-        if not (vague_day or vague_place):
+        if not region_level(mention):
             continue
-        others = [o for o in mentions if why_compatible(mention, o) is not None]
-        days = {o.event_date for o in others if (o.get("time_precision") or 3) == 1}
-        places = {loose_key(o.get("location") or "") for o in others if not region_level(o)}
-        if (vague_day and len(days) > 1) or (vague_place and len(places) > 1):
+        places = {loose_key(o.get("location") or "") for o in mentions
+                  if not region_level(o) and why_compatible(mention, o) is not None}
+        if len(places) > 1:
             ambiguous.add(mention.id)
     return ambiguous
 
 
 def twins(a: Mention, b: Mention) -> bool:
-    """The same day and place as given: two copies of one report, which may merge however vague."""
-    return (a.event_date, a.get("time_precision")) == (b.event_date, b.get("time_precision")) and same_place_name(a, b)
+    """The same date and place, as precisely given: two copies of one report, which may merge however vague."""
+    given = [(m.event_date, m.get("time_precision"), m.get("geo_precision")) for m in (a, b)]
+    return given[0] == given[1] and same_place_name(a, b)
 
 
 def within_reach(last: Mention, mention: Mention) -> bool:
