@@ -1,6 +1,7 @@
 """Which coded events can be one: sub-event types that can tell the same event and which of two names
-it (both from the taxonomy, data/taxonomy.toml), the partisan default actors that contradict
-nobody, and days that can be one day. Shared by within-report and cross-report merging; imports no NLP."""
+it (both from the taxonomy, data/taxonomy.toml), the partisan default actors (any non-state armed
+group), the event types whose actor1 is the one who acts, and days that can be one day.
+Shared by within-report and cross-report merging; imports no NLP."""
 
 from __future__ import annotations
 
