@@ -489,8 +489,9 @@ def mentions_query() -> Select:
 
 
 def neighbour_mentions(conn: Connection, mention: Mention, km: float, days: int) -> list[Mention]:
-    """Stored mentions of other documents of the same event type within `days` and `km` (or at the same
-    named location): the candidates worth comparing."""
+    """Stored mentions of other documents of the same event type within `days` and `km`, at the same
+    named location, or in the same governorate when either is placed only in its governorate
+    (geo_precision 3): the candidates worth comparing."""
     if mention.event_date is None:
         return []
     window = timedelta(days=days)
@@ -500,16 +501,18 @@ def neighbour_mentions(conn: Connection, mention: Mention, km: float, days: int)
                                           (mention.event_date + window).isoformat()),
         events_table.c.document_id != mention.document_id,
     ]
+    places = [events_table.c.location == mention.get("location")]
     lat, lon = mention.get("latitude"), mention.get("longitude")
     if lat is not None and lon is not None:
         dlat, dlon = degrees_around(lat, km)
-        conditions.append(or_(
-            and_(events_table.c.latitude.between(lat - dlat, lat + dlat),
-                 events_table.c.longitude.between(lon - dlon, lon + dlon)),
-            events_table.c.location == mention.get("location"),
-        ))
-    else:
-        conditions.append(events_table.c.location == mention.get("location"))
+        places.append(and_(events_table.c.latitude.between(lat - dlat, lat + dlat),
+                           events_table.c.longitude.between(lon - dlon, lon + dlon)))
+    if mention.get("admin1") is not None:
+        regional = (mention.get("geo_precision") or 3) >= 3
+        places.append(and_(events_table.c.admin1 == mention.get("admin1"),
+                           true() if regional else or_(events_table.c.geo_precision >= 3,
+                                                           events_table.c.geo_precision.is_(None))))
+    conditions.append(or_(*places))
     return load_mentions(conn, and_(*conditions))
 
 
