@@ -8,7 +8,7 @@ much between the halves is a rule that fits its items rather than the language.
 
 The rows are read from ../shared/data at run time and never copied into the project.
 
-    python bench/case_folds.py [--tsv PATH] [--errors 1|2] [--json OUT]
+    python bench/case_folds.py [--tsv PATH] [--errors 1|2] [--json OUT] [--labels OUT]
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def main() -> int:
     parser.add_argument("--tsv", type=Path, default=DEFAULT_TSV)
     parser.add_argument("--errors", type=int, choices=(1, 2), help="also list this half's misclassified snippets")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--labels", type=Path, help="write id, half, gold and predicted label per row here (TSV), "
+                        "to diff two runs")
     args = parser.parse_args()
     if not args.tsv.exists():
         print(f"{args.tsv} not found: this benchmark needs ../shared/data (not shipped with the project)",
@@ -48,7 +50,7 @@ def main() -> int:
     items = list(case_items(args.tsv, None))
     by_doc = {id(item.document): item for item in items}
     reports = {1: Report("case"), 2: Report("case"), 0: Report("case")}
-    errors = []
+    errors, rows = [], []
     for document, events in Extractor().extract_many(item.document for item in items):
         events = [] if isinstance(events, Exception) else events
         item = by_doc[id(document)]
@@ -56,6 +58,7 @@ def main() -> int:
         for key in (half, 0):
             score_item(reports[key], item, events, "case", None)
         gold, got = reports[half].labels[-1]
+        rows.append(f"{document.id}\t{half}\t{item.case_label}\t{short(got)}\n")
         if half == args.errors and gold != got:
             errors.append((item.case_label, short(got), document.text))
     scores = {key: report.as_dict()["sub_event_type"] for key, report in reports.items()}
@@ -76,6 +79,8 @@ def main() -> int:
               + "".join(f"{cell:>16}" for cell in cells) + flag)
     for gold, got, text in errors:
         print(f"\n[{gold} -> {got}] {' '.join(text.split())[:400]}")
+    if args.labels:
+        args.labels.write_text("".join(rows), encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps({names[k]: v for k, v in scores.items()}, indent=2), encoding="utf-8")
     return 0
