@@ -68,3 +68,22 @@ def test_handing_control_of_a_place_to_another_side_transfers_it_without_violenc
 
 def test_torture_of_civilians_is_an_attack(extractor):
     assert first_type(extractor, "Soldiers tortured three farmers in the village, residents said.") == "Attack"
+
+
+def test_a_group_set_up_is_a_change_to_group_and_a_base_set_up_is_a_base(extractor):
+    assert first_type(extractor, "A new armed wing of the movement has been set up in the province.") \
+        == "Change to group/activity"
+    assert first_type(extractor, "The army set up a new base near the border town.") \
+        == "Headquarters or base established"
+
+
+@pytest.mark.parametrize("text", [
+    "The coalition tasked with fighting the militants withdrew from the base on Monday.",
+    "A force set up to fight the rebels withdrew from the town on Monday.",
+])
+def test_what_a_group_is_for_is_no_event(extractor, text):
+    assert first_type(extractor, text) == "Non-violent transfer of territory"
+
+
+def test_forces_fighting_in_the_main_clause_still_fight(extractor):
+    assert first_type(extractor, "Soldiers sent to the front clashed with rebels near the town.") == "Armed clash"

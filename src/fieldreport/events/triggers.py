@@ -417,6 +417,15 @@ def is_holding_description(token: Token, patterns: Patterns) -> bool:
     return token.dep_ == "acl" and token.tag_ == "VBG" and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
+def is_mandate(token: Token) -> bool:
+    """'the coalition tasked with fighting IS', 'a force set up to fight the rebels': what a participle describing a
+    noun says the group is for, not a deed."""
+    if token.tag_ not in ("VBG", "VB") or token.dep_ not in ("pcomp", "xcomp", "advcl"):
+        return False
+    head = token.head.head if token.dep_ == "pcomp" else token.head
+    return head.dep_ == "acl" and head.tag_ in ("VBN", "VBD")
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns) is not None
@@ -428,6 +437,8 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
             continue  # "the released civilians": a description, not an event
         if attempts_other_deed(token, patterns.by_word):
+            continue
+        if is_mandate(token):
             continue
         sense = strike_sense(token)
         holding = [p for p in patterns.for_token(word_forms(token))
