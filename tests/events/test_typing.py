@@ -87,3 +87,13 @@ def test_what_a_group_is_for_is_no_event(extractor, text):
 
 def test_forces_fighting_in_the_main_clause_still_fight(extractor):
     assert first_type(extractor, "Soldiers sent to the front clashed with rebels near the town.") == "Armed clash"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Protesters smashing shop windows marched through the city centre.", "Violent demonstration"),
+    ("Police began dispersing the protesters gathered in the square.", "Protest with intervention"),
+    # what the protest is about still does not decide what happened at it, in any form of the word
+    ("Hundreds protested in the capital over the killing of a student by police.", "Peaceful protest"),
+])
+def test_protest_cues_count_in_any_form_of_the_word(extractor, text, sub_event_type):
+    assert first_type(extractor, text) == sub_event_type

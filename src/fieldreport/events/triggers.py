@@ -287,11 +287,16 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
 
 
 def protest_kind(story: Span, patterns: Patterns) -> str | None:
-    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of')."""
+    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of').
+    Cues are looked for in the words as written and in their lemmas, so that 'hurling', 'smashes' or 'dispersing'
+    count like the forms the cue lists name."""
     text = story.text.lower()
+    causes = [(m.start(), m.end()) for phrase in patterns.protest_causes for m in re.finditer(re.escape(phrase), text)]
     for phrase in patterns.protest_causes:
         text = text.replace(phrase, " ")
-    return first_cue_group_in(text, patterns.protest)
+    lemmas = " ".join(t.lemma_.lower() for t in story
+                      if not any(start <= t.idx - story.start_char < end for start, end in causes))
+    return first_cue_group_in(f"{text} | {lemmas}", patterns.protest)
 
 
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
