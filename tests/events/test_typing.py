@@ -97,3 +97,7 @@ def test_forces_fighting_in_the_main_clause_still_fight(extractor):
 ])
 def test_protest_cues_count_in_any_form_of_the_word(extractor, text, sub_event_type):
     assert first_type(extractor, text) == sub_event_type
+
+
+def test_a_fire_set_to_kill_is_an_attack(extractor):
+    assert first_type(extractor, "Gunmen set fire to a shopkeeper's car in the market, killing him.") == "Attack"
