@@ -334,7 +334,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(ARMED_CLASH)
         if event == ATTACK and actor2 is not None and actor2.inter == PROTESTERS and (
                 actor1 is None or actor1.inter in STATE_INTERS):
-            return typed(FORCE_AGAINST_PROTESTERS)  # "security forces opened fire on protesters"
+            # ACLED: excessive force is lethal or seriously injuring force on peaceful protesters; force that
+            # disperses them without it is an intervention; protesters who fight back riot
+            return typed(protest_kind(story, patterns) or PROTEST_WITH_INTERVENTION)
         if event == ATTACK:
             return typed(ATTACK_ON_CIVILIANS)
         if is_arrest_at_protest(trigger.token, patterns):

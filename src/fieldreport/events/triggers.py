@@ -287,11 +287,16 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
 
 
 def protest_kind(story: Span, patterns: Patterns) -> str | None:
-    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of')."""
+    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of').
+    Cues are looked for in the words as written and in their lemmas, so that 'hurling', 'smashes' or 'dispersing'
+    count like the forms the cue lists name."""
     text = story.text.lower()
+    causes = [(m.start(), m.end()) for phrase in patterns.protest_causes for m in re.finditer(re.escape(phrase), text)]
     for phrase in patterns.protest_causes:
         text = text.replace(phrase, " ")
-    return first_cue_group_in(text, patterns.protest)
+    lemmas = " ".join(t.lemma_.lower() for t in story
+                      if not any(start <= t.idx - story.start_char < end for start, end in causes))
+    return first_cue_group_in(f"{text} | {lemmas}", patterns.protest)
 
 
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
@@ -417,6 +422,15 @@ def is_holding_description(token: Token, patterns: Patterns) -> bool:
     return token.dep_ == "acl" and token.tag_ == "VBG" and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
+def is_mandate(token: Token) -> bool:
+    """'the coalition tasked with fighting IS', 'a force set up to fight the rebels': what a participle describing a
+    noun says the group is for, not a deed."""
+    if token.tag_ not in ("VBG", "VB") or token.dep_ not in ("pcomp", "xcomp", "advcl"):
+        return False
+    head = token.head.head if token.dep_ == "pcomp" else token.head
+    return head.dep_ == "acl" and head.tag_ in ("VBN", "VBD")
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns) is not None
@@ -428,6 +442,8 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
             continue  # "the released civilians": a description, not an event
         if attempts_other_deed(token, patterns.by_word):
+            continue
+        if is_mandate(token):
             continue
         sense = strike_sense(token)
         holding = [p for p in patterns.for_token(word_forms(token))
