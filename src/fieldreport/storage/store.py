@@ -79,6 +79,12 @@ class Store:
         with self._reading() as conn:
             return conn.execute(query).first() is not None
 
+    def stored_hash(self, document_id: str) -> str | None:
+        """The content hash of the text stored under `document_id`; None when no document has that id."""
+        query = select(documents_table.c.content_hash).where(documents_table.c.id == document_id)
+        with self._reading() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
     def save(self, document: Document, events: list[Event]) -> bool:
         """Store the document, its events and their evidence, and re-merge the neighbourhood, in ONE
         transaction.
