@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fieldreport.errors import FieldreportError
+from fieldreport.errors import ConflictError, FieldreportError
 from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
 from fieldreport.ingest import Ingest, open_store
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
@@ -165,7 +165,10 @@ class Ingestor:
         return await loop.run_in_executor(self.executor, self.extract_and_save, document)
 
     def extract_and_save(self, document: Document) -> IngestResult:
+        """The result of storing `document`; raises the outcome's error (a ConflictError, or why it failed)."""
         outcome = self.pipeline.one(document)
+        if outcome.error is not None:
+            raise outcome.error
         if not outcome.stored:
             return already_stored(document, len(outcome.events))
         return IngestResult(document_id=document.id, stored=True, events=len(outcome.events),
@@ -308,12 +311,17 @@ def add_ingest_route(app: FastAPI, ingestor: Ingestor, require_token: Callable[.
               responses={200: {"model": IngestResult, "description": "Already stored; nothing written."},
                          401: {"description": "Missing or wrong bearer token."},
                          403: {"description": "The server has no token configured: ingestion is off."},
+                         409: {"description": "The id is already stored with another text; `stored_hash` is the "
+                                              "stored text's content hash."},
                          413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
-    async def ingest(body: DocumentIn, response: Response) -> IngestResult:
+    async def ingest(body: DocumentIn, response: Response) -> IngestResult | JSONResponse:
         """Extract events from a text and store the document, its events and evidence in one transaction."""
         document = Document(text=body.text, id=body.id or "", published=body.published, outlet=body.outlet,
                             title=body.title, url=body.url, origin="api")
-        result = await ingestor.ingest(document)
+        try:
+            result = await ingestor.ingest(document)
+        except ConflictError as error:
+            return JSONResponse({"detail": str(error), "stored_hash": error.stored_hash}, status_code=409)
         if not result.stored:
             response.status_code = 200
         return result

@@ -223,7 +223,7 @@ def documents_from_csv(
     line = 1                             # MAX_BYTES are refused one by one below
     try:
         with path.open(encoding=encoding, newline="") as file:
-            reader = csv.DictReader(file)
+            reader = csv.DictReader(file, strict=True)  # a stray quote is an error, not a merged row
             chosen = csv_columns(path, reader.fieldnames, columns)
             if isinstance(chosen, InputError):
                 yield chosen
