@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -240,7 +242,7 @@ def forked_pool(extractor: Extractor, processes: int, time_limit: float | None) 
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=start_worker, initargs=(extractor, time_limit))
+                                   initializer=start_worker, initargs=(extractor, time_limit, os.getpid()))
         pool.submit(int).result()  # a forking pool starts all its workers with its first task
     finally:
         gc.unfreeze()
@@ -251,11 +253,20 @@ def forked_pool(extractor: Extractor, processes: int, time_limit: float | None) 
 _worker: tuple[Extractor, float | None] | None = None
 
 
-def start_worker(extractor: Extractor, time_limit: float | None) -> None:
+def start_worker(extractor: Extractor, time_limit: float | None, parent: int) -> None:
     """Pool initializer: keep the inherited extractor, with a gazetteer connection of the worker's own."""
     global _worker
     extractor.gazetteer.reopen()
     _worker = (extractor, time_limit)
+    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def exit_when_orphaned(parent: int) -> None:
+    """Leave when the parent is gone (killed with -9, say): a worker would otherwise wait for tasks forever,
+    holding its copy of the model."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def extract_in_worker(documents: list[Document]) -> list[Result]:
