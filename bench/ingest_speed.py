@@ -35,11 +35,11 @@ def articles(path: Path, columns: CsvColumns, limit: int) -> list[Document]:
 
 
 def ingest_seconds(extractor: Extractor, documents: list[Document], processes: int) -> tuple[float, int]:
-    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store:
-        with Ingest(store, extractor, processes=processes) as ingest:
-            start = time.perf_counter()
-            stored = sum(outcome.stored for outcome in ingest.many(documents))
-            return time.perf_counter() - start, stored
+    with (tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store,
+          Ingest(store, extractor, processes=processes) as ingest):
+        start = time.perf_counter()
+        stored = sum(outcome.stored for outcome in ingest.many(documents))
+        return time.perf_counter() - start, stored
 
 
 def main() -> None:
