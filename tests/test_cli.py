@@ -212,7 +212,7 @@ def test_ingest_with_nothing_wrong_exits_zero_and_quiet_prints_nothing(tmp_path)
     good.write_text(SAMPLE, encoding="utf-8")
     loud = run("ingest", good, "--published", "2018-01-18", "--db", tmp_path / "x.db")
     assert loud.exit_code == 0 and loud.stdout == ""
-    assert "ingest ━" in loud.stderr and "articles/s" in loud.stderr, "the progress bar's last state"
+    assert "ingest ━" in loud.stderr and " 1/1 " in loud.stderr and "articles/s" in loud.stderr, "the bar's last state"
     assert summary_counts(loud.stderr) == "ingest: 1 new (1 events), 0 already stored, 0 skipped"
     quiet = run("ingest", good, "--quiet", "--db", tmp_path / "x.db")
     assert quiet.exit_code == 0 and quiet.output == ""
