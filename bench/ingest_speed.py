@@ -12,6 +12,7 @@ loading and forking the workers are excluded from the timings.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -34,12 +35,20 @@ def articles(path: Path, columns: CsvColumns, limit: int) -> list[Document]:
     return documents[:limit]
 
 
-def ingest_seconds(extractor: Extractor, documents: list[Document], processes: int) -> tuple[float, int]:
-    with (tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store,
-          Ingest(store, extractor, processes=processes) as ingest):
-        start = time.perf_counter()
-        stored = sum(outcome.stored for outcome in ingest.many(documents))
-        return time.perf_counter() - start, stored
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers count once they have exited)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def ingest_seconds(extractor: Extractor, documents: list[Document], processes: int) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (this process and the workers) and documents stored."""
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store:
+        with Ingest(store, extractor, processes=processes) as ingest:
+            start, cpu = time.perf_counter(), cpu_seconds()
+            stored = sum(outcome.stored for outcome in ingest.many(documents))
+            wall = time.perf_counter() - start
+        return wall, cpu_seconds() - cpu, stored
 
 
 def main() -> None:
@@ -55,20 +64,24 @@ def main() -> None:
     print(f"articles: {len(documents)} from {args.input.name}, {words:,} words")
 
     bare = spacy.load(DEFAULT_MODEL)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     for _ in bare.pipe((d.text for d in documents), batch_size=16):
         pass
-    bare_rate = len(documents) / (time.perf_counter() - start)
-    print(f"bare spaCy nlp.pipe, 1 process : {bare_rate:8.2f} articles/s")
+    bare_rate, bare_cpu = len(documents) / (time.perf_counter() - start), cpu_seconds() - cpu
+    print(f"bare spaCy nlp.pipe, 1 process : {bare_rate:8.2f} articles/s, "
+          f"{bare_cpu / len(documents) * 1000:5.0f} ms CPU per article")
 
     extractor = Extractor()
     rates = {}
     for processes in (1, 2):
-        seconds, stored = ingest_seconds(extractor, documents, processes)
+        seconds, cpu, stored = ingest_seconds(extractor, documents, processes)
         rates[processes] = len(documents) / seconds
-        print(f"ingest --processes {processes}          : {rates[processes]:8.2f} articles/s "
-              f"({stored} stored; {rates[processes] / processes / bare_rate:.2f} of a bare parse per process)")
+        print(f"ingest --processes {processes}          : {rates[processes]:8.2f} articles/s, "
+              f"{cpu / len(documents) * 1000:5.0f} ms CPU per article ({stored} stored; "
+              f"{rates[processes] / processes / bare_rate:.2f} of a bare parse per process)")
     print(f"scaling 2 processes / 1         : {rates[2] / rates[1]:8.2f}x")
+    print(f"load average (1 min) at the end : {os.getloadavg()[0]:8.2f} (on {os.cpu_count()} CPUs: over that, "
+          "the figures measure the other processes too)")
 
 
 if __name__ == "__main__":
