@@ -50,6 +50,9 @@ test: setup
 bench: setup
 	$(BIN)/python bench/extract_speed.py
 
+bench-ingest: setup  # ingest --processes 1 and 2 on FA-KES articles (reads ../shared) against a bare parse
+	$(BIN)/python bench/ingest_speed.py
+
 bench-store: setup  # merging on FA-KES (reads ../shared) and store latency at 1M events
 	$(BIN)/python bench/merge_fakes.py
 	$(BIN)/python bench/store_latency.py

@@ -5,8 +5,9 @@ import pytest
 from fieldreport.geo.gazetteer import Gazetteer, default_gazetteer_path
 from fieldreport.pipeline import Extractor
 
-# store_url: every store test runs on SQLite and PostgreSQL (see stores.py).
-pytest_plugins = ["stores"]
+# store_url: every store test runs on SQLite and PostgreSQL (see stores.py); feed_site: a news site on
+# 127.0.0.1 (see feedsite.py).
+pytest_plugins = ["stores", "feedsite"]
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from fieldreport.api import MAX_BODY_BYTES, create_app
 from fieldreport.export import EXPORT_COLUMNS
 from fieldreport.ingest import open_store
-from fieldreport.model import Document
+from fieldreport.model import Document, content_id
 from fieldreport.pipeline import Extractor
 
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
@@ -302,6 +302,24 @@ def test_a_post_that_does_not_wait_is_202_with_a_status_address(empty_db: Path) 
         listed = all_events(api)["total"] + all_events(api, modality="background")["total"]
         assert listed == status["result"]["events"] > 5
         assert api.get("/api/documents/nothing-here/status").status_code == 404
+
+
+def test_post_of_a_stored_id_with_another_text_is_409_naming_the_stored_hash(empty_db: Path) -> None:
+    first = {"id": "wire-7", "text": "Government artillery shelled the town of Harasta on Tuesday.",
+             "published": "2018-01-18"}
+    changed = {**first, "text": "Rebels shelled government positions in Harasta on Tuesday."}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        assert api.post("/api/documents", json=first, headers=auth()).status_code == 201
+        conflict = api.post("/api/documents", json=changed, headers=auth())
+        assert conflict.status_code == 409, conflict.text
+        assert conflict.json()["stored_hash"] == content_id(first["text"])
+        assert "id 'wire-7' is already stored with another text" in conflict.json()["detail"]
+        assert content_id(first["text"]) in conflict.json()["detail"]
+        same = api.post("/api/documents", json=first, headers=auth())
+        assert same.status_code == 200 and same.json()["stored"] is False
+    with open_store(empty_db) as store:
+        assert store.counts()["documents"] == 1
+        assert store.documents()[0]["content_hash"] == content_id(first["text"])
 
 
 def test_post_validates_the_body(empty_db: Path) -> None:

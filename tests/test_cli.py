@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from feedsite import unreachable_url
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
@@ -33,7 +34,7 @@ def test_bad_inputs_get_one_line_each_and_good_ones_still_run(tmp_path):
     binary = tmp_path / "blob.bin"
     binary.write_bytes(b"\x00\x01\x02" * 100)
     lines = tmp_path / "reports.jsonl"
-    lines.write_text(json.dumps({"id": "r1", "text": SAMPLE, "published": "2018-01-18"}) + "\n"
+    lines.write_text(json.dumps({"id": "r1", "text": "Update: " + SAMPLE, "published": "2018-01-18"}) + "\n"
                      + "{not json\n" + json.dumps({"id": "r3", "text": SAMPLE, "published": "2018-13-45"}) + "\n",
                      encoding="utf-8")
     result = run("extract", good, empty, binary, lines, tmp_path / "missing.txt", "--published", "2018-01-18",
@@ -71,7 +72,8 @@ def test_published_as_outlets_write_it_resolves_relative_days(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text(SAMPLE, encoding="utf-8")
     for published in ("Thu January 18, 2018", "18.01.2018"):
-        result = run("extract", good, "--published", published, "--format", "jsonl", "--db", tmp_path / "x.db")
+        result = run("extract", good, "--published", published, "--format", "jsonl",
+                     "--db", tmp_path / f"{published}.db")
         assert result.exit_code == 0, result.output
         events = [json.loads(line) for line in result.stdout.splitlines()]
         assert events and all(e["event_date"] == "2018-01-17" for e in events)
@@ -94,6 +96,8 @@ def test_same_article_twice_is_stored_once(tmp_path):
                  "--db", db)
     assert first.exit_code == second.exit_code == 0
     assert "already in" in second.stderr
+    assert second.stdout == "", "a rerun (after a kill -9, say) prints only the events it stores"
+    assert "0 new document(s), 0 of them with no events; 1 already stored" in second.stderr
     with open_store(db) as store:
         counts = store.counts()
         assert counts["documents"] == 1
@@ -140,7 +144,8 @@ def test_an_article_with_no_events_gives_none_and_the_summary_says_so(tmp_path):
                     encoding="utf-8")
     result = run("extract", calm, "--published", "2018-01-18", "--format", "jsonl", "--db", tmp_path / "x.db")
     assert result.exit_code == 0 and result.stdout == ""
-    assert "1 document(s) processed, 1 of them with no events; 0 input(s) skipped" in result.stderr
+    assert ("1 new document(s), 1 of them with no events; 0 already stored (their events not printed again); "
+            "0 input(s) skipped") in result.stderr
 
 
 def test_reading_commands_refuse_a_database_that_does_not_exist(tmp_path):
@@ -214,3 +219,99 @@ def test_gazetteer_learned_lists_the_places_reports_located(tmp_path):
     assert table.exit_code == 0 and "Zahrat Qwertyeh" in table.stdout
     empty = run("gazetteer", "learned", "--db", tmp_path / "empty.db")
     assert empty.exit_code == 0 and "no learned places" in empty.stderr
+
+
+CLASH_ROWS = [["unit_id", "article_content", "date"],
+              ["fk-1", "Syrian Army troops captured the village of Maseh in Southern Aleppo on Wednesday, field "
+                       "sources said.", "1/17/2018"],
+              ["fk-2", "Government artillery shelled the town of Harasta in Eastern Ghouta on Tuesday, killing four "
+                       "civilians, according to local medics.", "1/16/2018"],
+              ["fk-3", "", "1/16/2018"]]
+
+
+WIRE = ["Turkish warplanes struck positions of the Kurdish YPG near Afrin on Saturday, the Turkish army said.",
+        "Rebels fired rockets at government-held districts of Aleppo city on Sunday, wounding three people."]
+
+
+def news_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    (folder / "pages").mkdir(parents=True)
+    (folder / "dispatch.txt").write_text(SAMPLE, encoding="utf-8")
+    (folder / "pages" / "dispatch.html").write_bytes((FIXTURES / "inputs" / "dispatch.html").read_bytes())
+    (folder / "wire.jsonl").write_text("".join(json.dumps({"id": f"w{i}", "text": text, "published": "2018-01-18"})
+                                               + "\n" for i, text in enumerate(WIRE)), encoding="utf-8")
+    (folder / "README.md").write_text("notes, not news", encoding="utf-8")
+    with (folder / "fakes.csv").open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(CLASH_ROWS)
+    return folder
+
+
+def summary_counts(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith("ingest: "))
+
+
+def test_ingest_stores_a_folder_and_a_feed_and_a_rerun_adds_nothing(tmp_path, feed_site):
+    folder, db = news_folder(tmp_path), tmp_path / "store.db"
+    args = ["ingest", folder, feed_site.url("/feed.rss"), "--text-column", "article_content", "--id-column",
+            "unit_id", "--date-column", "date", "--published", "2018-01-18", "--db", db]
+    first = run(*args)
+    assert first.exit_code == 1, "fk-3 has no text and the feed's fourth link is a 404"
+    skipped = [line for line in first.stderr.splitlines() if line.startswith("skipped: ")]
+    assert skipped == [f"skipped: {folder / 'fakes.csv'}:4: column 'article_content' is missing or empty",
+                       f"skipped: {feed_site.url('/news/gone.html')}: HTTP 404 Not Found"]
+    new = 2 + len(WIRE) + 2 + 3  # txt, html, wire lines, two CSV rows, three feed pages
+    assert summary_counts(first.stderr).startswith(f"ingest: {new} new (")
+    assert summary_counts(first.stderr).endswith(", 0 already stored, 2 skipped (each listed above with its reason)")
+    with open_store(db) as store:
+        assert store.has_document("fk-1") and store.has_document(feed_site.url("/news/maseh.html"))
+        assert store.events("fk-1")[0]["event_date"] == "2018-01-17"
+        counts = store.counts()
+    pages_fetched = len(feed_site.requests)
+    again = run(*args)
+    assert again.exit_code == 1
+    assert summary_counts(again.stderr) == (f"ingest: 0 new (0 events), {new} already stored, 2 skipped "
+                                            "(each listed above with its reason)")
+    assert feed_site.requests[pages_fetched:] == ["/feed.rss", "/news/gone.html"], "stored pages are not fetched"
+    with open_store(db) as store:
+        assert store.counts() == counts
+
+
+def test_an_unreachable_feed_is_reported_and_the_rest_go_on(tmp_path, feed_site):
+    url = unreachable_url()
+    result = run("ingest", url, feed_site.url("/feed.atom"), "--db", tmp_path / "x.db")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("skipped: ")][0].startswith(
+        f"skipped: {url}: unreachable (")
+    assert summary_counts(result.stderr).startswith("ingest: 2 new (")
+
+
+def test_ingest_with_nothing_wrong_exits_zero_and_quiet_prints_nothing(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    loud = run("ingest", good, "--published", "2018-01-18", "--db", tmp_path / "x.db")
+    assert loud.exit_code == 0 and loud.stdout == ""
+    assert "ingest ━" in loud.stderr and " 1/1 " in loud.stderr and "articles/s" in loud.stderr, "the bar's last state"
+    assert summary_counts(loud.stderr) == "ingest: 1 new (1 events), 0 already stored, 0 skipped"
+    quiet = run("ingest", good, "--quiet", "--db", tmp_path / "x.db")
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_ingest_with_two_processes_stores_the_same_events_as_one(tmp_path):
+    folder = news_folder(tmp_path)
+    (folder / "fakes.csv").unlink()
+    stored = []
+    for processes in (1, 2):
+        db = tmp_path / f"p{processes}.db"
+        result = run("ingest", folder, "--processes", processes, "--published", "2018-01-18", "--db", db)
+        assert result.exit_code == 0, result.stderr
+        with open_store(db) as store:
+            stored.append(sorted((e["document_id"], e["event_type"], e["location"]) for e in store.events()))
+    assert stored[0] == stored[1] and len(stored[0]) > 3
+
+
+def test_ingest_bad_column_option_is_one_skipped_line_per_file(tmp_path):
+    folder = news_folder(tmp_path)
+    result = run("ingest", folder / "fakes.csv", "--text-column", "body", "--db", tmp_path / "x.db")
+    assert result.exit_code == 1
+    assert f"skipped: {folder / 'fakes.csv'}: no column 'body' (columns: unit_id, article_content, date); " \
+           "choose one with --text-column" in result.stderr.splitlines()

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldreport.documents import MAX_BYTES, parse_published, read_documents
+from fieldreport.documents import MAX_BYTES, CsvColumns, count_documents, input_files, parse_published, read_documents
 from fieldreport.errors import InputError, InputWarning
 from fieldreport.model import Document, content_id
 
@@ -239,3 +239,92 @@ def test_parse_published_rejects_text_without_day_month_and_year(value):
 def test_an_unknown_date_order_is_refused():
     with pytest.raises(ValueError, match="date order 'DDD' is not one of DMY, MDY, YMD"):
         parse_published("7/10/2016", "DDD")
+
+
+CLASH = ("Syrian Army troops captured the village of Maseh in Southern Aleppo on Wednesday, field sources said.")
+SHELLING = ("Government artillery shelled the town of Harasta in Eastern Ghouta on Tuesday, killing four "
+            "civilians, according to local medics.\nRescue workers searched the rubble.")
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    import csv
+
+    with path.open("w", encoding=encoding, newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+def test_csv_rows_are_documents_with_their_id_and_date_columns(tmp_path):
+    path = write_csv(tmp_path / "wire.csv", [["unit_id", "article_content", "date", "outlet"],
+                                             ["a1", CLASH, "7/10/2016", "SANA"], ["a2", SHELLING, "", ""]])
+    documents, errors = read_all(path, columns=CsvColumns("article_content", "unit_id", "date"),
+                                 date_order="DMY", outlet="Wire")
+    assert errors == []
+    assert [(d.id, d.published, d.outlet) for d in documents] == [("a1", date(2016, 10, 7), "SANA"),
+                                                                  ("a2", None, "Wire")]
+    assert documents[1].text == SHELLING  # the line break inside the quoted field is kept
+    assert [d.origin for d in documents] == [f"{path}:2", f"{path}:3"]
+
+
+def test_csv_uses_columns_named_id_and_published_without_options(tmp_path):
+    path = write_csv(tmp_path / "wire.csv", [["id", "published", "text"], ["r1", "2018-01-18", CLASH],
+                                             ["", "", SHELLING]])
+    documents, errors = read_all(path)
+    assert errors == []
+    assert [(d.id, d.published) for d in documents] == [("r1", date(2018, 1, 18)), (content_id(SHELLING), None)]
+
+
+def test_a_csv_column_asked_for_that_is_not_there_is_one_error_listing_the_columns(tmp_path):
+    path = write_csv(tmp_path / "wire.csv", [["body", "when"], [CLASH, "2018-01-18"]])
+    message = only_error(path)
+    assert message == f"{path}: no column 'text' (columns: body, when); choose one with --text-column"
+    documents, errors = read_all(path, columns=CsvColumns("body", date="day"))
+    assert documents == [] and "no column 'day'" in str(errors[0]) and "--date-column" in str(errors[0])
+
+
+def test_a_csv_row_without_text_or_with_a_bad_date_names_its_line_and_the_others_are_read(tmp_path):
+    path = write_csv(tmp_path / "wire.csv", [["text", "date"], [CLASH, "2018-01-18"], ["  ", "2018-01-18"],
+                                             [SHELLING, "soon"]])
+    documents, errors, warnings = read_with_warnings(path)
+    assert len(documents) == 2
+    assert [str(e) for e in errors] == [f"{path}:3: column 'text' is missing or empty"]
+    assert len(warnings) == 1 and str(warnings[0]).startswith(f"{path}:4: published date 'soon' does not parse")
+
+
+def test_a_csv_text_longer_than_the_csv_modules_default_field_limit_is_read(tmp_path):
+    long_text = (CLASH + " ") * 2000  # 200,000 characters; the csv module refuses fields over 131,072 by default
+    documents, errors = read_all(write_csv(tmp_path / "long.csv", [["text"], [long_text]]))
+    assert errors == [] and documents[0].text == long_text
+
+
+def test_a_windows_1252_csv_is_decoded(tmp_path):
+    path = write_csv(tmp_path / "wire.csv", [["text"], ["Clashes near Dar‘a and Ma’arrat al-Nu‘man – 3 killed."]],
+                     encoding="cp1252")
+    documents, errors = read_all(path)
+    assert errors == [] and "Ma’arrat al-Nu‘man – 3" in documents[0].text
+
+
+def test_a_malformed_csv_stops_at_the_line_that_is_wrong(tmp_path):
+    path = tmp_path / "wire.csv"
+    path.write_text(f'text\n"{CLASH}"\n"unterminated quote\n{SHELLING}\n', encoding="utf-8")
+    documents, errors = read_all(path)
+    assert len(documents) == 1
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{path}:3: malformed CSV")
+
+
+def test_a_folder_gives_its_document_files_in_name_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".cache").mkdir()
+    for name in ("b/2.html", "a.txt", "c.jsonl", "d.csv", "notes.md", "photo.jpg", ".cache/x.txt", ".hidden.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in input_files(tmp_path)] == ["a.txt", "b/2.html", "c.jsonl",
+                                                                                   "d.csv"]
+    assert input_files(tmp_path / "a.txt") == [tmp_path / "a.txt"]
+
+
+def test_count_documents_counts_rows_and_lines_without_reading_texts(tmp_path):
+    assert count_documents(write_csv(tmp_path / "w.csv", [["text"], [SHELLING], [CLASH]])) == 2
+    lines = tmp_path / "w.jsonl"
+    lines.write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")
+    assert count_documents(lines) == 3
+    assert count_documents(INPUTS / "dispatch.txt") == count_documents(tmp_path / "missing.txt") == 1

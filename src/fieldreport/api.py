@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fieldreport.errors import FieldreportError
+from fieldreport.errors import ConflictError, FieldreportError
 from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
 from fieldreport.ingest import open_store
 from fieldreport.jobs import IngestJobs, JobResult
@@ -357,6 +357,8 @@ def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_toke
                          202: {"model": Queued, "description": "Still being extracted: see status_url."},
                          401: {"description": "Missing or wrong bearer token."},
                          403: {"description": "The server has no token configured: ingestion is off."},
+                         409: {"description": "The id is already stored with another text; `stored_hash` is the "
+                                              "stored text's content hash."},
                          413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
     async def ingest(
         body: DocumentIn, response: Response,
@@ -367,7 +369,10 @@ def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_toke
         Extraction runs in a worker process: reads are never held up by it."""
         document = Document(text=body.text, id=body.id or "", published=body.published, outlet=body.outlet,
                             title=body.title, url=body.url, origin="api")
-        result = await jobs.wait(jobs.submit(document), wait)
+        try:
+            result = await jobs.wait(jobs.submit(document), wait)
+        except ConflictError as error:
+            return JSONResponse({"detail": str(error), "stored_hash": error.stored_hash}, status_code=409)
         if result is None:
             status_url = f"/api/documents/{document.id}/status"
             return JSONResponse(Queued(document_id=document.id, state=jobs.state(document.id) or "queued",

@@ -12,16 +12,32 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
-from fieldreport.documents import DATE_ORDERS, parse_published, read_documents
+from fieldreport.documents import DATE_ORDERS, CsvColumns, parse_published, read_documents
 from fieldreport.errors import FieldreportError, InputError, InputWarning
 from fieldreport.export import EXPORT_FORMATS, CsvWriter, print_table, write_jsonl
 from fieldreport.model import Document
 from fieldreport.rules import ENV_VAR, copy_rules, rules_dir, use_rules
+
+if TYPE_CHECKING:
+    from fieldreport.ingest import Outcome
+    from fieldreport.storage import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn conflict news into ACLED-style event data, offline, with the evidence behind each field.")
@@ -116,7 +132,7 @@ def extract(
         ingest = Ingest(store)  # its extractor reuses the places this store has learned
     except FieldreportError as error:
         raise fail(str(error)) from None
-    printed, tally, processed = [], Tally(), 0
+    printed, tally, new, already = [], Tally(), 0, 0
     csv_writer = CsvWriter(sys.stdout) if format == Format.csv else None
     without_events = 0
     try:
@@ -125,10 +141,12 @@ def extract(
                 tally.problems += 1
                 err.print(f"error: {outcome.error}", markup=False)
                 continue
-            processed += 1
-            without_events += not outcome.events
-            if not outcome.stored:
+            if not outcome.stored:  # its events were printed when it was stored
+                already += 1
                 err.print(f"note: {describe(outcome.document)} is already in {db}; stored once", markup=False)
+                continue
+            new += 1
+            without_events += not outcome.events
             records = [event.as_record() for event in outcome.events]
             if format == Format.jsonl:
                 write_jsonl(records, sys.stdout)
@@ -144,15 +162,189 @@ def extract(
     if format == Format.table:
         out = Console()
         print_table(printed, out if out.is_terminal else Console(width=200))
-    if processed == 0:
+    if new + already == 0:
         raise fail("no document could be processed", 1)
-    if tally.problems or without_events:
-        err.print(f"{processed} document(s) processed, {without_events} of them with no events; "
-                  f"{tally.problems} input(s) skipped", markup=False)
+    if tally.problems or without_events or already:
+        err.print(f"{new} new document(s), {without_events} of them with no events; {already} already stored "
+                  f"(their events not printed again); {tally.problems} input(s) skipped", markup=False)
 
 
 def describe(document: Document) -> str:
     return document.origin or document.id
+
+
+# Ingest: folders, JSON Lines, CSV and feeds into the store, with progress ------------------------------------
+
+@dataclass
+class FeedInput:
+    """A feed read when the run is planned: its entries (or why an entry cannot be read)."""
+
+    source: str
+    entries: list
+
+
+def planned_inputs(paths: list[str]) -> list:
+    """What each PATH stands for: its document files (a folder's, in name order), a feed with its entries
+    (fetched now, so the progress display knows the total), or an InputError saying why there is nothing."""
+    from fieldreport.documents import input_files
+    from fieldreport.feeds import is_feed_file, is_url, read_feed
+
+    plan: list = []
+    for given in paths:
+        if is_url(given) or is_feed_file(Path(given)):
+            entries = read_feed(given)
+            plan.append(entries if isinstance(entries, InputError) else FeedInput(given, entries))
+            continue
+        files = input_files(Path(given))
+        plan.extend(files or [InputError(f"{given}: no .txt, .html, .jsonl or .csv files in this folder")])
+    return plan
+
+
+def planned_total(plan: list, columns: CsvColumns) -> int:
+    from fieldreport.documents import count_documents
+
+    return sum(len(item.entries) if isinstance(item, FeedInput) else
+               count_documents(item, columns) if isinstance(item, Path) else 1 for item in plan)
+
+
+@dataclass
+class IngestRun:
+    """The counts of an ingest run, its progress display and its lines on stderr."""
+
+    progress: Progress
+    task: TaskID
+    quiet: bool = False
+    new: int = 0
+    events: int = 0
+    already: int = 0
+    skipped: int = 0
+
+    def skip(self, error: FieldreportError) -> None:
+        self.skipped += 1
+        err.print(f"skipped: {error}", markup=False)
+        self.progress.advance(self.task)
+
+    def warn(self, warning: InputWarning) -> None:
+        if not self.quiet:
+            err.print(f"warning: {warning}", markup=False)
+
+    def already_stored(self) -> None:
+        self.already += 1
+        self.progress.advance(self.task)
+
+    def record(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.skip(outcome.error)
+            return
+        if outcome.stored:
+            self.new += 1
+            self.events += len(outcome.events)
+            self.progress.advance(self.task)
+        else:
+            self.already_stored()
+
+    def summary(self) -> str:
+        return (f"ingest: {self.new} new ({self.events} events), {self.already} already stored, {self.skipped} skipped"
+                + (" (each listed above with its reason)" if self.skipped else ""))
+
+
+def documents_to_ingest(plan: list, run: IngestRun, store: Store, published: date | None, outlet: str | None,
+                        date_order: str | None, columns: CsvColumns) -> Iterator[Document]:
+    """The readable documents of the plan, in order; a feed entry whose link is stored is not fetched again."""
+    from fieldreport.feeds import document_from_entry
+
+    for item in plan:
+        if isinstance(item, InputError):
+            run.skip(item)
+        elif isinstance(item, FeedInput):
+            for entry in item.entries:
+                if isinstance(entry, InputError):
+                    run.skip(entry)
+                elif store.has_document(entry.url):
+                    run.already_stored()
+                else:
+                    document = document_from_entry(entry, published, outlet)
+                    if isinstance(document, InputError):
+                        run.skip(document)
+                    else:
+                        yield document
+        else:
+            for read in read_documents(item, published, outlet, date_order, columns):
+                if isinstance(read, InputWarning):
+                    run.warn(read)
+                elif isinstance(read, InputError):
+                    run.skip(read)
+                else:
+                    yield read
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second (Rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} articles/s" if speed else "… articles/s", style="progress.data.speed")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(
+        help="Folders (of .txt, .html, .jsonl, .csv files), files, RSS/Atom feeds (http(s) addresses or .rss, "
+             ".atom, .xml files).", metavar="PATH...")],
+    text_column: Annotated[str, typer.Option(help="CSV column of the article text.")] = "text",
+    id_column: Annotated[str | None, typer.Option(help="CSV column of the document id (default: 'id' if there "
+                                                       "is one, else a hash of the text).")] = None,
+    date_column: Annotated[str | None, typer.Option(help="CSV column of the publication date (default: "
+                                                         "'published' or 'date' if there is one).")] = None,
+    published: Annotated[str | None, typer.Option(
+        help="Publication date for documents that do not give their own.")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read numeric dates such as 7/10/2016 (default: month first).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet for documents that do not name theirs.")] = None,
+    db: Annotated[str, typer.Option(help="SQLite file (or SQLAlchemy URL) to store documents and events.")] =
+        "fieldreport.db",
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes extracting events; they share the "
+                                                       "loaded model, this process writes the store.")] = 1,
+    time_limit: Annotated[float, typer.Option(min=0, help="Seconds one document may take to extract before it "
+                                                         "is skipped (0: no limit).")] = 300.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or summary; only the "
+                                                              "skipped inputs.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Store the events of every document in PATHS in --db, with progress; a rerun adds nothing new.
+
+    Exit code 0 when every document was stored (or already was), 1 when any input was skipped."""
+    apply_rules_option(rules)
+    order = date_order.value if date_order else None
+    published_date = published_option(published, order)
+    columns = CsvColumns(text_column, id_column, date_column)
+    try:
+        from fieldreport.ingest import Ingest, open_store
+
+        store = open_store(db)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    try:
+        plan = planned_inputs(paths)
+        total = planned_total(plan, columns)
+        from fieldreport.pipeline import Extractor
+
+        extractor = Extractor()
+        with Ingest(store, extractor, processes, time_limit) as ingestor, Progress(
+                TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
+                TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=quiet) as progress:
+            run = IngestRun(progress, progress.add_task("ingest", total=total), quiet)
+            for outcome in ingestor.many(documents_to_ingest(plan, run, store, published_date, outlet, order,
+                                                             columns)):
+                run.record(outcome)
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    finally:
+        store.close()
+    if not quiet:
+        err.print(run.summary(), markup=False)
+    if run.skipped:
+        raise typer.Exit(1)
 
 
 @app.command()

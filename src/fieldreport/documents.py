@@ -1,4 +1,4 @@
-"""Reading input files into Documents: plain text, JSON Lines and HTML pages.
+"""Reading input files into Documents: plain text, JSON Lines, CSV with a text column and HTML pages.
 
 `read_documents` yields an InputError (it does not raise it) for each file or line it cannot read,
 so one bad line never stops the others; the caller decides whether to report and carry on.
@@ -6,10 +6,12 @@ so one bad line never stops the others; the caller decides whether to report and
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +26,10 @@ MAX_BYTES = 20 * 1024 * 1024  # documented limit; larger files are skipped with 
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm"}
+CSV_SUFFIXES = {".csv"}
+TEXT_SUFFIXES = {".txt", ".text"}
+# The files a folder given as input is read for (others, such as images or notes, are left alone).
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
 HTML_STARTS = ("<!doctype html", "<html")
 SNIFF_BYTES = 8192
 MAX_CONTROL_SHARE = 0.10
@@ -33,15 +39,34 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+@dataclass(frozen=True)
+class CsvColumns:
+    """Which CSV columns hold a document's text, id and publication date. Without `id` or `date`, a column
+    named id (or published, then date) is used when there is one."""
+
+    text: str = "text"
+    id: str | None = None
+    date: str | None = None
+
+
+DEFAULT_ID_COLUMNS = ("id",)
+DEFAULT_DATE_COLUMNS = ("published", "date")
+
+
 def read_documents(
-    path: Path, published: date | None = None, outlet: str | None = None, date_order: str | None = None
+    path: Path, published: date | None = None, outlet: str | None = None, date_order: str | None = None,
+    columns: CsvColumns | None = None,
 ) -> Iterator[Document | InputError | InputWarning]:
     """Yield one Document per readable document in `path`, or an InputError per unreadable one.
 
     `published` and `outlet` are defaults for documents that do not carry their own. A document whose
     own publication date does not parse is still read, with the default date, after an InputWarning.
+    A .csv file is read row by row (no size limit for the file, MAX_BYTES for one text).
     """
     path = Path(path)
+    if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
+        yield from documents_from_csv(path, columns or CsvColumns(), published, outlet, date_order)
+        return
     text = read_text(path)
     if isinstance(text, InputError):
         yield text
@@ -185,6 +210,139 @@ def documents_from_json_lines(
             yield from document_from_json_line(f"{path}:{number}", line, published, outlet, date_order)
 
 
+def documents_from_csv(
+    path: Path, columns: CsvColumns, published: date | None, outlet: str | None, date_order: str | None = None
+) -> Iterator[Document | InputError | InputWarning]:
+    """One Document (or InputError) per row of a CSV file with a header row, read as it streams past; a
+    malformed row or a byte that does not decode stops the file there with an InputError naming the line."""
+    encoding = csv_encoding(path)
+    if isinstance(encoding, InputError):
+        yield encoding
+        return
+    csv.field_size_limit(2 * MAX_BYTES)  # the default (128 KB) is shorter than many articles; rows over
+    line = 1                             # MAX_BYTES are refused one by one below
+    try:
+        with path.open(encoding=encoding, newline="") as file:
+            reader = csv.DictReader(file, strict=True)  # a stray quote is an error, not a merged row
+            chosen = csv_columns(path, reader.fieldnames, columns)
+            if isinstance(chosen, InputError):
+                yield chosen
+                return
+            line = reader.line_num + 1
+            for row in reader:
+                yield from document_from_csv_row(f"{path}:{line}", row, chosen, published, outlet, date_order)
+                line = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        name = encoding.removesuffix("-sig").upper()
+        yield InputError(f"{path}:{line}: not {name} ({exc.reason}); the rest of the file is not read")
+    except csv.Error as exc:
+        yield InputError(f"{path}:{line}: malformed CSV ({exc}); the rest of the file is not read")
+    except OSError as exc:
+        yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+
+
+def csv_encoding(path: Path) -> str | InputError:
+    """The encoding to read a CSV file with, judged from its start as `decode_bytes` judges a whole file."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(SNIFF_BYTES)
+    except OSError as exc:
+        return InputError(f"{path}: cannot read ({exc.strerror or exc})")
+    if not head.strip():
+        return InputError(f"{path}: file is empty")
+    if head.startswith(UTF16_BOMS):
+        return "utf-16"
+    if b"\x00" in head:
+        return InputError(f"{path}: looks binary (NUL bytes), not text")
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # a character cut by the sniff's end
+            return "utf-8-sig"
+        fallback = decode_cp1252_fallback(path, head, exc)
+        return fallback if isinstance(fallback, InputError) else "cp1252"
+    return "utf-8-sig"
+
+
+@dataclass(frozen=True)
+class ChosenColumns:
+    text: str
+    id: str | None
+    date: str | None
+
+
+def csv_columns(path: Path, header: list[str] | None, columns: CsvColumns) -> ChosenColumns | InputError:
+    """The columns to read, checked against the header: a column asked for must be there."""
+    if not header:
+        return InputError(f"{path}: no header row (want one naming the columns, with a '{columns.text}' column)")
+    for option, name in (("--text-column", columns.text), ("--id-column", columns.id),
+                         ("--date-column", columns.date)):
+        if name is not None and name not in header:
+            return InputError(f"{path}: no column {name!r} (columns: {', '.join(header)}); choose one with {option}")
+    id_column = columns.id or next((name for name in DEFAULT_ID_COLUMNS if name in header), None)
+    date_column = columns.date or next((name for name in DEFAULT_DATE_COLUMNS if name in header), None)
+    return ChosenColumns(columns.text, id_column, date_column)
+
+
+def document_from_csv_row(
+    origin: str, row: dict, columns: ChosenColumns, published: date | None, outlet: str | None,
+    date_order: str | None,
+) -> Iterator[Document | InputError | InputWarning]:
+    text = row.get(columns.text)
+    if not isinstance(text, str) or not text.strip():
+        yield InputError(f"{origin}: column {columns.text!r} is missing or empty")
+        return
+    if len(text) > MAX_BYTES:
+        yield InputError(f"{origin}: text is over the {format_megabytes(MAX_BYTES)} limit")
+        return
+    row_published = published
+    written = optional_str(row.get(columns.date)) if columns.date else None
+    if written:
+        try:
+            row_published = parse_published(written, date_order)
+        except ValueError as exc:
+            yield InputWarning(f"{origin}: {exc}; read without it" if published is None
+                               else f"{origin}: {exc}; read as published {published}")
+    yield Document(
+        text=normalise_newlines(text),
+        id=(optional_str(row.get(columns.id)) or "") if columns.id else "",
+        published=row_published,
+        outlet=optional_str(row.get("outlet")) or outlet,
+        title=optional_str(row.get("title")),
+        url=optional_str(row.get("url")),
+        origin=origin,
+    )
+
+
+def input_files(path: Path) -> list[Path]:
+    """The document files of a folder (DOCUMENT_SUFFIXES, hidden ones left out, in name order), or `path`."""
+    if not path.is_dir():
+        return [path]
+    return sorted(file for file in path.rglob("*") if file.is_file() and file.suffix.lower() in DOCUMENT_SUFFIXES
+                  and not any(part.startswith(".") for part in file.relative_to(path).parts))
+
+
+def count_documents(path: Path, columns: CsvColumns | None = None) -> int:
+    """How many documents `read_documents` will give for `path` (each error counts as one), read cheaply:
+    rows of a CSV, non-blank lines of JSON Lines, else 1. For a progress display."""
+    try:
+        if path.suffix.lower() in CSV_SUFFIXES:
+            encoding = csv_encoding(path)
+            if isinstance(encoding, InputError):
+                return 1
+            csv.field_size_limit(2 * MAX_BYTES)
+            with path.open(encoding=encoding, newline="", errors="replace") as file:
+                return max(sum(1 for _ in csv.reader(file)) - 1, 1)
+        with path.open("rb") as file:
+            head = file.read(SNIFF_BYTES)
+            if not (path.suffix.lower() in JSONL_SUFFIXES or head.lstrip().startswith(b"{")):
+                return 1
+            file.seek(0)
+            return max(sum(1 for line in file if line.strip()), 1)
+    except (OSError, csv.Error):
+        return 1
+
+
 def document_from_json_line(
     origin: str, line: str, published: date | None, outlet: str | None, date_order: str | None = None
 ) -> Iterator[Document | InputError | InputWarning]:
@@ -227,10 +385,11 @@ def optional_str(value: object) -> str | None:
 
 
 def document_from_html(
-    path: Path, html: str, published: date | None, outlet: str | None
+    path: Path | str, html: str, published: date | None, outlet: str | None, url: str | None = None
 ) -> Document | InputError:
-    """The page's main text via trafilatura; the page's date is used when no `published` was given."""
-    extracted = trafilatura.extract(html, output_format="json", with_metadata=True)
+    """The page's main text via trafilatura; the page's date is used when no `published` was given.
+    `path` is the file (or address) the page came from, `url` its address when it was fetched."""
+    extracted = trafilatura.extract(html, url=url, output_format="json", with_metadata=True)
     page = json.loads(extracted) if extracted else {}
     text = page.get("text") or ""
     if not text.strip():
@@ -240,7 +399,7 @@ def document_from_html(
         published=published or page_date(page),
         outlet=outlet or optional_str(page.get("source-hostname")),
         title=optional_str(page.get("title")),
-        url=optional_str(page.get("source")),
+        url=url or optional_str(page.get("source")),
         origin=str(path),
     )
 

@@ -5,6 +5,7 @@
      ├── InputWarning      a document is read, but part of it is not (a publication date that does not parse)
      ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
      ├── StoreError        the database cannot be opened or written
+     ├── ConflictError     a document id is already stored with another text
      └── ConfigError       a rules file (a word list, actors.toml, event_patterns.toml) is malformed or missing
 """
 
@@ -31,3 +32,14 @@ class StoreError(FieldreportError):
 
 class ConfigError(FieldreportError):
     pass
+
+
+class ConflictError(FieldreportError):
+    """A document's id is stored with a different text; `stored_hash` is the stored text's content hash."""
+
+    def __init__(self, message: str, stored_hash: str) -> None:
+        super().__init__(message)
+        self.stored_hash = stored_hash
+
+    def __reduce__(self) -> tuple:  # raised in the API's worker process and unpickled in the API's
+        return type(self), (str(self), self.stored_hash)

@@ -1,23 +1,51 @@
 """One way in: read documents, extract their events and save each document with its events, merged
-with what the store already holds, in one transaction. The CLI's `extract`, the API's POST and the
-batch runs all go through `Ingest`.
+with what the store already holds, in one transaction. The CLI's `extract` and `ingest`, the API's
+POST and the batch runs all go through `Ingest`.
+
+A document whose id is stored is not extracted again: with the same text it is "already stored", with
+another text it is a conflict (ConflictError naming the stored hash). With `processes` > 1, batches of
+new documents are extracted in that many forked worker processes that share the loaded model; this
+process alone writes the store. With `time_limit`, a document whose extraction takes longer is skipped
+with a TimeLimitError.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
-from fieldreport.errors import FieldreportError
+from fieldreport.errors import ConflictError, FieldreportError
 from fieldreport.merging.clusters import open_store
-from fieldreport.model import Document, Event
+from fieldreport.model import Document, Event, content_id
 from fieldreport.storage.store import Store
 
 if TYPE_CHECKING:
     from fieldreport.pipeline import Extractor
 
-__all__ = ["Ingest", "Outcome", "open_store"]
+__all__ = ["Ingest", "Outcome", "TimeLimitError", "open_store"]
+
+# Documents checked against the store and extracted together: one parsing batch in this process, one task
+# for a worker process (small enough that the workers finish together).
+CHUNK = 16
+TASKS_PER_WORKER = 2  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
+
+Result = list[Event] | FieldreportError
+
+
+class TimeLimitError(FieldreportError):
+    """A document took longer than the time limit to extract; it is skipped, the others go on."""
 
 
 @dataclass
@@ -29,13 +57,38 @@ class Outcome:
     stored: bool = False
     error: FieldreportError | None = None
 
+    @property
+    def status(self) -> str:
+        """'new', 'already stored' or 'skipped' (then `error` says why)."""
+        if self.error is not None:
+            return "skipped"
+        return "new" if self.stored else "already stored"
+
 
 class Ingest:
-    """Extracts events and saves documents into a store; the extractor is loaded on first use."""
+    """Extracts events and saves documents into a store; the extractor is loaded on first use.
 
-    def __init__(self, store: Store, extractor: Extractor | None = None) -> None:
+    Use it as a context manager with `processes` > 1 to fork the workers up front (before the caller
+    starts threads of its own, such as a progress display); `many` otherwise forks them for its run.
+    """
+
+    def __init__(self, store: Store, extractor: Extractor | None = None, processes: int = 1,
+                 time_limit: float | None = None) -> None:
         self.store = store
         self.extractor = extractor
+        self.processes = processes
+        self.time_limit = time_limit or None
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Ingest:
+        if self.processes > 1 and self.pool is None and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = forked_pool(self.loaded_extractor(), self.processes, self.time_limit)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
     def loaded_extractor(self) -> Extractor:
         if self.extractor is None:  # the spaCy model takes seconds: not for a store that only reads
@@ -47,20 +100,177 @@ class Ingest:
 
     def one(self, document: Document) -> Outcome:
         """Extract and save one document; a document already stored is not extracted again."""
-        if self.store.has_document(document.id):
-            return Outcome(document)
-        return self.saved(document, self.loaded_extractor().extract(document))
+        known = self.known(document)
+        if known is not None:
+            return known
+        [result] = extract_batch(self.loaded_extractor(), [document], None)
+        return self.saved(document, result)
 
-    def saved(self, document: Document, result: list[Event] | FieldreportError) -> Outcome:
-        """Save a document with the events extracted from it (here, or by a batch run's worker), merged
-        with what the store holds; a document already stored is not stored again, and one whose
-        extraction failed comes back with its error."""
+    def many(self, documents: Iterable[Document], batch_size: int = CHUNK) -> Iterator[Outcome]:
+        """An Outcome per document, new ones extracted in batches (in the worker processes, if any) and
+        saved here in turn; a document that fails comes back with its error and the others go on.
+        Outcomes of documents already stored come first within their chunk of CHUNK documents."""
+        if self.processes > 1 and self.pool is None and "fork" in multiprocessing.get_all_start_methods():
+            with self:
+                yield from self.many(documents, batch_size)
+            return
+        in_flight: deque[tuple[list[Document], Future]] = deque()
+        for chunk in chunks(documents, CHUNK):
+            fresh = []
+            for document in chunk:
+                known = self.known(document)
+                if known is None:
+                    fresh.append(document)
+                else:
+                    yield known
+            if not fresh:
+                continue
+            if self.pool is None:
+                results = extract_batch(self.loaded_extractor(), fresh, self.time_limit, batch_size)
+                yield from map(self.saved, fresh, results)
+                continue
+            in_flight.append((fresh, self.pool.submit(extract_in_worker, fresh)))
+            if len(in_flight) >= TASKS_PER_WORKER * self.processes:
+                yield from self.saved_when_done(*in_flight.popleft())
+        while in_flight:
+            yield from self.saved_when_done(*in_flight.popleft())
+
+    def known(self, document: Document) -> Outcome | None:
+        """The outcome of a document whose id is already stored (the same text, or a conflict); None if new."""
+        stored_hash = self.store.stored_hash(document.id)
+        if stored_hash is None:
+            return None
+        if stored_hash != content_id(document.text):
+            return Outcome(document, error=conflict(document, stored_hash))
+        return Outcome(document)
+
+    def saved(self, document: Document, result: Result) -> Outcome:
         if isinstance(result, FieldreportError):
             return Outcome(document, error=result)
-        return Outcome(document, result, self.store.save(document, result))
+        if self.store.save(document, result):
+            return Outcome(document, result, stored=True)
+        return self.known(document) or Outcome(document)  # stored meanwhile by another writer, or same text
 
-    def many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Outcome]:
-        """Extract (parsing in batches) and save each document in turn; a document that fails comes
-        back with its error and the others go on."""
-        for document, events in self.loaded_extractor().extract_many(documents, batch_size):
-            yield self.saved(document, events)
+    def saved_when_done(self, documents: list[Document], future: Future) -> Iterator[Outcome]:
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            raise FieldreportError("a worker process died (out of memory?); what was stored is kept: "
+                                   "run again to go on") from None
+        yield from map(self.saved, documents, results)
+
+
+def conflict(document: Document, stored_hash: str) -> ConflictError:
+    return ConflictError(f"{document.origin or document.id}: id {document.id!r} is already stored with another "
+                         f"text (stored hash {stored_hash}, this text {content_id(document.text)}); "
+                         "give it another id", stored_hash)
+
+
+def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Lists of `size` documents (the last may be shorter), read lazily."""
+    iterator = iter(documents)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# Extraction with a time limit -----------------------------------------------------------------------------------
+
+class OverTime(BaseException):
+    """Raised by the alarm signal: a BaseException, so that the extractor's per-document `except Exception`
+    lets it through to `extract_batch`."""
+
+
+def extract_batch(extractor: Extractor, documents: list[Document], time_limit: float | None,
+                  batch_size: int = CHUNK) -> list[Result]:
+    """Events (or the error) of each document, in order, parsed in batches.
+
+    With `time_limit` (seconds; only in a process's main thread, where signals are delivered), a document
+    whose turn takes longer is skipped. A parsing batch is timed as a whole, so when one runs over, the
+    documents not yet done are taken again one at a time, and only one that is over the limit alone is
+    skipped."""
+    if time_limit is None or threading.current_thread() is not threading.main_thread():
+        return [result for _, result in extractor.extract_many(documents, batch_size)]
+    results: list[Result] = []
+    with alarm_raises_overtime():
+        try:
+            results.extend(result for _, result in timed(extractor.extract_many(documents, batch_size), time_limit))
+        except OverTime:
+            results.extend(extracted_alone(extractor, document, time_limit) for document in documents[len(results):])
+    return results
+
+
+def extracted_alone(extractor: Extractor, document: Document, time_limit: float) -> Result:
+    try:
+        for _, result in timed(extractor.extract_many([document], 1), time_limit):
+            return result
+    except OverTime:
+        pass
+    return TimeLimitError(f"{document.origin or document.id}: extraction took over the time limit of {time_limit:g} s")
+
+
+def timed(items: Iterator, seconds: float) -> Iterator:
+    """The items of `items`, each of which must come within `seconds` (else OverTime is raised)."""
+    while True:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        yield item
+
+
+@contextmanager
+def alarm_raises_overtime() -> Iterator[None]:
+    def over_time(_signum: int, _frame: object) -> None:
+        raise OverTime
+
+    previous = signal.signal(signal.SIGALRM, over_time)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# Worker processes -----------------------------------------------------------------------------------------------
+
+def forked_pool(extractor: Extractor, processes: int, time_limit: float | None) -> ProcessPoolExecutor:
+    """`processes` forked workers, each with the parent's loaded extractor. They are started here, before the
+    caller starts any thread, and with the inherited objects frozen so that the workers' garbage collector
+    leaves them (and the memory pages they share with the parent) alone."""
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=start_worker, initargs=(extractor, time_limit, os.getpid()))
+        pool.submit(int).result()  # a forking pool starts all its workers with its first task
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+# The extractor and time limit a worker process inherited from `forked_pool` (set once, by the initializer).
+_worker: tuple[Extractor, float | None] | None = None
+
+
+def start_worker(extractor: Extractor, time_limit: float | None, parent: int) -> None:
+    """Pool initializer: keep the inherited extractor, with a gazetteer connection of the worker's own."""
+    global _worker
+    extractor.gazetteer.reopen()
+    _worker = (extractor, time_limit)
+    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def exit_when_orphaned(parent: int) -> None:
+    """Leave when the parent is gone (killed with -9, say): a worker would otherwise wait for tasks forever,
+    holding its copy of the model."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def extract_in_worker(documents: list[Document]) -> list[Result]:
+    assert _worker is not None, "start_worker runs first"
+    extractor, time_limit = _worker
+    return extract_batch(extractor, documents, time_limit)

@@ -37,6 +37,8 @@ def worker_ingest(db_url: str) -> Ingest:
 
 def ingest_in_worker(db_url: str, document: Document) -> JobResult:
     outcome = worker_ingest(db_url).one(document)
+    if outcome.error is not None:
+        raise outcome.error
     return JobResult(document.id, outcome.stored, len(outcome.events))
 
 

@@ -417,14 +417,14 @@ def recluster(conn: Connection, piece: dict[int, Mention]) -> None:
 
 def write_canonical(conn: Connection, members: list[Mention], spans: dict[int, list[Evidence]]) -> None:
     record = canonical_record(members)
-    conn.execute(canonical_table.insert().values(**record))
+    conn.execute(canonical_table.insert(), record)  # parameters, not .values(): the statement is compiled once
     conn.execute(events_table.update().where(events_table.c.id.in_([m.id for m in members]))
                  .values(canonical_id=record["id"]))
     member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
     change = territory.control_change(record, member_spans)
     if change is not None:
         change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
-        conn.execute(control_table.insert().values(**change))
+        conn.execute(control_table.insert(), change)
 
 
 def remerge_all(conn: Connection) -> None:

@@ -86,6 +86,12 @@ class Store:
         with self._reading() as conn:
             return conn.execute(query).first() is not None
 
+    def stored_hash(self, document_id: str) -> str | None:
+        """The content hash of the text stored under `document_id`; None when no document has that id."""
+        query = select(documents_table.c.content_hash).where(documents_table.c.id == document_id)
+        with self._reading() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
     def save(self, document: Document, events: list[Event]) -> bool:
         """Store the document, its events and their evidence, and re-merge the neighbourhood, in ONE
         transaction.
@@ -361,24 +367,17 @@ class Store:
 
     def _insert_document(self, conn: Connection, document: Document, content_hash: str) -> None:
         conn.execute(
-            documents_table.insert().values(
-                id=document.id,
-                content_hash=content_hash,
-                published=document.published,
-                outlet=document.outlet,
-                title=document.title,
-                url=document.url,
-                origin=document.origin,
-                text=document.text,
-                ingested_at=datetime.now(UTC),
-            )
+            documents_table.insert(),
+            {"id": document.id, "content_hash": content_hash, "published": document.published,
+             "outlet": document.outlet, "title": document.title, "url": document.url, "origin": document.origin,
+             "text": document.text, "ingested_at": datetime.now(UTC)},
         )
 
     def _insert_event(self, conn: Connection, document_id: str, position: int, item: Event) -> int:
         values = {name: getattr(item, name) for name in EVENT_COLUMNS}
         values.update(document_id=document_id, position=position)
         values["cited_sources"] = json.dumps(item.cited_sources)
-        result = conn.execute(events_table.insert().values(**values))
+        result = conn.execute(events_table.insert(), values)  # parameters, not .values(): compiled once, cached
         return result.inserted_primary_key[0]
 
     def _insert_evidence(self, conn: Connection, event_id: int, spans: Sequence[Evidence]) -> None:
