@@ -324,3 +324,13 @@ def test_a_long_document_over_the_time_limit_stops_at_the_piece_it_is_in(extract
     seen = []
     assert isinstance(extractor.events_or_error(document, watched(pieces, seen)), TimeLimitExceeded)
     assert len(seen) == 1
+
+
+def test_events_of_a_listed_set_of_places_in_a_later_piece_point_into_the_whole_text(extractor, monkeypatch):
+    """One event per listed place, each with the same evidence, moved once to the document's offsets."""
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+    text = LONG_REPORT + "\nClashes erupted in Maraanaz and Kaljibrin villages in northern Aleppo on Tuesday."
+    events = events_of(extractor, text)
+    listed = [e for e in events if e.location in ("Maraanaz", "Kaljibrin")]
+    assert {e.location for e in listed} == {"Maraanaz", "Kaljibrin"}
+    assert all(text[span.start:span.end] == span.text for event in events for span in event.evidence)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -150,12 +151,12 @@ def is_english(counts: Counter) -> bool:
 
 
 def shifted(events: list[Event], offset: int) -> list[Event]:
-    """Move evidence spans from a piece's coordinates to the document's."""
+    """Move evidence spans from a piece's coordinates to the document's. New spans, not moved ones: the events
+    of one listed set of places share their spans (merging.within.copy_at), which must move once."""
     if offset:
         for event in events:
-            for span in event.evidence:
-                span.start += offset
-                span.end += offset
+            event.evidence = [replace(span, start=span.start + offset, end=span.end + offset)
+                              for span in event.evidence]
     return events
 
 
