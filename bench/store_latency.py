@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from store_backends import PG_ENV, fresh_postgres_database  # noqa: E402
+from stores import PG_ENV, fresh_postgres_database  # noqa: E402
 
 from fieldreport.ingest import open_store  # noqa: E402
 from fieldreport.storage import EventFilter, Store  # noqa: E402

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldreport.api import MAX_BODY_BYTES, create_app
+from fieldreport.export import EXPORT_COLUMNS
 from fieldreport.ingest import open_store
 from fieldreport.model import Document
 from fieldreport.pipeline import Extractor
@@ -59,6 +62,18 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
             "format"} <= parameters
 
 
+def test_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200, "run `make web` to vendor Swagger UI"
+    assets = re.findall(r'(?:src|href)="([^"]+)"|url: *["\']([^"\']+)', page.text)
+    urls = [one or other for one, other in assets]
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in urls and "/openapi.json" in urls
+    assert all(url.startswith("/") for url in urls), urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404
+
+
 def test_events_match_the_store(client: TestClient, seed_db: Path) -> None:
     page = all_events(client)
     with open_store(seed_db) as store:
@@ -96,6 +111,35 @@ def test_field_filters(client: TestClient, name: str, value: str, check) -> None
     events = all_events(client, **{name: value})["events"]
     assert 0 < len(events) < everything
     assert all(check(event) for event in events)
+
+
+def ids(client: TestClient, **params: str) -> list[int]:
+    return [event["id"] for event in all_events(client, **params)["events"]]
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("Daesh", "Islamic State (Syria)"),
+    ("SDF", "QSD: Syrian Democratic Forces"),
+    ("regime", "Military Forces of Syria (2000-)"),
+    ("Nusra Front", "HTS: Hayat Tahrir al Sham"),
+])
+def test_actor_filter_reads_aliases_as_their_actor(client: TestClient, written: str, canonical: str) -> None:
+    found = ids(client, actor=written)
+    assert found and found == ids(client, actor=canonical)
+
+
+def test_actor_filter_reads_the_sources_own_words_and_admin1_its_spellings(client: TestClient) -> None:
+    terrorists = all_events(client, actor="terrorists")["events"]  # a label the dictionary gives no actor
+    assert terrorists and all("terrorist" in f"{e['actor1_text']} {e['actor2_text']}" for e in terrorists)
+    assert ids(client, admin1="Idlib") == ids(client, admin1="Idleb") != []
+
+
+def test_q_searches_notes_location_and_actors(client: TestClient) -> None:
+    everything = all_events(client)["events"]
+    in_maseh = {e["id"] for e in everything if e["location"] == "Maseh"}
+    assert in_maseh and in_maseh <= set(ids(client, q="Maseh"))
+    turkish = {e["id"] for e in everything if "Turkey" in (e["actor1"] or "")}
+    assert turkish and turkish <= set(ids(client, q="turkey"))
 
 
 def test_timeline_counts_every_matching_event_per_day(client: TestClient) -> None:
@@ -138,13 +182,15 @@ def test_geojson_points_at_the_events(client: TestClient) -> None:
                                                   feature["properties"]["latitude"]]
 
 
-def test_csv_has_one_row_per_event(client: TestClient) -> None:
+def test_csv_has_one_row_per_event_as_the_acled_export_writes_it(client: TestClient) -> None:
     response = client.get("/api/events", params={"format": "csv", "limit": 1000, "admin1": "Aleppo"})
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == int(response.headers["x-total-count"]) > 0
-    assert list(rows[0])[:3] == ["id", "event_date", "time_precision"]
+    assert list(rows[0]) == EXPORT_COLUMNS and list(rows[0])[:3] == ["event_id_cnty", "event_date", "year"]
     assert {row["admin1"] for row in rows} == {"Aleppo"}
+    exported = client.get("/api/export", params={"format": "acled-csv", "admin1": "Aleppo"})
+    assert exported.text == response.text  # one page of all of them is the whole export
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -194,6 +240,8 @@ def test_territory_lists_places(client: TestClient) -> None:
     for place in body["places"]:
         assert {"place", "actor", "since", "event_id"} <= set(place)
     assert client.get("/api/territory", params={"date": "18/01/2018"}).status_code == 422
+    rif = client.get("/api/territory", params={"admin1": "Rural Damascus"}).json()["places"]
+    assert rif and client.get("/api/territory", params={"admin1": "Rif Dimashq"}).json()["places"] == rif
 
 
 @pytest.fixture
@@ -236,6 +284,24 @@ def test_post_stores_a_document_once(empty_db: Path) -> None:
         assert all_events(api)["total"] > 0
     with open_store(empty_db) as store:
         assert store.counts()["documents"] == 1
+
+
+def test_a_post_that_does_not_wait_is_202_with_a_status_address(empty_db: Path) -> None:
+    body = {"text": SEED_ARTICLE.read_text(encoding="utf-8"), "published": "2018-01-18"}
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        queued = api.post("/api/documents", params={"wait": "0"}, json=body, headers=auth())
+        assert queued.status_code == 202, queued.text
+        status_url = queued.json()["status_url"]
+        assert queued.headers["location"] == status_url
+        assert api.get("/api/events").status_code == 200  # reads go on while the worker extracts
+        status = api.get(status_url).json()
+        while status["state"] in ("queued", "running"):
+            time.sleep(0.5)
+            status = api.get(status_url).json()
+        assert status["state"] == "done" and status["result"]["stored"] is True
+        listed = all_events(api)["total"] + all_events(api, modality="background")["total"]
+        assert listed == status["result"]["events"] > 5
+        assert api.get("/api/documents/nothing-here/status").status_code == 404
 
 
 def test_post_validates_the_body(empty_db: Path) -> None:

@@ -3,8 +3,13 @@
 import csv
 import io
 import json
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 from typer.testing import CliRunner
 
 from fieldreport.cli import app
@@ -136,3 +141,76 @@ def test_an_article_with_no_events_gives_none_and_the_summary_says_so(tmp_path):
     result = run("extract", calm, "--published", "2018-01-18", "--format", "jsonl", "--db", tmp_path / "x.db")
     assert result.exit_code == 0 and result.stdout == ""
     assert "1 document(s) processed, 1 of them with no events; 0 input(s) skipped" in result.stderr
+
+
+def test_reading_commands_refuse_a_database_that_does_not_exist(tmp_path):
+    missing = tmp_path / "typo.db"
+    for command in (["serve"], ["export", "-f", "acled-csv"], ["territory"], ["events", "show", "1"]):
+        result = runner.invoke(app, [*command, "--db", str(missing)])
+        assert result.exit_code == 2, command
+        assert result.stderr == f"error: --db {missing}: no such database (`fieldreport extract FILES --db " \
+                                f"{missing}` makes one)\n"
+    assert not missing.exists()
+
+
+def test_malformed_options_are_one_line_naming_the_option(tmp_path):
+    db = tmp_path / "events.db"
+    open_store(db).close()
+    for args, message in [
+        (["territory", "--date", "2017-02-30"], "error: --date must be a date YYYY-MM-DD, not '2017-02-30'\n"),
+        (["export", "-f", "geojson", "--start", "2018-13-01"], "error: --start must be a date YYYY-MM-DD, not "
+                                                               "'2018-13-01'\n"),
+        (["export", "-f", "geojson", "--start", "2018-02-01", "--end", "2018-01-01"],
+         "error: --start 2018-02-01 is after --end 2018-01-01\n"),
+        (["export", "-f", "geojson", "--modality", "rumoured"], "error: --modality 'rumoured' is none of "),
+    ]:
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 2 and result.stderr.startswith(message) and result.stderr.count("\n") == 1, args
+
+
+def test_serve_with_two_workers_answers_reads_and_ingests(tmp_path: Path) -> None:
+    db = tmp_path / "served.db"
+    open_store(db).close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "fieldreport", "serve", "--db", str(db), "--port", str(port),
+                               "--workers", "2", "--token", "t0k"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/events", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "serve --workers 2 did not start"
+                time.sleep(0.3)
+        posted = httpx.post(f"{base}/api/documents", json={"text": "The army shelled Harasta on Tuesday."},
+                            headers={"Authorization": "Bearer t0k"}, timeout=120)
+        assert posted.status_code == 201, posted.text
+        assert httpx.get(f"{base}/api/events").json()["total"] == posted.json()["events"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_gazetteer_learned_lists_the_places_reports_located(tmp_path):
+    located = tmp_path / "located.txt"
+    located.write_text("Regime forces captured the village of Zahrat Qwertyeh in Hama's northern countryside "
+                       "on Monday.\n", encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("Rebels shelled the village of Zahrat Qwertyeh on Tuesday, killing two soldiers.\n",
+                     encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert run("extract", located, "--format", "jsonl", "--db", db).exit_code == 0
+    events = [json.loads(line) for line in run("extract", later, "--format", "jsonl", "--db", db).stdout.splitlines()]
+    assert events and {e["admin1"] for e in events} == {"Hama"}
+    [place] = [json.loads(line) for line in run("gazetteer", "learned", "--db", db, "--format", "jsonl").stdout
+               .splitlines()]
+    assert (place["name"], place["admin1"], place["located_by"]) == ("Zahrat Qwertyeh", "Hama", "Hama")
+    assert "northern countryside" in place["evidence"]
+    table = run("gazetteer", "learned", "--db", db)
+    assert table.exit_code == 0 and "Zahrat Qwertyeh" in table.stdout
+    empty = run("gazetteer", "learned", "--db", tmp_path / "empty.db")
+    assert empty.exit_code == 0 and "no learned places" in empty.stderr

@@ -7,7 +7,10 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from stores import DOUMA, report, save_all
@@ -15,11 +18,20 @@ from typer.testing import CliRunner
 
 from fieldreport import taxonomy
 from fieldreport.cli import app
-from fieldreport.export import EXPORT_FORMATS, ExportFormat
+from fieldreport.errors import StoreError
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, export_events
 from fieldreport.ingest import open_store
 from fieldreport.storage import EventFilter
 
 runner = CliRunner()
+# The header of a CSV downloaded from ACLED, in its order.
+ACLED_HEADER = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+]
+ACLED_DOWNLOAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "acled-syria-battles-dev.csv"
 
 
 @pytest.fixture
@@ -44,6 +56,65 @@ def test_acled_csv_has_merged_columns_and_honours_filters(filled):
     assert [r["location"] for r in csv.DictReader(io.StringIO(filtered.stdout))] == ["Douma"]
 
 
+def test_the_acled_csv_loads_with_pandas_with_acleds_columns_in_acleds_order(filled, tmp_path):
+    out = tmp_path / "events.csv"
+    before = int(time.time())
+    assert run("export", "-f", "acled-csv", "--db", filled, "-o", out).exit_code == 0
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert list(frame.columns[:len(ACLED_HEADER)]) == ACLED_HEADER
+    assert list(frame.columns[len(ACLED_HEADER):len(ACLED_HEADER) + 2]) == ["id", "document_id"]
+    douma, saraqib = frame.to_dict("records")
+    assert douma["event_id_cnty"] == f"SYR{douma['id']}" and douma["iso"] == 760 and douma["region"] == "Middle East"
+    assert (douma["year"], douma["disorder_type"], douma["interaction"]) == (2018, "Political violence", 12)
+    assert douma["fatalities"] == 0 and saraqib["fatalities"] == 3  # no death reported is 0, as ACLED writes it
+    assert saraqib["source"] == "SANA; SOHR"
+    assert before - 5 <= douma["timestamp"] <= time.time() + 5
+    assert frame["fatalities"].dtype.kind == "i" and frame["latitude"].dtype.kind == "f"
+
+
+def test_the_acled_header_is_the_one_acled_downloads_have():
+    if not ACLED_DOWNLOAD.exists():
+        pytest.skip(f"{ACLED_DOWNLOAD} is not here")
+    assert list(pd.read_csv(ACLED_DOWNLOAD, nrows=0).columns) == ACLED_HEADER
+
+
+def test_derived_columns_follow_the_taxonomy_and_the_inter_codes(tmp_path):
+    url = str(tmp_path / "derived.db")
+    with open_store(url) as store:
+        save_all(store, report("p", "AFP", {"event_type": "Protests", "sub_event_type": "Excessive force against "
+                                            "protesters", "actor1": "Police Forces of Syria (2000-)", "inter1": 1,
+                                            "actor2": "Protesters (Syria)", "inter2": 6, "latitude": 35.123456789,
+                                            "longitude": 36.987654321}),
+                 report("v", "SOHR", {**DOUMA, "event_type": "Violence against civilians", "sub_event_type": "Attack",
+                                      "actor1": "Unidentified Armed Group (Syria)", "inter1": 3,
+                                      "actor2": "Civilians (Syria)", "inter2": 7, "fatalities": 2,
+                                      "event_date": "2019-03-01"}))
+    rows = list(csv.DictReader(io.StringIO(run("export", "-f", "acled-csv", "--db", url).stdout)))
+    attack, protest = rows
+    assert (attack["disorder_type"], attack["interaction"], attack["civilian_targeting"]) == (
+        "Political violence", "37", "Civilian targeting")
+    assert (protest["disorder_type"], protest["interaction"], protest["civilian_targeting"]) == (
+        "Political violence; Demonstrations", "16", "")
+    assert (protest["latitude"], protest["longitude"]) == ("35.12346", "36.98765")
+
+
+def test_a_failed_export_leaves_no_file_and_keeps_the_earlier_one(tmp_path):
+    def failing_store():
+        yield {"location": "Saraqib", "event_date": "2018-01-17"}
+        raise StoreError("cannot read database events.db: disk I/O error")
+
+    for fmt in ("acled-csv", "parquet"):
+        out = tmp_path / f"events.{fmt}"
+        with pytest.raises(StoreError):
+            export_events(failing_store(), fmt, out, sys.stdout)
+        assert list(tmp_path.iterdir()) == []
+    earlier = tmp_path / "events.csv"
+    earlier.write_text("kept\n", encoding="utf-8")
+    with pytest.raises(StoreError):
+        export_events(failing_store(), "acled-csv", earlier, sys.stdout)
+    assert earlier.read_text(encoding="utf-8") == "kept\n" and list(tmp_path.iterdir()) == [earlier]
+
+
 def test_geojson_and_plover(filled):
     collection = json.loads(run("export", "-f", "geojson", "--db", filled, "--admin1", "Idleb").stdout)
     [feature] = collection["features"]
@@ -66,7 +137,7 @@ def test_parquet_needs_an_output_file(filled, tmp_path):
 
 def test_malformed_filter_is_one_line(filled):
     result = run("export", "-f", "geojson", "--db", filled, "--bbox", "36,33,37")
-    assert result.exit_code == 2 and result.stderr.startswith("error: bbox must be four numbers")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --bbox must be four numbers")
 
 
 def test_events_show_prints_mentions_and_why_they_merged(filled):
@@ -115,7 +186,8 @@ PLACES = ExportFormat("places", "text/tab-separated-values", ".tsv", write_place
 # The CLI with that format registered before it loads, as a new entry in export.py would be.
 CLI_WITH_PLACES = f"""
 import sys
-from fieldreport.export import EXPORT_FORMATS, ExportFormat
+from fieldreport.errors import StoreError
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, export_events
 {inspect.getsource(write_places)}
 EXPORT_FORMATS["places"] = ExportFormat("places", "text/tab-separated-values", ".tsv", write_places)
 from fieldreport.cli import app

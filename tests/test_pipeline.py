@@ -36,10 +36,19 @@ def test_plan_and_refusal_are_kept_apart_from_what_happened(extractor):
 
 
 def test_weekday_resolves_against_publication_date(extractor):
-    events = events_of(extractor, "Field sources confirmed on Wednesday that the army captured the town of "
-                                  "Harasta.")
+    events = events_of(extractor, "The army captured the town of Harasta on Wednesday.")
     assert events[0].event_date == "2018-01-17"
     assert events[0].sub_event_type == "Government regains territory"
+
+
+def test_the_day_a_statement_was_made_is_not_the_event_day(extractor):
+    events = events_of(extractor, "On Monday the army captured the town of Harasta, field sources confirmed on "
+                                  "Wednesday.")
+    assert events[0].event_date == "2018-01-15"
+    news = events_of(extractor, "Field sources confirmed on Wednesday that the army captured the town of Harasta.")
+    assert (news[0].event_date, news[0].time_precision) == ("2018-01-17", 2)  # the report's day, to the week
+    old = events_of(extractor, "Field sources confirmed on 2 January that the army captured the town of Harasta.")
+    assert old[0].event_date == "2018-01-18"  # a statement long before: the publication date
 
 
 def test_partisan_label_resolved_from_context(extractor):

@@ -46,6 +46,11 @@ def test_the_shipped_taxonomy_is_acleds_six_types_and_25_sub_types():
     assert taxonomy.plover_of("Battles", "Armed clash") == taxonomy.PloverType("ASSAULT", "firearms")
     assert taxonomy.plover_of("Riots", "a sub-type PLOVER lacks") == taxonomy.PloverType("PROTEST", "riot")
     assert taxonomy.plover_of(None, None) == taxonomy.FALLBACK_PLOVER
+    assert taxonomy.disorder_type_of("Battles", "Armed clash") == "Political violence"
+    assert taxonomy.disorder_type_of("Riots", "Violent demonstration") == "Demonstrations"
+    assert taxonomy.disorder_type_of("Riots", "Mob violence") == "Political violence"
+    assert taxonomy.disorder_type_of(None, None) is None
+    assert set(shipped.disorder_by_type) == set(shipped.sub_types_by_type)
     assert taxonomy.check(DATA) == []
 
 
@@ -75,6 +80,10 @@ def test_names_the_code_uses_are_checked():
     ('["Armed clash", "Government regains territory"]', '["Attack", "Government regains territory"]',
      '["Attack", "Government regains territory"]', 1, "spans two event types (Battles, Violence against civilians)"),
     ("[territory]", "[teritory]", "[teritory]", 1, "unknown table [teritory]"),
+    ('"Violent demonstration" = "Demonstrations"', '"Violent demonstrations" = "Demonstrations"',
+     '"Violent demonstrations" =', 1, "disorder type for 'Violent demonstrations', which is no sub-event type"),
+    ('"Protests" = "Demonstrations"', '"Protests" = 6', '"Protests" = 6', 1,
+     "the disorder type of 'Protests' must be a name, not 6"),
     ('strength = { "Government regains territory" = 3', 'strength = { "Government regains territory" = "high"',
      "strength = ", 1, "the strength of 'Government regains territory' must be a whole number"),
     ('"Battles" = ["Armed clash"', '"Battles" = "Armed clash" ["Armed clash"', '"Battles" = "Armed clash"', 1,
@@ -97,7 +106,7 @@ def test_check_lists_every_problem_and_the_names_the_code_needs(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("[territory]", "[teritory]"), encoding="utf-8")
     problems = taxonomy.check(folder)
     assert [p.split(": ", 1)[1] for p in problems] == [
-        "unknown table [teritory] (want: event_types, merging, territory, plover)",
+        "unknown table [teritory] (want: event_types, merging, territory, plover, disorder)",
         "a compatible pair names 'Armed clash', which is no sub-event type of [event_types]",
         "a compatible pair names 'Armed clash', which is no sub-event type of [event_types]",
         "PLOVER entry for 'Armed clash', which is no sub-event type of [event_types]",

@@ -28,6 +28,7 @@ SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "fieldreport" / "web" / "vendor"
 LARGE = 100_000
+REVIEWER_TOKEN = "tok-amal-5e1"
 MAX_EVENT_RADIUS, MAX_CELL_RADIUS = 14, 26  # app.js
 STROKE = 3  # a marker's box may exceed its diameter by its stroke
 
@@ -61,7 +62,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         outlet="Fars News Agency", origin=SEED_ARTICLE.name)
     with open_store(db) as store:
         store.save(document, Extractor().extract(document))
-    yield from serving(db)
+    yield from serving(db, "--reviewer", f"amal:{REVIEWER_TOKEN}")
 
 
 @pytest.fixture(scope="module")
@@ -75,15 +76,16 @@ def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serving(db)
 
 
-def serving(db: Path) -> Iterator[str]:
+def serving(db: Path, *options: str) -> Iterator[str]:
     """`fieldreport serve` over `db` on a free loopback port, for as long as the caller iterates."""
     assert (VENDOR / "leaflet.js").is_file(), "run `make web` to vendor the page's assets"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = db.with_suffix(".log")
     with log.open("wb") as log_file:
-        server = subprocess.Popen([sys.executable, "-m", "fieldreport", "serve", "--db", str(db), "--host",
-                                   "127.0.0.1", "--port", str(port)], stdout=log_file, stderr=subprocess.STDOUT)
+        command = [sys.executable, "-m", "fieldreport", "serve", "--db", str(db), "--host", "127.0.0.1", "--port",
+                   str(port), *options]
+        server = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
         try:
             wait_until_serving(url, server, log)
             yield url
@@ -184,6 +186,43 @@ def keep_local(route, outside: list[str]) -> None:
         route.abort()
 
 
+def test_a_correction_made_in_the_panel_is_kept_after_a_reload(base_url: str, browser) -> None:
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(base_url)
+    total = api_total(base_url)
+    shown_markers(page, total)
+    page.fill("#reviewer-token", REVIEWER_TOKEN)
+    page.dispatch_event("#reviewer-token", "change")
+    page.click("#panel")  # out of the token field: keys typed there are text, not shortcuts
+
+    page.keyboard.press("n")  # the first unreviewed event of the queue
+    page.wait_for_selector("#review-form")
+    event_id = page.evaluate("currentEvent.id")
+    page.fill("#review-form input[name=fatalities]", "17")
+    page.click("#review-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#panel h3').textContent === 'Review: corrected'")
+
+    page.reload()
+    shown_markers(page, total)
+    page.locator(f"path.event-marker[data-event-id='{event_id}']").dispatch_event("click")  # under its neighbours
+    page.wait_for_selector("#review-form")
+    assert page.input_value("#review-form input[name=fatalities]") == "17"
+    assert "amal: fatalities" in page.locator("#panel .audit").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review.png"))
+
+    page.keyboard.press("n")
+    page.wait_for_function("id => currentEvent && currentEvent.id !== id", arg=event_id)
+    page.keyboard.press("x")
+    page.wait_for_function("document.querySelector('#panel h3').textContent === 'Review: rejected'")
+    assert api_total(base_url) == total - 1
+    reviewed = httpx.get(f"{base_url}/api/events", params={"review": "corrected"}).json()["events"]
+    assert [(event["id"], event["fatalities"]) for event in reviewed] == [(event_id, 17)]
+    assert not problems, problems
+
+
 def test_map_stays_readable_at_100k_events(large_url: str, browser, tmp_path: Path) -> None:
     outside: list[str] = []
     problems: list[str] = []
@@ -231,3 +270,15 @@ def largest_box(locator) -> float:
     """The widest or tallest on-screen box among the elements `locator` finds."""
     return max(max(box["width"], box["height"]) for box in
                (locator.nth(index).bounding_box() for index in range(locator.count())))
+
+
+def test_api_docs_render_offline(base_url: str, browser) -> None:
+    outside: list[str] = []
+    page = browser.new_page()
+    page.route("**/*", lambda route: keep_local(route, outside))
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    assert "fieldreport" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-summary-path", has_text="/api/events").count() >= 1
+    assert outside == []
+    assert httpx.get(f"{base_url}/redoc").status_code == 404  # ReDoc would need a CDN

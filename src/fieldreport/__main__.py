@@ -1,3 +1,4 @@
 from fieldreport.cli import app
 
-app(prog_name="fieldreport")
+if __name__ == "__main__":  # not when a worker process (Dask, spawn) imports it
+    app(prog_name="fieldreport")

@@ -6,13 +6,11 @@ real extractor) only with the bearer token from configuration. `fieldreport serv
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -21,7 +19,8 @@ from typing import IO, Annotated, Any, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -29,23 +28,28 @@ from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldreport.errors import FieldreportError
-from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_csv, write_geojson
-from fieldreport.ingest import Ingest, open_store
-from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS, MODALITIES, Document
-from fieldreport.storage import EventFilter, FilterError, Store
+from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
+from fieldreport.ingest import open_store
+from fieldreport.jobs import IngestJobs, JobResult
+from fieldreport.model import MODALITIES, Document
+from fieldreport.review import add_review_routes, reviewer_tokens
+from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
+DB_ENV = "FIELDREPORT_DB"  # the store of `serve --workers N`'s processes
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_LIMIT = 1000
+MAX_WAIT = 600
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
 CHUNK_BYTES = 64 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
-CSV_COLUMNS = ["id", *ACLED_COLUMNS, *EXTRA_COLUMNS]
+SWAGGER_UI = "swagger-ui"  # the vendored Swagger UI's folder under web/vendor
 SENTENCE_FIELD = "notes"  # the extractor's `notes` evidence spans are the whole sentences telling the event
 
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
+ReviewFilter = Literal[REVIEW_FILTERS]  # type: ignore[valid-type]
 OutputFormat = Literal["json", "geojson", "csv"]
 
 
@@ -65,6 +69,19 @@ class IngestResult(BaseModel):
     stored: bool = Field(description="False when the same document (id or text) was already stored.")
     events: int = Field(description="Events the extractor found in the text.")
     message: str
+
+
+class Queued(BaseModel):
+    document_id: str
+    state: str = Field(description="queued or running.")
+    status_url: str
+
+
+class JobStatus(BaseModel):
+    document_id: str
+    state: Literal["queued", "running", "done", "failed"]
+    result: IngestResult | None = None
+    error: str | None = None
 
 
 class EventPage(BaseModel):
@@ -168,62 +185,49 @@ async def too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) 
     await response(scope, receive, send)
 
 
-class Ingestor:
-    """Runs the extractor and the store write on one thread of its own.
-
-    The extractor is loaded on first use (a spaCy model takes seconds), and its gazetteer's SQLite
-    connection may only be used by the thread that opened it; one thread also serialises ingestion.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.pipeline = Ingest(store)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldreport-ingest")
-
-    async def ingest(self, document: Document) -> IngestResult:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.extract_and_save, document)
-
-    def extract_and_save(self, document: Document) -> IngestResult:
-        outcome = self.pipeline.one(document)
-        if not outcome.stored:
-            return already_stored(document, len(outcome.events))
-        return IngestResult(document_id=document.id, stored=True, events=len(outcome.events),
-                            message=f"stored {len(outcome.events)} event(s)")
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
+def ingest_result(result: JobResult) -> IngestResult:
+    if not result.stored:
+        return IngestResult(document_id=result.document_id, stored=False, events=result.events,
+                            message="already stored: the same document id or text is in the store")
+    return IngestResult(document_id=result.document_id, stored=True, events=result.events,
+                        message=f"stored {result.events} event(s)")
 
 
-def already_stored(document: Document, n_events: int) -> IngestResult:
-    return IngestResult(document_id=document.id, stored=False, events=n_events,
-                        message="already stored: the same document id or text is in the store")
-
-
-def create_app(db_url: str, token: str | None = None) -> FastAPI:
+def create_app(db_url: str, token: str | None = None, reviewers: list[str] | None = None) -> FastAPI:
     """The API and map page over the store at `db_url` (a SQLite path or SQLAlchemy URL).
 
     Ingestion needs `token`, or else the FIELDREPORT_API_TOKEN environment variable; with neither,
-    the API is read-only.
+    the API is read-only. Reviewing (PATCH /api/events/{id}) needs a reviewer token: `reviewers` holds
+    'label:token' items (default: FIELDREPORT_REVIEWERS).
     """
     api_token = token or os.environ.get(TOKEN_ENV) or None
+    tokens = reviewer_tokens(reviewers)
     store = open_store(db_url)
-    ingestor = Ingestor(store)
+    jobs = IngestJobs(db_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        ingestor.close()
+        jobs.close()
         store.close()
 
-    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="fieldreport", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="ACLED-style conflict events extracted from news, with the evidence behind each field.")
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     app.add_exception_handler(FieldreportError, fieldreport_error)
     app.add_exception_handler(FilterError, filter_error)
     add_page_routes(app)
+    add_docs_route(app)
     add_read_routes(app, store)
-    add_ingest_route(app, ingestor, bearer_check(api_token))
+    add_ingest_routes(app, store, jobs, bearer_check(api_token))
+    add_review_routes(app, store, tokens)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of each process of `fieldreport serve --workers N` (uvicorn builds it by name), over the
+    store FIELDREPORT_DB, with the tokens of FIELDREPORT_API_TOKEN and FIELDREPORT_REVIEWERS."""
+    return create_app(os.environ[DB_ENV])
 
 
 async def fieldreport_error(_request: Request, error: Exception) -> JSONResponse:
@@ -244,6 +248,21 @@ def add_page_routes(app: FastAPI) -> None:
 
     for name in PAGE_FILES:
         app.add_api_route(f"/{name}", page_route(name), include_in_schema=False)
+
+
+def add_docs_route(app: FastAPI) -> None:
+    """/docs: Swagger UI from the vendored copy (`make web`), so the docs work offline. FastAPI's /redoc is off:
+    ReDoc is not vendored, and from a CDN it is blank offline."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if not (WEB_DIR / "vendor" / SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+            return HTMLResponse(f"<p>The API docs' scripts are not built: run <code>make web</code>. The schema is at "
+                                f"<a href=\"{app.openapi_url}\">{app.openapi_url}</a>.</p>", status_code=503)
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+                                   swagger_js_url=f"/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"/vendor/{SWAGGER_UI}/swagger-ui.css",
+                                   swagger_favicon_url=f"/vendor/{SWAGGER_UI}/favicon-32x32.png")
 
 
 def page_route(name: str) -> Callable[[], FileResponse]:
@@ -331,21 +350,47 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         return Territory(date=on, admin1=admin1, places=store.territory(on=on, admin1=admin1))
 
 
-def add_ingest_route(app: FastAPI, ingestor: Ingestor, require_token: Callable[..., None]) -> None:
+def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_token: Callable[..., None]) -> None:
     @app.post("/api/documents", response_model=IngestResult, status_code=201, tags=["documents"],
               dependencies=[Depends(require_token)],
               responses={200: {"model": IngestResult, "description": "Already stored; nothing written."},
+                         202: {"model": Queued, "description": "Still being extracted: see status_url."},
                          401: {"description": "Missing or wrong bearer token."},
                          403: {"description": "The server has no token configured: ingestion is off."},
                          413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
-    async def ingest(body: DocumentIn, response: Response) -> IngestResult:
-        """Extract events from a text and store the document, its events and evidence in one transaction."""
+    async def ingest(
+        body: DocumentIn, response: Response,
+        wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for the extraction; "
+                                     "if it takes longer the answer is 202 with the job's status_url.")] = 30,
+    ) -> Any:
+        """Extract events from a text and store the document, its events and evidence in one transaction.
+        Extraction runs in a worker process: reads are never held up by it."""
         document = Document(text=body.text, id=body.id or "", published=body.published, outlet=body.outlet,
                             title=body.title, url=body.url, origin="api")
-        result = await ingestor.ingest(document)
+        result = await jobs.wait(jobs.submit(document), wait)
+        if result is None:
+            status_url = f"/api/documents/{document.id}/status"
+            return JSONResponse(Queued(document_id=document.id, state=jobs.state(document.id) or "queued",
+                                       status_url=status_url).model_dump(), status_code=202,
+                                headers={"Location": status_url})
         if not result.stored:
             response.status_code = 200
-        return result
+        return ingest_result(result)
+
+    @app.get("/api/documents/{document_id}/status", response_model=JobStatus, tags=["documents"],
+             responses={404: {"description": "Neither queued here nor stored."}})
+    def ingest_status(document_id: str) -> JobStatus:
+        """Where a POSTed document stands: queued, running, done (with its result) or failed (with why)."""
+        state = jobs.state(document_id)
+        if state is None:
+            if not store.has_document(document_id):
+                raise HTTPException(status_code=404, detail=f"no document {document_id!r} queued or stored")
+            return JobStatus(document_id=document_id, state="done")
+        job = jobs.jobs[document_id]
+        if state == "failed":
+            return JobStatus(document_id=document_id, state=state, error=str(job.exception()))
+        result = ingest_result(job.result()) if state == "done" else None
+        return JobStatus(document_id=document_id, state=state, result=result)
 
 
 bearer = HTTPBearer(auto_error=False, description="The token given to `fieldreport serve --token`.")
@@ -369,16 +414,23 @@ def event_filter(
     end: Annotated[date | None, Query(description="Events on or before, YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat",
                                       examples=["35.5,32.3,42.4,37.4"])] = None,
-    admin1: Annotated[str | None, Query(description="Governorate, as ACLED names it (Idleb).")] = None,
+    admin1: Annotated[str | None, Query(description="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, Query(description="ACLED event type (Battles).")] = None,
-    actor: Annotated[str | None, Query(description="Part of an actor's name, either side.")] = None,
-    modality: Annotated[Modality | None, Query(description="occurred, planned, denied...")] = None,
-    q: Annotated[str | None, Query(description="Words in the notes or location.")] = None,
+    actor: Annotated[str | None, Query(description="An actor, either side: its name, an alias or code of the "
+                                                   "actor dictionary (Daesh, SDF, regime), or part of a name or "
+                                                   "of the words a source used.")] = None,
+    modality: Annotated[Modality | None, Query(
+        description="occurred, planned, denied...; background events only when named")] = None,
+    q: Annotated[str | None, Query(description="Words, each in the notes, the location or an actor's name.")] =
+        None,
+    review: Annotated[ReviewFilter | None, Query(
+        description="unreviewed, reviewed (confirmed or corrected), confirmed, corrected, rejected or any; "
+                    "default: all but rejected.")] = None,
 ) -> EventFilter:
     if start and end and start > end:
         raise invalid_query("end", end.isoformat(), "end is before start")
     return EventFilter(start=start, end=end, bbox=parsed_bbox(bbox), admin1=admin1, event_type=event_type,
-                       actor=actor, modality=modality, q=q)
+                       actor=actor, modality=modality, q=q, review=review)
 
 
 def parsed_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -409,9 +461,9 @@ def feature_collection(records: list[dict], total: int, next_offset: int | None)
 
 
 def csv_text(records: list[dict]) -> str:
-    """ACLED's columns after our `id`; lists joined with '; ' and evidence as JSON, as `extract` writes."""
+    """A page of events as ACLED's CSV, written as `fieldreport export --format acled-csv` writes it."""
     out = io.StringIO()
-    write_csv(records, out, CSV_COLUMNS)
+    write_acled_csv(records, out)
     return out.getvalue()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,10 +111,9 @@ def extract(
     published_date = published_option(published, date_order)
     try:
         from fieldreport.ingest import Ingest, open_store
-        from fieldreport.pipeline import Extractor
 
         store = open_store(db)
-        ingest = Ingest(store, Extractor())
+        ingest = Ingest(store)  # its extractor reuses the places this store has learned
     except FieldreportError as error:
         raise fail(str(error)) from None
     printed, tally, processed = [], Tally(), 0
@@ -168,9 +170,11 @@ def evaluate(
     try:
         from fieldreport.evaluate import evaluate as run_evaluation
         from fieldreport.evaluate import print_report
+        from fieldreport.geo.learned import LearnedPlaces
         from fieldreport.pipeline import Extractor
 
-        report = run_evaluation(gold, Extractor(), limit, sample)
+        # places learned from earlier texts serve later ones, as a store would keep them
+        report = run_evaluation(gold, Extractor(learned=LearnedPlaces(across_documents=True)), limit, sample)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if format == "json":
@@ -187,9 +191,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(
         help="Bearer token for POST /api/documents (better: set FIELDREPORT_API_TOKEN).")] = None,
+    reviewer: Annotated[list[str] | None, typer.Option(
+        help="LABEL:TOKEN of an analyst who may confirm, reject or correct events (repeatable; better: "
+             "FIELDREPORT_REVIEWERS='amal:tok1,omar:tok2').")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each answers requests).")] = 1,
     rules: RulesOption = None,
 ) -> None:
     """Serve the HTTP API and the map page over --db; reads are open, ingestion needs the token."""
+    existing_store(db)
     apply_rules_option(rules)
     try:
         import uvicorn
@@ -200,10 +209,27 @@ def serve(
     except FieldreportError as error:
         raise fail(str(error)) from None
     try:
-        web_app = create_app(db, token)
+        web_app = create_app(db, token, reviewer)  # opens (and migrates) the store once, before any worker
     except FieldreportError as error:
         raise fail(str(error)) from None
-    uvicorn.run(web_app, host=host, port=port)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port)
+        return
+    os.environ.update(worker_environment(db, token, reviewer))
+    uvicorn.run("fieldreport.api:app_from_environment", factory=True, workers=workers, host=host, port=port)
+
+
+def worker_environment(db: str, token: str | None, reviewers: list[str] | None) -> dict[str, str]:
+    """What each of `serve --workers N`'s processes builds its app from (see api.app_from_environment)."""
+    from fieldreport.api import DB_ENV, TOKEN_ENV
+    from fieldreport.review import REVIEWERS_ENV
+
+    settings = {DB_ENV: db}
+    if token:
+        settings[TOKEN_ENV] = token
+    if reviewers:
+        settings[REVIEWERS_ENV] = ",".join(reviewers)
+    return settings
 
 
 @gazetteer_app.command("build")
@@ -247,6 +273,46 @@ def gazetteer_import(
     except FieldreportError as error:
         raise fail(str(error)) from None
     err.print(f"gazetteer: imported {count:,} places from {file}", markup=False)
+
+
+@gazetteer_app.command("learned")
+def gazetteer_learned(
+    db: Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")] = "fieldreport.db",
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, jsonl or csv.")] = Format.table,
+) -> None:
+    """List the places the gazetteer lacks that stored reports located, with the sentence that did."""
+    try:
+        from fieldreport.ingest import open_store
+
+        with open_store(db) as store:
+            records = [dataclasses.asdict(place) for place in store.learned_places()]
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if format == Format.jsonl:
+        write_jsonl(records, sys.stdout)
+    elif format == Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=LEARNED_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        print_learned_table(records)
+    if not records:
+        err.print(f"no learned places in {db}", markup=False)
+
+
+LEARNED_COLUMNS = ["name", "admin1", "country", "latitude", "longitude", "geo_precision", "located_by", "document_id",
+                   "evidence"]
+
+
+def print_learned_table(records: list[dict]) -> None:
+    from rich.table import Table
+
+    table = Table("name", "admin1", "country", "precision", "located by", "document", "evidence")
+    for r in records:
+        table.add_row(r["name"], r["admin1"] or "", r["country"] or "", str(r["geo_precision"]), r["located_by"],
+                      r["document_id"] or "", r["evidence"])
+    out = Console()
+    (out if out.is_terminal else Console(width=200)).print(table)
 
 
 @app.command()
@@ -356,6 +422,36 @@ app.add_typer(events_app, name="events")
 DbOption = Annotated[str, typer.Option(help="SQLite file or SQLAlchemy URL (postgresql://...).")]
 
 
+def existing_store(db: str) -> None:
+    """Refuse a --db SQLite file that does not exist: opening it would make an empty store and show nothing."""
+    from fieldreport.storage import database_url
+
+    try:
+        url = database_url(db)
+    except FieldreportError as error:
+        raise fail(f"--db: {error}") from None
+    path = url.database if url.drivername.startswith("sqlite") else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise fail(f"--db {db}: no such database (`fieldreport extract FILES --db {db}` makes one)")
+
+
+def filter_options(start: str | None, end: str | None, bbox: str | None, modality: str | None) -> tuple:
+    """--start, --end, --bbox and --modality checked, each error naming the option: (start, end, bbox)."""
+    from fieldreport.model import MODALITIES
+    from fieldreport.storage.filters import checked_bbox, checked_date
+
+    try:
+        first, last = checked_date(start, "--start"), checked_date(end, "--end")
+        box = checked_bbox(bbox, "--bbox")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
+    if first and last and first > last:
+        raise fail(f"--start {first} is after --end {last}")
+    if modality is not None and modality not in MODALITIES:
+        raise fail(f"--modality {modality!r} is none of {', '.join(MODALITIES)}")
+    return first, last, box
+
+
 # --format's choices: the formats registered in fieldreport.export.EXPORT_FORMATS when the CLI is loaded.
 ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})
 
@@ -368,21 +464,30 @@ def export_command(
     start: Annotated[str | None, typer.Option(help="First event date YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last event date YYYY-MM-DD.")] = None,
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat.")] = None,
-    admin1: Annotated[str | None, typer.Option(help="Governorate, e.g. Idleb.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Governorate, in any common spelling (Idleb, Idlib).")] = None,
     event_type: Annotated[str | None, typer.Option(help="ACLED event type, e.g. Battles.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Part of an actor's name.")] = None,
-    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, planned, ...")] = None,
-    q: Annotated[str | None, typer.Option(help="Words in the notes.")] = None,
+    actor: Annotated[str | None, typer.Option(help="An actor: its name, an alias or code (Daesh, SDF, regime), "
+                                                   "or part of a name or of a source's words.")] = None,
+    modality: Annotated[str | None, typer.Option(
+        help="occurred, ongoing, planned, ...; background events only when named.")] = None,
+    q: Annotated[str | None, typer.Option(help="Words, each in the notes, the location or an actor's name.")] = None,
+    review: Annotated[str | None, typer.Option(
+        help="unreviewed, reviewed, confirmed, corrected, rejected or any (default: all but rejected).")] = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only events an analyst confirmed or corrected (same as --review reviewed).")] = False,
 ) -> None:
-    """Export the merged events that match the filters (streamed; Parquet needs -o)."""
+    """Export the merged events that match the filters (streamed; Parquet needs -o); analysts' corrections
+    are in, rejected events out."""
     from fieldreport.export import check_export_target, export_events
 
+    existing_store(db)
+    first, last, box = filter_options(start, end, bbox, modality)
     try:
         from fieldreport.ingest import open_store
         from fieldreport.storage import EventFilter
 
-        filters = EventFilter(start=start, end=end, bbox=bbox, admin1=admin1, event_type=event_type, actor=actor,
-                              modality=modality, q=q)
+        filters = EventFilter(start=first, end=last, bbox=box, admin1=admin1, event_type=event_type, actor=actor,
+                              modality=modality, q=q, review="reviewed" if reviewed_only else review)
         check_export_target(format.value, output)
         with open_store(db) as store:
             count = export_events(store.iter_events(filters), format.value, output, sys.stdout)
@@ -403,12 +508,18 @@ def territory_command(
 ) -> None:
     """Who held each place on a date: the latest control change on or before it, with its evidence."""
     from fieldreport.export import print_territory
+    from fieldreport.storage.filters import checked_date
 
+    existing_store(db)
+    try:
+        day = checked_date(on, "--date")
+    except FieldreportError as error:
+        raise fail(str(error)) from None
     try:
         from fieldreport.ingest import open_store
 
         with open_store(db) as store:
-            rows = store.territory(on, admin1)
+            rows = store.territory(day, admin1)
     except FieldreportError as error:
         raise fail(str(error)) from None
     if format == Format.table:
@@ -427,6 +538,7 @@ def events_show(
     """Print one merged event, its mentions with their evidence, and why they were merged."""
     from fieldreport.export import event_report_lines
 
+    existing_store(db)
     try:
         from fieldreport.ingest import open_store
 
@@ -444,3 +556,114 @@ def events_show(
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         print("\n".join(event_report_lines(found)))
+
+
+# Batch runs: batch and load --------------------------------------------------------------------------------------
+
+class BatchEngine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[list[Path], typer.Argument(help="JSON Lines or CSV files (read as streams), or text/HTML "
+                                                      "files of one document each.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet shards and manifest.json; rerun with "
+                                                    "the same one to resume.")],
+    engine: Annotated[BatchEngine, typer.Option(help="local (no extra dependency) or dask (pip install "
+                                                     "'fieldreport\\[batch]').")] = BatchEngine.local,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (local, or a Dask LocalCluster).")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler of a running cluster, tcp://HOST:PORT.")]
+        = None,
+    shard_size: Annotated[int, typer.Option(min=1, help="Documents per shard.")] = 100,
+    text_column: Annotated[str, typer.Option(help="CSV column of the text.")] = "text",
+    id_column: Annotated[str | None, typer.Option(help="CSV column of the document id (default: id, if any).")]
+        = None,
+    date_column: Annotated[str | None, typer.Option(
+        help="CSV column of the publication date (default: published or date, if any).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date of documents that give none.")] = None,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order", help="How to read numeric dates such as 7/10/2016 (default: month first).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of documents that name none.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per shard.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Extract events from INPUTS in shards, as Parquet files in --out; `fieldreport load` stores them.
+
+    Exit code 0 when every document was coded, 1 when any input or document was skipped."""
+    if scheduler and engine != BatchEngine.dask:
+        raise fail("--scheduler needs --engine dask")
+    apply_rules_option(rules)
+    date_order = date_order.value if date_order else None
+    published_date = published_option(published, date_order)
+    from fieldreport.batch import CsvColumns, Manifest, input_documents, open_engine, run_batch
+
+    columns = CsvColumns(text_column, id_column, date_column)
+    tally = Tally()
+
+    def documents() -> Iterator[Document]:
+        for item in input_documents(inputs, columns, published_date, outlet, date_order):
+            if isinstance(item, InputWarning):
+                err.print(f"warning: {item}", markup=False)
+            elif isinstance(item, InputError):
+                tally.problems += 1
+                err.print(f"error: {item}", markup=False)
+            else:
+                yield item
+
+    def shard_done(shard, coded, counts) -> None:
+        for result in coded:
+            if result.error is not None:
+                err.print(f"error: {result.error}", markup=False)
+        if not quiet:
+            err.print(f"{shard.name}: {counts['documents']} documents, {counts['events']} events", markup=False)
+
+    try:
+        manifest = Manifest.start(out, inputs, shard_size)
+        summary = run_batch(documents(), manifest, lambda: open_engine(engine.value, workers, scheduler, rules),
+                            shard_done)
+    except ModuleNotFoundError as error:
+        if error.name not in ("dask", "distributed"):
+            raise
+        raise fail(f"--engine dask needs Dask: pip install 'fieldreport[batch]' ({error})") from None
+    except (FieldreportError, OSError) as error:
+        raise fail(str(error) if isinstance(error, FieldreportError) else f"{out}: {error}") from None
+    failed = sum(entry["failed"] for entry in manifest.shards.values())
+    err.print(f"{summary.written} shard(s) written now, {summary.resumed} by an earlier run ({len(manifest.shards)} "
+              f"in {out}): {summary.documents} documents, {summary.events} events, {summary.failed} document(s) and "
+              f"{tally.problems} input(s) skipped; store them with `fieldreport load {out}`", markup=False)
+    if not manifest.shards:
+        raise fail("no document could be processed", 1)
+    if failed or tally.problems:
+        raise typer.Exit(1)
+
+
+@app.command("load")
+def load_command(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `fieldreport batch`.")],
+    db: DbOption = "fieldreport.db",
+) -> None:
+    """Store the finished shards of a batch run in --db, merged as `extract` merges; loading twice stores once.
+
+    Exit code 0 when every document was stored (or already was), 1 when any was skipped."""
+    stored = already = events = skipped = 0
+    try:
+        from fieldreport.batch import load_shards
+        from fieldreport.ingest import Ingest, open_store
+
+        with open_store(db) as store:
+            for outcome in load_shards(folder, Ingest(store)):
+                if outcome.error is not None:
+                    skipped += 1
+                    err.print(f"error: {outcome.error}", markup=False)
+                elif outcome.stored:
+                    stored, events = stored + 1, events + len(outcome.events)
+                else:
+                    already += 1
+    except (FieldreportError, OSError) as error:
+        raise fail(str(error)) from None
+    err.print(f"{stored} document(s) stored with {events} events in {db}, {already} already there, {skipped} "
+              "skipped", markup=False)
+    if skipped:
+        raise typer.Exit(1)

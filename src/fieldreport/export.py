@@ -1,6 +1,13 @@
-"""Writing event records: JSON Lines, ACLED-style CSV, GeoJSON, Parquet, PLOVER JSON Lines, or a
+"""Writing event records: JSON Lines, ACLED's CSV, GeoJSON, Parquet, PLOVER JSON Lines, or a
 table for people. The writers take records one at a time, so exports of a large store never hold it
 in memory.
+
+The ACLED CSV has ACLED's own 31 columns in ACLED's order (`ACLED_EXPORT_COLUMNS`), so a script
+written for an ACLED download reads it unchanged, followed by ours (id, evidence, mention counts...).
+Columns the extractor does not code are derived where they can be: `year`, `disorder_type` (from
+taxonomy.toml), `interaction` (from the inter codes), `iso` and `region` (from data/countries.tsv),
+`event_id_cnty` (ISO alpha-3 and our id) and `timestamp` (when a report of the event was last
+stored); `fatalities` is 0 where no death is reported, as ACLED writes it.
 
 The export formats are one registry, `EXPORT_FORMATS` (name -> ExportFormat): `fieldreport export`
 offers its names as --format choices and writes through them, and the API's GET /api/export serves
@@ -11,9 +18,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
@@ -23,6 +33,7 @@ from rich.table import Table
 from fieldreport import taxonomy
 from fieldreport.errors import FieldreportError
 from fieldreport.model import ACLED_COLUMNS, EXTRA_COLUMNS
+from fieldreport.rules import data_file
 
 TABLE_COLUMNS = ["event_date", "sub_event_type", "actor1", "actor2", "location", "admin1", "fatalities",
                  "modality", "cited_sources"]
@@ -35,7 +46,7 @@ def write_jsonl(records: Iterable[dict], out: TextIO) -> None:
 
 # Columns that merged (canonical) events add to Event.as_record().
 MERGED_COLUMNS = ["id", "mentions", "corroboration", "sources", "fatalities_low", "fatalities_best",
-                  "fatalities_high"]
+                  "fatalities_high", "review_status"]
 
 
 class CsvWriter:
@@ -64,15 +75,109 @@ def write_csv(records: Iterable[dict], out: TextIO, columns: list[str]) -> int:
     return count
 
 
+# ACLED's export header, in ACLED's order.
+ACLED_EXPORT_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+]
+# Ours, after ACLED's: the event id, its provenance and the merged event's counts.
+OWN_EXPORT_COLUMNS = ["id", *EXTRA_COLUMNS, *[name for name in MERGED_COLUMNS if name != "id"]]
+EXPORT_COLUMNS = ACLED_EXPORT_COLUMNS + OWN_EXPORT_COLUMNS
+COORDINATE_DECIMALS = 5  # about a metre; more is float noise
+CIVILIANS = 7  # ACLED's inter code for civilians
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    iso_numeric: int
+    region: str
+
+
+@lru_cache(maxsize=4)
+def countries_in(path: str) -> dict[str, Country]:
+    """Lower-case country name (and ISO alpha-2 code) -> its codes and ACLED region, from a countries.tsv."""
+    found: dict[str, Country] = {}
+    lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    for line in lines[1:]:  # after the header
+        iso2, iso3, numeric, region, names = line.split("\t")
+        country = Country(iso3, int(numeric), region)
+        for name in [iso2, *names.split("|")]:
+            found.setdefault(name.lower(), country)
+    return found
+
+
+def country_of(name: str | None) -> Country | None:
+    return countries_in(str(data_file("countries.tsv"))).get(name.lower()) if name else None
+
+
+def interaction(inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's interaction code: the two inter codes, lower first (13); one actor alone is its code and 0 (10)."""
+    codes = sorted(code for code in (inter1, inter2) if code)
+    if not codes:
+        return None
+    return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
+
+
+def civilian_targeting(record: dict, disorder: str | None) -> str | None:
+    """'Civilian targeting' for political violence with civilians as one side, as ACLED marks it."""
+    if disorder and "Political violence" in disorder and CIVILIANS in (record.get("inter1"), record.get("inter2")):
+        return "Civilian targeting"
+    return None
+
+
+def rounded(value: float | None) -> float | None:
+    return round(value, COORDINATE_DECIMALS) if value is not None else None
+
+
+def unix_time(value: str | None) -> int | None:
+    """Seconds since 1970 of an ISO 8601 time (a time without its zone is UTC, as the store writes them)."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
+def acled_row(record: dict) -> dict:
+    """An event record as a row of ACLED's export (typed: numbers stay numbers, unknown is None), followed by
+    our own columns."""
+    disorder = taxonomy.disorder_type_of(record.get("event_type"), record.get("sub_event_type"))
+    country = country_of(record.get("country"))
+    event_date = record.get("event_date")
+    event_id = record.get("id")
+    sources = record.get("sources")
+    row = {name: record.get(name) for name in EXPORT_COLUMNS}
+    row.update(
+        event_id_cnty=f"{country.iso3}{event_id}" if country and event_id is not None else None,
+        year=int(str(event_date)[:4]) if event_date else None,
+        disorder_type=disorder,
+        interaction=interaction(record.get("inter1"), record.get("inter2")),
+        civilian_targeting=civilian_targeting(record, disorder),
+        iso=country.iso_numeric if country else None,
+        region=country.region if country else None,
+        latitude=rounded(record.get("latitude")),
+        longitude=rounded(record.get("longitude")),
+        source="; ".join(sources) if isinstance(sources, list) and sources else record.get("source"),
+        fatalities=record.get("fatalities") or 0,
+        timestamp=unix_time(record.get("updated_at")),
+    )
+    return row
+
+
 def write_acled_csv(records: Iterable[dict], out: TextIO) -> int:
-    return write_csv(records, out, ACLED_COLUMNS + EXTRA_COLUMNS + MERGED_COLUMNS)
+    """ACLED's CSV: `fieldreport export --format acled-csv`, GET /api/export and GET /api/events?format=csv."""
+    return write_csv((acled_row(record) for record in records), out, EXPORT_COLUMNS)
 
 
 def geojson_feature(record: dict) -> dict:
-    """A GeoJSON Feature: the point (or no geometry when unplaced), and the record's fields as properties."""
-    lon, lat = record.get("longitude"), record.get("latitude")
+    """A GeoJSON Feature: the point (or no geometry when unplaced), and the record's fields as properties;
+    coordinates rounded to COORDINATE_DECIMALS."""
+    lon, lat = rounded(record.get("longitude")), rounded(record.get("latitude"))
     geometry = {"type": "Point", "coordinates": [lon, lat]} if None not in (lon, lat) else None
-    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": dict(record)}
+    properties = {**record, "latitude": lat, "longitude": lon}
+    return {"type": "Feature", "id": record.get("id"), "geometry": geometry, "properties": properties}
 
 
 def write_geojson(records: Iterable[dict], out: TextIO, members: dict | None = None) -> int:
@@ -124,7 +229,8 @@ def write_plover_jsonl(records: Iterable[dict], out: TextIO) -> int:
 
 
 def write_parquet(records: Iterable[dict], out: BinaryIO | Path, batch: int = 10_000) -> int:
-    """Parquet in row groups of `batch` events; lists stay lists, evidence is a JSON string."""
+    """Parquet with the ACLED CSV's columns, in row groups of `batch` events; lists stay lists, evidence is a JSON
+    string."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -143,11 +249,11 @@ def write_parquet(records: Iterable[dict], out: BinaryIO | Path, batch: int = 10
 
 
 def parquet_schema(pa):
-    ints = {"time_precision", "inter1", "inter2", "geo_precision", "fatalities", "id", "mentions", "corroboration",
-            "fatalities_low", "fatalities_best", "fatalities_high"}
+    ints = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
+            "timestamp", "id", "mentions", "corroboration", "fatalities_low", "fatalities_best", "fatalities_high"}
     lists = {"cited_sources", "sources"}
     fields = []
-    for name in ACLED_COLUMNS + EXTRA_COLUMNS + MERGED_COLUMNS:
+    for name in EXPORT_COLUMNS:
         if name in ints:
             kind = pa.int64()
         elif name in ("latitude", "longitude"):
@@ -163,7 +269,9 @@ def parquet_schema(pa):
 
 
 def parquet_row(record: dict) -> dict:
-    row = {name: record.get(name) for name in ACLED_COLUMNS + EXTRA_COLUMNS + MERGED_COLUMNS}
+    """The ACLED CSV's row, typed, with the outlets and cited sources as lists."""
+    row = acled_row(record)
+    row["sources"] = record.get("sources")
     row["event_date"] = date.fromisoformat(row["event_date"]) if row["event_date"] else None
     row["evidence"] = json.dumps(record.get("evidence") or [], ensure_ascii=False)
     return row
@@ -224,16 +332,27 @@ def check_export_target(fmt: str, out_path: Path | None) -> None:
 
 
 def export_events(records: Iterable[dict], fmt: str, out_path: Path | None, stdout: TextIO) -> int:
-    """Write `records` in `fmt` to `out_path` (or stdout); returns how many were written."""
+    """Write `records` in `fmt` to `out_path` (or stdout); returns how many were written.
+
+    A file is written under a temporary name beside `out_path` and renamed to it once complete, so an
+    export that fails (a store error, a full disk, Ctrl-C) leaves no partial file, and an earlier file of
+    that name stays as it was."""
     check_export_target(fmt, out_path)
     chosen = export_format(fmt)
     if out_path is None:
         return chosen.write(records, stdout)
-    if chosen.binary:
-        with out_path.open("wb") as binary_out:
-            return chosen.write(records, binary_out)
-    with out_path.open("w", encoding="utf-8", newline="") as out:
-        return chosen.write(records, out)
+    temporary = out_path.with_name(f".{out_path.name}.{secrets.token_hex(4)}.part")
+    # os.open with 0o666 rather than tempfile.mkstemp (0o600): the file gets the user's usual permissions.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "wb") if chosen.binary else \
+                os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            count = chosen.write(records, out)
+        os.replace(temporary, out_path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
 
 
 def event_report_lines(event: dict) -> list[str]:

@@ -39,23 +39,28 @@ class Ingest:
 
     def loaded_extractor(self) -> Extractor:
         if self.extractor is None:  # the spaCy model takes seconds: not for a store that only reads
+            from fieldreport.geo.learned import LearnedPlaces
             from fieldreport.pipeline import Extractor
 
-            self.extractor = Extractor()
+            self.extractor = Extractor(learned=LearnedPlaces(self.store))  # villages this store has learned
         return self.extractor
 
     def one(self, document: Document) -> Outcome:
         """Extract and save one document; a document already stored is not extracted again."""
         if self.store.has_document(document.id):
             return Outcome(document)
-        events = self.loaded_extractor().extract(document)
-        return Outcome(document, events, self.store.save(document, events))
+        return self.saved(document, self.loaded_extractor().extract(document))
+
+    def saved(self, document: Document, result: list[Event] | FieldreportError) -> Outcome:
+        """Save a document with the events extracted from it (here, or by a batch run's worker), merged
+        with what the store holds; a document already stored is not stored again, and one whose
+        extraction failed comes back with its error."""
+        if isinstance(result, FieldreportError):
+            return Outcome(document, error=result)
+        return Outcome(document, result, self.store.save(document, result))
 
     def many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Outcome]:
         """Extract (parsing in batches) and save each document in turn; a document that fails comes
         back with its error and the others go on."""
         for document, events in self.loaded_extractor().extract_many(documents, batch_size):
-            if isinstance(events, FieldreportError):
-                yield Outcome(document, error=events)
-                continue
-            yield Outcome(document, events, self.store.save(document, events))
+            yield self.saved(document, events)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 # ACLED's own column names, in ACLED's order, then fieldreport's additions.
@@ -14,7 +14,7 @@ ACLED_COLUMNS = [
     "fatalities", "source", "notes",
 ]
 EXTRA_COLUMNS = ["document_id", "modality", "control", "cited_sources", "actor1_text", "actor2_text", "evidence"]
-MODALITIES = ("occurred", "ongoing", "planned", "predicted", "denied", "hypothetical")
+MODALITIES = ("occurred", "ongoing", "planned", "predicted", "denied", "hypothetical", "background")
 FACTUAL_MODALITIES = ("occurred", "ongoing")
 CONTROL_CHANGES = ("gain", "loss")  # Event.control: actor1 took the place, or left it
 
@@ -88,6 +88,12 @@ class Event:
         record = {name: getattr(self, name) for name in ACLED_COLUMNS + EXTRA_COLUMNS}
         record["evidence"] = [span.as_dict() for span in self.evidence]
         return record
+
+    @classmethod
+    def from_record(cls, record: dict) -> Event:
+        """The event that `as_record` gave `record` (batch shards are stored as records)."""
+        values = {f.name: record[f.name] for f in fields(cls) if f.name in record and f.name != "evidence"}
+        return cls(**values, evidence=[Evidence(**span) for span in record.get("evidence") or []])
 
     @property
     def is_factual(self) -> bool:

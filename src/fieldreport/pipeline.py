@@ -19,19 +19,27 @@ from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
 from fieldreport.geo.gazetteer import Gazetteer
 from fieldreport.geo.geocode import Geocoder
+from fieldreport.geo.learned import LearnedPlaces
 from fieldreport.geo.location import Location
 from fieldreport.geo.resolver import PlaceResolver
+from fieldreport.geo.roles import event_places
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym, toponym_as_written
+from fieldreport.geo.world import world_surface_names
 from fieldreport.mentions.actors import ActorFinder, ActorMention, default_dictionary, load_actor_dictionary
 from fieldreport.mentions.dates import find_dates
 from fieldreport.mentions.places import PlaceFinder
 from fieldreport.mentions.sources import find_sources
+from fieldreport.merging.retellings import merge_retellings
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
 from fieldreport.nlp import is_one_piece, load_pipeline, parsed_in_pieces
 from fieldreport.rules import word_set
 
 MAX_HEADER_TOKENS = 4
+# Towns read in a possessive written without its apostrophe ('Aleppos countryside'): this big, few
+# people are called like them, unlike a village.
+POSSESSIVE_POPULATION = 20_000
+MAX_CONTAINMENT_GAP = 4  # tokens between a place and the governorate that holds it ("X , in the Y")
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
 MIN_WORDS_FOR_LANGUAGE = 40
 MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
@@ -54,9 +62,12 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None,
                  actors_path: Path | None = None, patterns_path: Path | None = None,
-                 country: str | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
+                 country: str | None = None, learned: LearnedPlaces | None = None,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
         """`country` fixes the country focus of every document; by default each document's places decide
-        it (resolver.country_focus, read from HOME_COUNTRY). A document that takes longer than `time_limit`
+        it (resolver.country_focus, read from HOME_COUNTRY). `learned` keeps the places the gazetteer
+        lacks that a report located, for the reports after it (geo/learned.py; give it a store to keep
+        them across runs); by default they last the run. A document that takes longer than `time_limit`
         seconds (None: no limit) is skipped with a TimeLimitExceeded, checked after each piece of its text."""
         self.time_limit = time_limit
         self.nlp = load_pipeline(model)
@@ -65,8 +76,12 @@ class Extractor:
         self.patterns = load_patterns(patterns_path) if patterns_path else default_patterns()
         self.actor_finder = ActorFinder(self.nlp, self.dictionary)
         self.country = country.upper() if country else None
-        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=self.country or HOME_COUNTRY)))
+        home = self.country or HOME_COUNTRY
+        self.place_finder = PlaceFinder(self.nlp, list(self.gazetteer.names(country=home)),
+                                        self.gazetteer.names(country=home, min_population=POSSESSIVE_POPULATION),
+                                        world_surface_names())
         self.geocoders: dict[str, Geocoder] = {}
+        self.learned = learned if learned is not None else LearnedPlaces()
         self.resolver = PlaceResolver(self.gazetteer, country=self.country, home=HOME_COUNTRY)
 
     def extract(self, document: Document) -> list[Event]:
@@ -107,6 +122,7 @@ class Extractor:
         return failure or events
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
+        self.learned.begin_document()
         actors = self.actor_finder(doc)
         places = self.place_finder(doc, [m.span for m in actors])
         toponyms = [toponym_as_written(m) for m in places]
@@ -117,7 +133,7 @@ class Extractor:
         default_location = document_location(contexts, geocoder)
         drafts = build_events(doc, document.id, contexts, self.patterns, self.dictionary, document.published,
                               document.outlet, default_location)
-        return [draft.event for draft in split_by_place(merge_drafts(drafts), contexts)]
+        return [draft.event for draft in merge_retellings(split_by_place(merge_drafts(drafts), contexts))]
 
     def with_local_forces(self, actors: list[ActorMention], focus: str) -> list[ActorMention]:
         """In a report about another country than Syria, the unqualified 'army', 'troops' or 'police' that the
@@ -132,7 +148,7 @@ class Extractor:
     def geocoder_for(self, country: str) -> Geocoder:
         """One geocoder per focus country, so that its memo of gazetteer answers lasts the run."""
         if country not in self.geocoders:
-            self.geocoders[country] = Geocoder(self.gazetteer, country)
+            self.geocoders[country] = Geocoder(self.gazetteer, country, self.learned)
         return self.geocoders[country]
 
 
@@ -180,7 +196,9 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
             continue
         stated = sentence_admin(in_sentence, geocoder) or section_place
         admin = stated or previous_admin
-        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None)
+        said_by = [s.span for s in sources if sentence.start <= s.span.start < sentence.end]
+        resolved = resolve_places(in_sentence, admin, geocoder, strict=stated is not None, sources=said_by,
+                                  document_id=document.id)
         contexts.append(SentenceContext(
             sentence=sentence, index=len(contexts), section=section,
             actors=within(actors, sentence), places=resolved, admin_context=admin,
@@ -191,10 +209,18 @@ def sentence_contexts(doc: Doc, document: Document, actors: list[ActorMention], 
     return contexts
 
 def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: Geocoder,
-                   strict: bool) -> list[Location]:
-    """Resolve a sentence's toponyms; one the gazetteer lacks takes the governorate of a resolved
-    neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's."""
-    resolved = [geocoder.resolve(t, context, strict) for t in toponyms]
+                   strict: bool, sources: list[Span] = (), document_id: str | None = None) -> list[Location]:
+    """Resolve a sentence's toponyms that may be where an event happened (geo/roles.py: not a sponsor,
+    talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
+    resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's, and is
+    learned when the governorate is named right after it ("Rihan in Hama's northern countryside")."""
+    resolved = [context if strict and context is not None and context.mention is t.mention
+                else geocoder.resolve(t, context, strict) for t in toponyms]  # 'Hama' of 'Tal Milh in Hama'
+    placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
+                          {geocoder.country, HOME_COUNTRY}, sources)
+    kept = {id(loc) for _, loc in placed}
+    pairs = [(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is None or id(loc) in kept]
+    toponyms, resolved = [t for t, _ in pairs], [loc for _, loc in pairs]
     anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
     for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
@@ -203,7 +229,17 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
             start = toponym.mention.start
             anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
             resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+        elif fell_back and strict and location is not None and context is not None and located_in(toponym, context):
+            geocoder.learn(toponym, location, context, document_id)
     return [loc for loc in resolved if loc]
+
+
+def located_in(toponym: Toponym, area: Location) -> bool:
+    """True when the area is named right after the place: 'Khan Tuman, in Aleppo's southern countryside'."""
+    if area.mention is None:
+        return False
+    gap = area.mention.span.start - toponym.mention.span.end
+    return area.mention.span.doc is toponym.mention.span.doc and 0 <= gap <= MAX_CONTAINMENT_GAP
 
 def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -> Location | None:
     """A section header is a short line of its own naming a place: 'Idlib', 'Aleppo'."""
@@ -215,7 +251,11 @@ def header_location(sentence: Span, places: list[Toponym], geocoder: Geocoder) -
     return geocoder.admin_area(places[0].mention) or geocoder.resolve(places[0])
 
 def sentence_admin(places: list[Toponym], geocoder: Geocoder) -> Location | None:
-    """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province')."""
+    """A governorate the sentence itself names ('in Southeastern Idlib', 'Quneitra province'), or
+    names as where another place lies ('Tal Milh area in Hama')."""
+    held = geocoder.holding_admin1(places)
+    if held is not None:
+        return held
     for mention in (t.mention for t in places):
         if mention.direction or mention.cue in ADMIN_CUES:
             area = geocoder.admin_area(mention)

@@ -8,8 +8,8 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from fieldreport import taxonomy
+from fieldreport.aliases import actor_file_problems
 from fieldreport.events.triggers import pattern_file_problems
-from fieldreport.mentions.actors import actor_file_problems
 from fieldreport.rules import check_word_files, declare_lists, word_files
 
 

@@ -1,6 +1,6 @@
 """ACLED's event taxonomy, from data/taxonomy.toml: event types and their sub-event types, which
 sub-event types merging folds into one event and which names it, which change territorial
-control, and their PLOVER types.
+control, their ACLED disorder types and their PLOVER types.
 
 The file is read from the active rules folder (`fieldreport.rules.data_file`, so $FIELDREPORT_RULES
 applies) once per process and checked as it is read: a malformed entry raises ConfigError naming
@@ -22,7 +22,7 @@ from fieldreport.tomlfile import at, header_line, line_naming, parsed_toml
 
 FILE = "taxonomy.toml"
 SECTIONS = {"event_types": (), "merging": ("compatible", "strength"), "territory": ("sub_event_types",),
-            "plover": ("sub_event_type", "event_type")}
+            "plover": ("sub_event_type", "event_type"), "disorder": ("sub_event_type", "event_type")}
 
 # The names the code uses, filled as modules ask for them, so that `check` can tell a copy that lacks one.
 REQUIRED_EVENT_TYPES: set[str] = set()
@@ -50,6 +50,8 @@ class Taxonomy:
     plover_by_sub_type: dict[str, PloverType] = field(default_factory=dict)
     plover_by_type: dict[str, PloverType] = field(default_factory=dict)
     type_of: dict[str, str] = field(default_factory=dict)  # sub-event type -> its event type
+    disorder_by_sub_type: dict[str, str] = field(default_factory=dict)
+    disorder_by_type: dict[str, str] = field(default_factory=dict)
 
     def event_type_of(self, sub_type: str) -> str:
         if sub_type not in self.type_of:
@@ -90,6 +92,7 @@ def parsed_taxonomy(text: str, path: str) -> tuple[Taxonomy, list[str]]:
     type_of = {sub: kind for kind, subs in sub_types_by_type.items() for sub in subs}
     known = Known(type_of, problems)
     merging, plover = table(data, "merging", problems), table(data, "plover", problems)
+    disorder = table(data, "disorder", problems)
     taxonomy = Taxonomy(
         source=path,
         sub_types_by_type=sub_types_by_type,
@@ -101,6 +104,10 @@ def parsed_taxonomy(text: str, path: str) -> tuple[Taxonomy, list[str]]:
                                         type_of),
         plover_by_type=known.plover(table(plover, "event_type", problems), "plover.event_type", sub_types_by_type),
         type_of=type_of,
+        disorder_by_sub_type=known.disorder(table(disorder, "sub_event_type", problems), "disorder.sub_event_type",
+                                            type_of),
+        disorder_by_type=known.disorder(table(disorder, "event_type", problems), "disorder.event_type",
+                                        sub_types_by_type),
     )
     if not sub_types_by_type:
         problems.add("no event types: [event_types] must list each event type with its sub-event types",
@@ -221,6 +228,21 @@ class Known:
             mapping[name] = PloverType(value["event_type"], value.get("mode", ""))
         return mapping
 
+    def disorder(self, entries: dict, section: str, known: dict) -> dict[str, str]:
+        """ACLED disorder types keyed by the sub-event types (or event types) in `known`."""
+        what = "sub-event type" if section.endswith("sub_event_type") else "event type"
+        mapping = {}
+        for name, value in entries.items():
+            if name not in known:
+                self.problems.add(f"disorder type for {name!r}, which is no {what} of [event_types]", name,
+                                  section=section)
+            elif not isinstance(value, str) or not value:
+                self.problems.add(f"the disorder type of {name!r} must be a name, not {value!r}", name,
+                                  section=section)
+            else:
+                mapping[name] = value
+        return mapping
+
 
 def is_string_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
@@ -322,3 +344,9 @@ def plover_of(event_type_name: str | None, sub_event_type: str | None) -> Plover
     found = active()
     return (found.plover_by_sub_type.get(sub_event_type) or found.plover_by_type.get(event_type_name)
             or FALLBACK_PLOVER)
+
+
+def disorder_type_of(event_type_name: str | None, sub_event_type: str | None) -> str | None:
+    """ACLED's disorder type of a sub-event type, else of its event type; None when the taxonomy gives none."""
+    found = active()
+    return found.disorder_by_sub_type.get(sub_event_type) or found.disorder_by_type.get(event_type_name)

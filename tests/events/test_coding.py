@@ -548,3 +548,73 @@ def test_what_a_protest_is_about_is_not_what_happened_at_it(extractor, text):
 def test_protesters_killed_at_a_protest_still_suffered_excessive_force(extractor):
     assert sub_events(extractor, "Security forces opened fire on protesters in Nasiriyah, killing two of "
                                  "them.")[0] == "Excessive force against protesters"
+
+
+def strike(events):
+    return next(e for e in events if e.event_type == "Explosions/Remote violence")
+
+
+def test_victims_of_an_air_strike_are_its_target_and_a_state_flew_it(extractor):
+    event = strike(factual(extractor, "At least ten people were killed in airstrikes on the rebel-held town of "
+                                      "Atarib in Aleppo province on Monday."))
+    assert event.actor1 == "Military Forces of Syria (2000-)"  # no one named: the forces of the country hit
+    assert event.actor2 == "Civilians (Syria)"
+
+
+def test_state_word_before_a_means_of_war_is_the_attacker(extractor):
+    event = strike(factual(extractor, "Eight people were killed on Thursday in government shelling on Douma."))
+    assert (event.actor1, event.actor2) == ("Military Forces of Syria (2000-)", "Civilians (Syria)")
+
+
+def test_civilians_killed_are_the_target_before_the_holder_of_the_place(extractor):
+    event = strike(factual(extractor, "Ten civilians were killed when Russian warplanes struck the opposition-held "
+                                      "town of Atarib in Aleppo province."))
+    assert (event.actor1, event.actor2) == ("Military Forces of Russia (2000-)", "Civilians (Syria)")
+
+
+def test_attacker_named_in_the_sentence_before_is_used(extractor):
+    events = factual(extractor, "Islamic State militants advanced on the town of Al Mayadin in Deir ez-Zor. Mortar "
+                                "shells later hit the village of Mohassan, killing three civilians.")
+    event = strike(events)
+    assert event.actor1 == "Islamic State (Syria)"
+
+
+def test_the_holder_of_a_place_is_not_the_attacker(extractor):
+    event = strike(factual(extractor, "Airstrikes hit the Daesh-held village of Tokhar near Manbij, killing 20 "
+                                      "civilians."))
+    assert event.actor1 != "Islamic State (Syria)"
+    assert event.actor2 == "Civilians (Syria)"
+
+
+def test_cited_source_is_not_an_actor(extractor):
+    event = strike(factual(extractor, "The Daesh-linked Aamaq news agency said 160 civilians were killed in "
+                                      "airstrikes on Tokhar near Manbij."))
+    assert "Islamic State (Syria)" not in (event.actor1, event.actor2)
+    assert event.cited_sources == ["Aamaq news agency"]
+
+
+def test_bare_terrorist_label_names_no_group_for_a_car_bomb(extractor):
+    event = strike(factual(extractor, "A terrorist car bomb exploded near a market in Masaken Barzeh in Damascus, "
+                                      "killing eight citizens."))
+    assert event.actor1 == "Unidentified Armed Group (Syria)"
+    assert event.actor2 == "Civilians (Syria)"
+
+
+def test_they_stands_for_the_acting_subject_before(extractor):
+    events = factual(extractor, "The Syrian army took control of the Mallah farms north of Aleppo. They further "
+                                "recaptured the Castello road which was used by terrorists.")
+    assert events and all(e.actor1 == "Military Forces of Syria (2000-)" for e in events)
+
+
+def test_event_sentence_without_a_source_takes_the_next_sentences(extractor):
+    events = factual(extractor, "Rocket shells fired by terrorists hit the al-Furqan neighborhood in Aleppo city. "
+                                "A source at Aleppo Police Command told SANA that a girl was killed.")
+    assert events[0].cited_sources == ["Aleppo Police Command", "SANA"]
+
+
+def test_month_of_a_background_clause_does_not_date_the_next_sentence(extractor):
+    events = factual(extractor, "Rebels launched an operation in late August. Fourteen Islamic State fighters were "
+                                "killed in clashes with rebels in the village of Akhtarin in Aleppo province.",
+                     published=date(2016, 10, 9))
+    clash = next(e for e in events if e.event_type == "Battles" and "Akhtarin" in e.notes)
+    assert clash.event_date == "2016-10-09"

@@ -69,3 +69,21 @@ def test_a_city_quarter_is_near_its_city(extractor):
     assert quarter.read_as_its_city
     location = Geocoder(extractor.gazetteer, "SY").resolve(quarter)
     assert (location.admin1, location.geo_precision, location.location) == ("Aleppo", 2, quarter.mention.name)
+
+
+@pytest.mark.parametrize(("text", "admin1"), [
+    ("Clashes took place between regime forces and rebel factions in Tal Milh area in Hama.", "Hama"),
+    ("Unidentified gunmen attacked a checkpoint near Sayda in Dar'a on Monday.", "Dara"),
+    ("Rebels clashed with regime forces on Saida front in Ar-Raqqa on Monday.", "Ar Raqqa"),
+    ("The army clashed with ISIS in Hmeimeh in the eastern countryside of Homs near the border with Deir ez-Zour "
+     "province.", "Homs"),
+])
+def test_a_place_said_to_lie_in_a_governorate_is_read_there_before_a_namesake_elsewhere(extractor, text, admin1):
+    events = extractor.extract(Document(id="t", text=text, published=date(2019, 7, 8)))
+    assert events and {event.admin1 for event in events} == {admin1}
+
+
+def test_a_neighbourhood_in_a_city_stays_in_the_city(extractor):
+    events = extractor.extract(Document(id="t", text="SDF fighters captured the neighborhood of Nezlet Shehadeh in "
+                                        "Raqqa on Monday.", published=date(2017, 7, 8)))
+    assert events and all(event.geo_precision == 2 and event.admin1 == "Ar Raqqa" for event in events)

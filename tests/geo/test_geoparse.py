@@ -233,14 +233,17 @@ def test_a_governorate_name_is_not_read_as_its_capital_and_city_quarters_fall_ba
     assert {(e.admin1, e.geo_precision) for e in extractor.extract(quarter)} == {("Aleppo", 2)}
 
 
-def test_a_governorate_level_event_sits_at_the_middle_of_the_governorate_not_its_seat(
+def test_a_governorate_level_event_sits_among_the_governorates_places_not_at_its_seat(
         gazetteer: Gazetteer) -> None:
     extractor = Extractor(gazetteer)
     [event] = extractor.extract(Document(text="Regime forces shelled villages in Hama countryside."))
     hama = gazetteer.admin1("Hama", "SY")
     assert event.geo_precision == 3 and event.admin1 == "Hama"
-    assert (event.latitude, event.longitude) == gazetteer.area_centre("SY", hama.admin1_code)
+    assert (event.latitude, event.longitude) == gazetteer.places_median("SY", hama.admin1_code)
     assert (event.latitude, event.longitude) != (hama.latitude, hama.longitude)
+    [rural] = extractor.extract(Document(text="Regime forces shelled villages in Rural Damascus."))
+    rural_damascus = gazetteer.admin1("Rural Damascus", "SY")
+    assert rural.longitude < gazetteer.area_centre("SY", rural_damascus.admin1_code)[1] - 0.3  # not in the desert
 
 
 def test_a_town_spelled_like_a_governorate_variant_is_not_the_governorate(gazetteer: Gazetteer) -> None:
@@ -293,3 +296,11 @@ def test_a_long_text_is_geoparsed_in_pieces_with_the_documents_offsets(geoparser
     for r in pieces:
         assert text[r["start"]:r["end"]] == r["text"]
     assert max(r["start"] for r in pieces) > len(text) - 400
+
+
+def test_a_direction_in_a_governorate_moves_its_point_to_that_part(gazetteer: Gazetteer) -> None:
+    extractor = Extractor(gazetteer)
+    [whole] = extractor.extract(Document(text="Regime forces shelled villages in Hama countryside."))
+    [north_east] = extractor.extract(Document(text="Regime forces shelled villages in Northeastern Hama."))
+    assert north_east.admin1 == whole.admin1 == "Hama" and north_east.geo_precision == 3
+    assert north_east.latitude > whole.latitude and north_east.longitude > whole.longitude

@@ -31,6 +31,8 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
     ("Fatalities were assumed to be 10.", 10),
     ("Fatalities coded as 12 and divided over three events.", 4),
     ("6 fatalities split between the three events with 2 fatalities coded to each.", 2),
+    ("There were an unspecified number of fatalities on both sides that are coded as 10.", 10),
+    ("Unknown number of fatalaties coded as 10.", 10),
     ("Clashes went on for hours.", None),
 ])
 def test_coders_stated_tallies(text, expected):
@@ -39,3 +41,68 @@ def test_coders_stated_tallies(text, expected):
 
 def test_a_per_location_split_gives_each_events_share():
     assert stated_tally("8 fatalities are reported in four villages. Fatalities divided 2 on each location.") == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At least 35 IS fighters and 6 SDF fighters were killed in the clashes near the dam.", 41),
+    ("The strikes killed 12 civilians and three rebels in the town.", 15),
+    ("UNICEF said 22 children had been killed along with six teachers in the raid on a school.", 28),
+    ("Twelve civilians, including five children, were killed in the shelling.", 12),
+    ("A further nine among them eight women and children were killed in the air strikes.", 9),
+    ("Two IS members died in the fighting and two others died in suicide attacks.", 4),
+    ("The clashes killed 8 members of the Islamic State and 3 fighters of the rebel group and few injures.", 11),
+])
+def test_the_dead_of_every_group_of_one_event_are_summed(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rockets kill at least 30 in Aleppo AFP Saturday 9 Jul 2016 State media says 30 people have been killed "
+     "in rocket fire overnight in Aleppo.", 30),
+    ("6 October 2016 8 persons killed 58 others injured in rocket attacks on Aleppo city.", 8),
+    ("Syria air raids kill 25 civilians Monitor AFP Friday 1 Jul 2016 Separate air raids in northern Syria by "
+     "regime aircraft killed at least 25 civilians on Friday a monitoring group said.", 25),
+    ("Eight Civilians Killed 14 Injured in Car Bombing in Damascus.", 8),
+    ("A car bomb rocked the market on Tuesday claiming eight and injuring 14 citizens.", 8),
+    ("Militants fired shells on the neighbourhood claiming the lives of 8 persons and injuring 58 others.", 8),
+    ("Thirty one IS militants have been killed in clashes near the border.", 31),
+    ("Twenty-five soldiers were killed in the ambush.", 25),
+])
+def test_a_figure_is_counted_once_and_the_wounded_never(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of thousands have been killed since the conflict began in March 2011.",
+    "At least 112 civilians have been killed in the city since the rebel assault began on Sunday.",
+    "Clashes in less than one month have killed more than 350 militants.",
+    "Hundreds of people have been killed in the war.",
+    "More than 200 people have been killed in the province over the past two months.",
+    "More than 300,000 people have been killed in Syria.",
+])
+def test_a_toll_over_a_long_time_is_no_events_figure(nlp, text):
+    assert count(nlp, text) is None
+
+
+def test_a_battle_of_a_few_days_keeps_its_toll(nlp):
+    assert count(nlp, "Fifty militants were killed in the infighting over the past few days.") == 50
+
+
+def test_the_day_of_a_dateline_counts_nobody(nlp):
+    assert count(nlp, "27 November 2016 Girl child killed two others injured in rocket attack on Aleppo city.") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The bodies of 2 members of the militia were found on the banks of the river.", 2),
+    ("A fighter's body was found near a landfill north of the city, killed by unknown gunmen.", 1),
+    ("Police found the body of a young man near the river.", 1),
+    ("Unknown gunmen opened fire on a former commander in the town, killing him.", 1),
+    ("A former soldier who had joined the rebels was shot and killed by regime forces in the town.", 1),
+    ("Rebels stormed the village and killed 5 soldiers.", 5),
+    ("Clashes between two families resulted in the death of a man and a child and the injury of 10 others.", 2),
+    ("The attack resulted in the killing of 4 Al Mu'tasim Brigade fighters and the wounding of 1 other fighter.", 4),
+    ("The air strikes destroyed the house and killed between 8 to 12 individuals.", 8),
+    ("Clashes resulted in the killing of an unknown number of fighters from both sides.", None),
+])
+def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
+    assert count(nlp, text) == expected

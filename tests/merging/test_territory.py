@@ -61,7 +61,7 @@ def test_territory_command_prints_holders(tmp_path):
     assert result.exit_code == 0, result.output
     assert '"place": "Saraqib"' in result.stdout and '"since": "2018-01-17"' in result.stdout
     bad = CliRunner().invoke(app, ["territory", "--date", "01/02/2018", "--db", str(db)])
-    assert bad.exit_code == 2 and bad.stderr.startswith("error: on must be a date")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --date must be a date")
 
 
 CAPTURE = ("On January 17, HTS fighters captured the town of Saraqib in Idlib province after clashes with Syrian "

@@ -12,7 +12,7 @@ from fieldreport.errors import StoreError
 from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
-from fieldreport.storage import EventFilter, FilterError, Store
+from fieldreport.storage import EventFilter, FilterError, LearnedPlace, Store
 from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
 
 TEXT = (
@@ -231,7 +231,8 @@ def test_file_that_is_not_a_database_is_a_one_line_store_error(tmp_path):
 def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store_url):
     with open_store(store_url) as store:
         save_all(store, report("a", "SANA", {"fatalities": 4}),
-                 report("b", "Reuters", {"fatalities": 9, "event_date": "2018-01-18", "latitude": 35.88}),
+                 report("b", "Reuters", {"fatalities": 9, "time_precision": 2,
+                                         "latitude": 35.88}),  # dated by its publication: that week
                  report("c", "SOHR", {"fatalities": 6}))
         records, total = store.query_events()
         assert total == 1 and store.counts()["events"] == 3
@@ -241,10 +242,10 @@ def test_two_outlets_telling_one_clash_become_one_event_with_both_mentions(store
         assert merged["event_date"] == "2018-01-17"
         assert set(merged["sources"]) == {"SANA", "Reuters", "SOHR"}
         shown = store.event(merged["id"])
-        assert [m["document_id"] for m in shown["mentions"]] == ["a", "c", "b"]
+        assert [m["document_id"] for m in shown["mentions"]] == ["a", "b", "c"]
         assert shown["mentions"][0]["evidence"] == [{"field": "event_type", "start": 21, "end": 28,
                                                      "text": "clashes"}]
-        assert any("same place 'Saraqib'" in line and "1 day(s) apart" in line for line in shown["explanation"])
+        assert any("same place 'Saraqib'" in line and "the same date" in line for line in shown["explanation"])
         assert store.event(10_000) is None
 
 
@@ -279,6 +280,58 @@ def test_same_documents_in_any_order_give_the_same_events(store_url, tmp_path):
     assert any(len(docs) > 1 for docs, _, _ in first)
 
 
+ALEPPO_CITY = {"location": "Aleppo", "admin1": "Aleppo", "latitude": 36.2012, "longitude": 37.1612,
+               "geo_precision": 2}
+SHELLING = {"event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
+            "actor2": None, "inter2": None, **ALEPPO_CITY}
+UNNAMED = {"actor1": "Unidentified Armed Group (Syria)", "inter1": 3}
+TERRORISTS = {"actor1": "Opposition Rebels (Syria)", "inter1": 2}  # a partisan label's default
+
+
+@pytest.mark.parametrize(("first", "second", "one_event"), [
+    # one day: two reports dated to the day tell one event only if it is the same day
+    ({**SHELLING, **UNNAMED}, {**SHELLING, **UNNAMED}, True),
+    ({**SHELLING, **UNNAMED}, {**SHELLING, **UNNAMED, "event_date": "2018-01-18"}, False),
+    # a date known only to its month is no day: it matches only another report of that month
+    ({**SHELLING, "time_precision": 3, "event_date": "2018-01-01"}, {**SHELLING}, False),
+    ({**SHELLING, "time_precision": 3, "event_date": "2018-01-01"},
+     {**SHELLING, "time_precision": 3, "event_date": "2018-01-01"}, True),
+    # one place: a whole country is no place ('Britain-based' read as Britain)
+    ({"location": "Britain", "country": "United Kingdom", "admin1": None, "geo_precision": 3},
+     {"location": "Britain", "country": "United Kingdom", "admin1": None, "geo_precision": 3}, False),
+    # in a one-sided event actor1 is who fires: the army and 'terrorists' shelling Aleppo are two events,
+    # 'terrorists' may be the Islamic State
+    ({**SHELLING}, {**SHELLING, **TERRORISTS}, False),
+    ({**SHELLING, **TERRORISTS}, {**SHELLING, "actor1": "Islamic State (Syria)", "inter1": 2}, True),
+    # a battle's sides pair up: 'army vs rebels' and 'rebels vs YPG' are two clashes
+    ({"actor2": "Opposition Rebels (Syria)"},
+     {"actor1": "Opposition Rebels (Syria)", "inter1": 2, "actor2": "YPG: Peoples Protection Units"}, False),
+    ({"actor2": None, "inter2": None}, {"actor1": "HTS: Hayat Tahrir al Sham", "inter1": 2, "actor2": None}, True),
+    # vague ties only fail to contradict: a report placed only in its governorate, with no group named,
+    # is not tied to a clash in a town of it; naming the same group ties it
+    ({**UNNAMED, "actor2": None, "location": "Idleb", "geo_precision": 3, "latitude": 35.93, "longitude": 36.63},
+     {**UNNAMED, "actor2": None}, False),
+    ({"location": "Idleb", "geo_precision": 3, "latitude": 35.93, "longitude": 36.63}, {}, True),
+])
+def test_reports_tell_one_event_only_on_one_day_at_one_place_with_actors_that_pair_up(
+        store_url, first, second, one_event):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", first), report("b", "SOHR", second))
+        assert (store.query_events()[1] == 1) is one_event
+
+
+def test_a_report_placed_only_in_its_governorate_joins_an_event_only_when_it_can_be_no_other(store_url):
+    governorate = {"location": "Idleb", "geo_precision": 3, "latitude": 35.93, "longitude": 36.63}
+    idlib_city = {"location": "Idlib", "latitude": 35.9306, "longitude": 36.6339}  # 17 km from Saraqib
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}), report("g", "AFP", governorate), report("h", "AP", governorate))
+        assert sorted(r["mentions"] for r in store.query_events()[0]) == [3]
+        save_all(store, report("b", "SOHR", idlib_city))  # another clash in the governorate that day
+        shown = sorted(sorted(m["document_id"] for m in store.event(r["id"])["mentions"])
+                       for r in store.query_events()[0])
+        assert shown == [["a"], ["b"], ["g", "h"]]
+
+
 def test_a_later_report_can_join_an_event_or_split_it(store_url):
     idlib_city = {"location": "Idlib", "latitude": 35.9306, "longitude": 36.6339}
     with open_store(store_url) as store:
@@ -288,21 +341,40 @@ def test_a_later_report_can_join_an_event_or_split_it(store_url):
         assert total == 1 and records[0]["mentions"] == 2
         save_all(store, report("d", "DPA", {"fatalities": 1}))  # joins
         assert [r["mentions"] for r in store.query_events()[0]] == [3]
-        save_all(store, report("a", "AFP", idlib_city))  # 17 km from Saraqib: first in canonical order
+        save_all(store, report("a", "AFP", idlib_city))  # 17 km from Saraqib: another clash in Idleb
         shown = sorted(sorted(m["document_id"] for m in store.event(r["id"])["mentions"])
                        for r in store.query_events()[0])
-        assert shown == [["a", "b"], ["c", "d"]]
+        assert shown == [["a"], ["b"], ["c", "d"]]  # b, placed only in the governorate, may be either
 
 
 def test_an_event_id_absorbed_by_a_later_report_leads_to_the_event_that_holds_it(store_url):
     with open_store(store_url) as store:
-        save_all(store, report("b", "SANA", {"event_date": "2018-01-18"}))
+        save_all(store, report("b", "SANA", {"time_precision": 2}))
         [first] = store.query_events()[0]
-        save_all(store, report("a", "AFP", {}))  # the same clash dated a day earlier: first in canonical order
+        save_all(store, report("a", "AFP", {}))  # the same clash from a document first in canonical order
         [merged] = store.query_events()[0]
         assert merged["id"] != first["id"] and store.event(first["id"]) is None
         assert store.merged_into(first["id"]) == merged["id"]
         assert store.merged_into(merged["id"]) is None and store.merged_into(987654) is None
+
+
+def test_background_events_are_left_out_unless_asked_for(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}),
+                 report("b", "AFP", {**DOUMA, "event_date": "2017-12-20", "modality": "background",
+                                     "notes": "Douma, which the army shelled last year."}),
+                 report("c", "DPA", {**DOUMA, "event_date": "2018-03-01", "modality": "planned"}))
+
+        def docs(**filters) -> list[str]:
+            records, total = store.query_events(EventFilter(**filters))
+            assert total == len(records)
+            return sorted(r["document_id"] for r in records)
+
+        assert docs() == ["a", "c"]
+        assert docs(modality="background") == ["b"]
+        assert docs(q="shelled") == []
+        assert sorted(r["document_id"] for r in store.iter_events()) == ["a", "c"]
+        assert [d["count"] for d in store.daily_counts()] == [1, 1]
 
 
 def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_url):
@@ -334,6 +406,38 @@ def test_filters_select_by_date_bbox_admin1_type_actor_modality_and_text(store_u
         page, total = store.query_events(limit=1, offset=1)
         assert total == 3 and [r["document_id"] for r in page] == ["b"]
         assert [r["document_id"] for r in store.iter_events(EventFilter(admin1="Idleb"))] == ["a"]
+
+
+def test_actor_admin1_and_text_filters_read_what_users_write(store_url):
+    deir = {"location": "Al Mayadin", "latitude": 35.0207, "longitude": 40.4518, "admin1": "Deir ez Zor"}
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {"actor1_text": "regime forces", "notes": "Clashes broke out."}),
+                 report("b", "SOHR", {**deir, "event_date": "2018-05-02", "actor1": "Islamic State (Syria)",
+                                      "inter1": 2, "actor2": "QSD: Syrian Democratic Forces", "actor1_text": "ISIS",
+                                      "notes": "Fighting went on all day."}),
+                 report("c", "AFP", {**DOUMA, "event_date": "2018-09-09", "actor1": "Global Coalition Against Daesh",
+                                     "inter1": 8, "actor2": "Unidentified Armed Group (Syria)", "inter2": 3,
+                                     "actor2_text": "clan fighters", "notes": "Jets struck a convoy."}),
+                 report("d", "AP", {**deir, "event_date": "2019-07-01", "actor1": "Unidentified Armed Group (Syria)",
+                                    "inter1": 3, "actor1_text": "tribal fighters", "actor2": None, "inter2": None,
+                                    "event_type": "Violence against civilians", "sub_event_type": "Attack",
+                                    "notes": "A man was shot."}))
+
+        def docs(**filters) -> list[str]:
+            return [r["document_id"] for r in store.query_events(EventFilter(**filters))[0]]
+
+        assert docs(actor="Daesh") == ["b"]  # the Islamic State, not every name holding the word
+        assert docs(actor="SDF") == docs(actor="sdf") == docs(actor="Syrian Democratic Forces") == ["b"]
+        assert docs(actor="regime") == docs(actor="Syrian army") == ["a"]
+        assert docs(actor="clan fighters") == ["c"]  # the source's own words, which the dictionary lacks
+        assert docs(actor="tribal fighters") == ["d"]  # an alias, and the words its source wrote
+        assert docs(actor="coalition") == ["c"]
+        assert docs(admin1="Idlib") == docs(admin1="IDLEB") == ["a"]
+        assert docs(admin1="Deir al-Zour") == docs(admin1="deir ez zor") == ["d", "b"]
+        assert docs(admin1="Atlantis") == []
+        assert docs(q="Mayadin fighting") == ["b"] and docs(q="saraqib clashes") == ["a"]  # location and notes
+        assert docs(q="clan convoy") == ["c"] and docs(q="struck coalition") == ["c"]  # actor words and notes
+        assert docs(q="Mayadin convoy") == []  # every word must be found
 
 
 def test_daily_counts_count_every_match_per_day_under_the_same_filters(store_url):
@@ -473,3 +577,31 @@ def test_grid_counts_every_placed_match_once_in_the_cell_holding_it(store_url: s
 def test_grid_cell_size_must_be_positive(tmp_path: Path) -> None:
     with Store(tmp_path / "events.db") as store, pytest.raises(FilterError, match="cell"):
         store.grid_counts(EventFilter(), 0)
+
+
+def learned(name: str, admin1: str, document_id: str) -> LearnedPlace:
+    return LearnedPlace(name=name, name_key=name.lower(), country_code="SY", country="Syria", admin1_code="10",
+                        admin1=admin1, latitude=35.3, longitude=36.8, geo_precision=3, located_by=admin1,
+                        evidence=f"Regime forces captured the village of {name} in {admin1}'s countryside.",
+                        document_id=document_id)
+
+
+def test_learned_places_are_kept_with_their_evidence_and_the_first_reading_wins(store_url):
+    with open_store(store_url) as store:
+        assert store.learned_places() == []
+        assert store.add_learned_places([learned("Rihan", "Hama", "a"), learned("Khan Tuman", "Aleppo", "a")]) == 2
+        assert store.add_learned_places([learned("Rihan", "Idleb", "b")]) == 0
+    with open_store(store_url) as store:
+        assert store.learned_places() == [learned("Rihan", "Hama", "a"), learned("Khan Tuman", "Aleppo", "a")]
+
+
+def test_store_made_before_learned_places_gets_their_table(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the schema of version 8
+            conn.exec_driver_sql("DROP TABLE learned_places")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 9")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 9
+        assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
+        assert store.counts()["documents"] == 1

@@ -14,6 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport import taxonomy
+from fieldreport.events.discourse import clause_modality
 from fieldreport.events.modality import modality_of
 from fieldreport.events.triggers import (
     ATTACK,
@@ -29,6 +30,7 @@ from fieldreport.events.triggers import (
     instrument_class,
     instrument_for,
     protest_kind,
+    strike_instrument,
     subject_words,
 )
 from fieldreport.geo.location import Location
@@ -45,6 +47,7 @@ TARGET_PREPS = word_set("events", "target_preps")
 BATTLES = taxonomy.event_type("Battles")
 STRATEGIC_DEVELOPMENTS = taxonomy.event_type("Strategic developments")
 VIOLENCE_AGAINST_CIVILIANS = taxonomy.event_type("Violence against civilians")
+ONE_SIDED_TYPES = taxonomy.event_types("Explosions/Remote violence", "Violence against civilians")
 RIOTS = taxonomy.event_type("Riots")
 ARMED_CLASH = taxonomy.sub_type("Armed clash")
 ATTACK_ON_CIVILIANS = taxonomy.sub_type("Attack")
@@ -58,6 +61,8 @@ FORCE_AGAINST_PROTESTERS = taxonomy.sub_type("Excessive force against protesters
 WEAPON_DEFINED_ATTACKS = taxonomy.sub_types("Suicide bomb", "Chemical weapon")
 SEXUAL_VIOLENCE = taxonomy.sub_type("Sexual violence")
 EXPLOSIVE_TYPES = taxonomy.sub_types("Chemical weapon", "Suicide bomb", "Grenade", "Remote explosive/landmine/IED")
+REMOTE_VIOLENCE = taxonomy.event_type("Explosions/Remote violence")
+CIVILIANS = 7
 ARMED_INTERS = {1, 2, 3, 8}
 STATE_INTERS = {1, 8}
 PROTESTERS = 6
@@ -107,6 +112,9 @@ class DraftEvent:
     sentences: set[int] = field(default_factory=set)
     armed_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
     attributed: tuple[ActorMention, Actor] | None = None  # the group the text suspects of the attack
+    attackers_nearby: list[tuple[ActorMention, Actor]] = field(default_factory=list)
+    state_forces: Actor | None = None  # the military of the event's country
+    defaulted_actor1: str | None = None  # actor1 a partisan label took by default, no named group being near
     tally_stated: bool = False  # fatalities set from a coder's stated tally, which later counts do not override
     tally_per_event: bool = False  # that tally was already divided between the note's events
 
@@ -202,16 +210,28 @@ def words_right_after(token: Token, reach: int = 5) -> set[str]:
 
 
 def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
-    """Actor mentions on the acting side and on the receiving side of a trigger."""
+    """Actor mentions on the acting side and on the receiving side of a trigger. Names that only qualify
+    something ('IS-held', 'Daesh-linked', a cited source) act on neither side; a place's holder may be hit."""
+    strike = is_one_sided(trigger)  # 'Russian airstrikes' name who struck, not a side of 'clashes'
+    usable = [m for m in actors if m.qualifier in (None, "holder") or m.qualifier == "means" and (
+        strike or m.span.root.head.i == trigger.token.i)]  # 'a government offensive': the offensive's own
+    acting, sides = sides_of_parse(trigger, usable)
+    return [m for m in acting if m.qualifier in (None, "means")], [m for m in sides if m.qualifier != "means"]
+
+
+def sides_of_parse(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
     token = trigger.token
     subjects, passive, agents = clause_subjects(token)
     if token.pos_ == "NOUN":
-        owners = [c for c in token.children if c.dep_ == "poss"]
-        by = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.children]
+        owners = [c for c in token.children if c.dep_ == "poss" or c.dep_ in NOUN_AGENT_DEPS and c.i < token.i]
+        by = [g for c in by_phrases(token) for g in c.children if g.dep_ == "pobj"]
         agent_side = mentions_under(owners + by + agents, actors) or mentions_under(subjects, actors)
         other = mentions_under(target_tokens(token), actors)
         if passive and not agent_side:
-            agent_side = mentions_under(passive, actors)
+            if is_one_sided(trigger):
+                other = other + mentions_under(passive, actors)  # 'civilians were killed in airstrikes': victims
+            else:
+                agent_side = mentions_under(passive, actors)  # 'IS fighters were killed in clashes': a side
     else:
         agent_side = mentions_under(agents or subjects, actors)
         if token.dep_ == "acl":  # the participle's own clause holds its targets, not its agent
@@ -221,6 +241,23 @@ def sides_for(trigger: Trigger, actors: list[ActorMention]) -> tuple[list[ActorM
     if not agent_side and len({m.actor for m in other}) > 1:
         agent_side, other = other[:1], other[1:]  # "between X and Y": X acts, Y receives
     return agent_side, other
+
+
+def by_phrases(token: Token) -> list[Token]:
+    """'strikes by the coalition': the 'by' phrase of a noun, also when the parse hung it elsewhere."""
+    found = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "by"]
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if not found and after is not None and after.lower_ == "by" and after.dep_ in ("prep", "agent"):
+        found.append(after)
+    return found
+
+
+NOUN_AGENT_DEPS = {"compound", "amod", "nmod", "npadvmod"}  # 'regime bombardment', 'Russian airstrikes'
+
+
+def is_one_sided(trigger: Trigger) -> bool:
+    """A strike, a bombing or an attack: one side acts and the other is hit, unlike a battle's two sides."""
+    return trigger.pattern.event in (REMOTE, EXPLOSION, ATTACK) or trigger.pattern.event_type in ONE_SIDED_TYPES
 
 
 def pick(mentions: list[ActorMention]) -> ActorMention | None:
@@ -250,8 +287,8 @@ def resolve_partisan(mention: ActorMention, contexts: list[SentenceContext], ind
             ordered = sorted(ordered, key=lambda m: abs(m.span.start - mention.span.start))
         for other in ordered:
             actor = other.actor
-            if actor and actor.inter in (2, 3) and not actor.allied_with(against) and not actor.generic \
-                    and dictionary.may_name(mention.span.text, actor):
+            if actor and other.can_act and actor.inter in (2, 3) and not actor.allied_with(against) \
+                    and not actor.generic and dictionary.may_name(mention.span.text, actor):
                 return actor
     return dictionary.partisan_default
 
@@ -273,7 +310,8 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(GOVERNMENT_REGAINS)
         return typed(NON_STATE_OVERTAKES)
     if event == REMOTE:
-        return typed(instrument_for(trigger.token, sentence, patterns) or SHELLING)
+        return typed(strike_instrument(trigger.token, patterns) or instrument_for(trigger.token, sentence, patterns)
+                     or SHELLING)
     if event == EXPLOSION:
         kind = instrument_for(trigger.token, sentence, patterns)
         return typed(kind if kind in EXPLOSIVE_TYPES | {AIR_STRIKE} else IED)
@@ -296,7 +334,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
             return typed(ARMED_CLASH)
         if event == ATTACK and actor2 is not None and actor2.inter == PROTESTERS and (
                 actor1 is None or actor1.inter in STATE_INTERS):
-            return typed(FORCE_AGAINST_PROTESTERS)  # "security forces opened fire on protesters"
+            # ACLED: excessive force is lethal or seriously injuring force on peaceful protesters; force that
+            # disperses them without it is an intervention; protesters who fight back riot
+            return typed(protest_kind(story, patterns) or PROTEST_WITH_INTERVENTION)
         if event == ATTACK:
             return typed(ATTACK_ON_CIVILIANS)
         if is_arrest_at_protest(trigger.token, patterns):
@@ -437,14 +477,41 @@ def modifies(span: Span, other: Span, hops: int = 5) -> bool:
 
 def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention | None,
              published: date | None) -> tuple[str | None, int | None, Span | None]:
-    if context.dates:
-        nearest = min(context.dates, key=lambda d: abs(d.span.start - trigger.token.i))
+    """The event's day: a date its sentence gives (a day before a month; not the day a statement was made nor
+    the start of a period), else the day the sentences just before told, else the day of a statement made on
+    the publication day or the day before (told to the week), else the publication date."""
+    own = [d for d in context.dates if not d.is_statement_day and not d.is_period_start]
+    if own:
+        nearest = min(own, key=lambda d: (d.precision, abs(d.span.start - trigger.token.i)))
         return nearest.value.isoformat(), nearest.precision, nearest.span
     if fallback is not None:
         return fallback.value.isoformat(), fallback.precision, fallback.span
+    said = [d for d in context.dates if d.is_statement_day and d.precision == 1 and published is not None
+            and 0 <= (published - d.value).days <= 1]
+    if said:  # 'sources said on Wednesday' in Thursday's dispatch: the report's day, as ACLED codes it
+        return said[0].value.isoformat(), 2, said[0].span
     if published is not None:
         return published.isoformat(), 2, None
     return None, None, None
+
+
+CARRY_SENTENCES = 3  # how many sentences on a day an earlier sentence gave still dates an event
+
+
+def carried_date(ctx: SentenceContext, last: DateMention | None,
+                 contexts: list[SentenceContext]) -> DateMention | None:
+    """The day an event with no date of its own inherits: the last event day (not a month, not a statement's
+    day) told in this sentence or the few before it in the same section."""
+    for back in range(CARRY_SENTENCES + 1):
+        if ctx.index - back < 0:
+            break
+        earlier = contexts[ctx.index - back]
+        if earlier.section != ctx.section:
+            break
+        days = [d for d in earlier.dates if d.precision <= 2 and not (d.is_statement_day or d.is_ahead)]
+        if days:
+            return days[-1]
+    return None
 
 
 def evidence_for(span: Span | None, name: str) -> list[Evidence]:
@@ -471,9 +538,9 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
     drafts: list[DraftEvent] = []
     last_date: DateMention | None = None
     previous_place: dict[int, Location] = {}
+    mark_cited_sources(contexts)
     for ctx in contexts:
-        if ctx.dates:
-            last_date = ctx.dates[-1]
+        last_date = carried_date(ctx, last_date, contexts)
         blocked = {i for m in ctx.actors if not is_crowd(m) for i in range(m.span.start, m.span.end)}
         blocked |= {i for loc in ctx.places if loc.mention for i in range(loc.mention.span.start,
                                                                             loc.mention.span.end)}
@@ -510,8 +577,84 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
     folded = reciprocal_fire_as_clashes(fold_sentence_triggers(drafts), dictionary)
     for draft in folded:
         draft.armed_nearby = armed_mentions_near(draft, contexts, dictionary)
+        draft.attackers_nearby = attackers_near(draft, contexts, dictionary)
         draft.attributed = attributed_group(contexts[draft.sentence_index].actors, dictionary)
+        draft.state_forces = state_forces_of(draft.event.country, dictionary)
+        if not draft.event.cited_sources:
+            add_sources_nearby(draft, contexts)
     return folded
+
+
+SPEAKER_MODIFIER_DEPS = {"compound", "amod", "poss", "npadvmod", "nmod", "case", "punct"}
+
+
+def mark_cited_sources(contexts: list[SentenceContext]) -> None:
+    """A name that only qualifies who says so cites, it does not act: "Hezbollah's media said", 'the Daesh-linked
+    Aamaq agency reported', 'Yemeni military officials say'. A speaker that is itself an actor ('the army said',
+    or a misread 'HTS fighters clashed ... fatalities reported') is left alone."""
+    for ctx in contexts:
+        for source in ctx.sources:
+            if source.subject is None:
+                continue
+            head = source.subject[-1]
+            if any(m.span.start <= head.i < m.span.end for m in ctx.actors) \
+                    or any(c.dep_ == "xcomp" for c in head.head.children):
+                continue  # 'OPS sources claimed to have taken four villages': they claim their own deed
+            for mention in ctx.actors:
+                if mention.qualifier is None and source.subject.start <= mention.span.start \
+                        and modifies_speaker(mention.span.root, head):
+                    mention.qualifier = "source"
+
+
+def modifies_speaker(token: Token, head: Token) -> bool:
+    """The token hangs on the speaker's noun through name modifiers only ('Hezbollah' in "Hezbollah's media")."""
+    while token.i != head.i:
+        if token.dep_ not in SPEAKER_MODIFIER_DEPS or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
+def add_sources_nearby(draft: DraftEvent, contexts: list[SentenceContext], reach: int = 2) -> None:
+    """An event its own sentence does not attribute is told on the word of the source the next or the previous
+    sentences of its section cite ('Rockets hit the school. A source told SANA that ...')."""
+    here = contexts[draft.sentence_index]
+    near = sorted((c for c in contexts if c.section == here.section and 0 < abs(c.index - here.index) <= reach
+                   and c.sources), key=lambda c: (abs(c.index - here.index), c.index < here.index))
+    if near:
+        draft.event.cited_sources = list(dict.fromkeys(s.name for s in near[0].sources))
+        for source in near[0].sources:
+            draft.event.evidence += evidence_for(source.span, "cited_sources")
+
+
+def state_forces_of(country: str | None, dictionary: ActorDictionary) -> Actor | None:
+    """The military of the country an event happened in: who flies unattributed air strikes there."""
+    if not country:
+        return None
+    return next((a for a in dictionary.actors.values() if a.country == country and a.inter == 1
+                 and a.name.startswith("Military Forces of")), None)
+
+
+def attackers_near(draft: DraftEvent, contexts: list[SentenceContext],
+                   dictionary: ActorDictionary) -> list[tuple[ActorMention, Actor]]:
+    """Armed actors that may have struck or attacked: in the event's sentence, then in the sentences before it
+    (the group named before 'the bomber' or 'the militants'), then in the next one; never a name that only
+    qualifies something ('IS-held', 'Daesh-linked') or a cited source."""
+    here = contexts[draft.sentence_index]
+    nearby = sorted((c for c in contexts if c.section == here.section
+                     and -NEARBY_SENTENCES <= c.index - here.index <= 1),
+                    key=lambda c: (c.index != here.index, c.index > here.index, abs(c.index - here.index)))
+    target = dictionary.actors.get(draft.event.actor2) if draft.event.actor2 else None
+    found = []
+    for ctx in nearby:
+        for mention in ctx.actors:
+            if mention.qualifier not in (None, "means") or is_source_word(mention):
+                continue
+            actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, target)
+            if actor.inter not in NON_COMBATANT_INTERS and not actor.allied_with(target) \
+                    and actor.name != draft.event.actor2:
+                found.append((mention, actor))
+    return found
 
 
 def attributed_group(mentions: list[ActorMention], dictionary: ActorDictionary) -> tuple[ActorMention, Actor] | None:
@@ -576,7 +719,8 @@ def armed_mentions_near(draft: DraftEvent, contexts: list[SentenceContext],
         groups_before = {m.span.end + gap for m in ctx.actors if not m.is_partisan and m.actor.inter in (2, 3)
                          for gap in (0, 1)}
         for mention in ctx.actors:
-            if is_source_word(mention) or mention.is_partisan and mention.span.start in groups_before:
+            if is_source_word(mention) or not mention.can_act \
+                    or mention.is_partisan and mention.span.start in groups_before:
                 continue  # "IS militants": the label only repeats the group before it
             actor = mention.actor or resolve_partisan(mention, contexts, ctx.index, dictionary, against)
             if actor.inter not in NON_COMBATANT_INTERS:
@@ -602,7 +746,11 @@ def fill_missing_sides(draft: DraftEvent) -> None:
     event = draft.event
     battle = event.event_type == BATTLES
     territory_typed_by_actor(event)
-    if not battle and event.event_type != VIOLENCE_AGAINST_CIVILIANS and event.sub_event_type not in EXPLOSIVE_TYPES:
+    if not battle and event.event_type not in ONE_SIDED_TYPES:
+        return
+    if not battle:
+        fill_attacker(draft)
+        pin_unidentified_attackers(draft)
         return
     known = {actor.name: actor for _, actor in draft.armed_nearby}
     if battle and event.actor2 and known.get(event.actor2, Actor(event.actor2)).allied_with(known.get(event.actor1)) \
@@ -615,17 +763,46 @@ def fill_missing_sides(draft: DraftEvent) -> None:
             continue  # an unnamed state's forces stay unnamed rather than take a rebel's name
         other_name = getattr(event, f"actor{3 - slot}")
         other = known.get(other_name) or (Actor(other_name) if other_name else None)
-        choice = next(((m, a) for m, a in draft.armed_nearby if not a.allied_with(other)), None) if battle else None
+        choice = next(((m, a) for m, a in draft.armed_nearby if not a.allied_with(other)), None)
         if choice is not None:
             set_actor(draft, slot, *choice)
         else:
             # "clashes between two tribes": a generic side with no named opponent fights its own kind
-            actor = other if battle and other is not None and other.generic else unidentified_armed_group(event.country)
-            setattr(event, f"actor{slot}", actor.name)
-            setattr(event, f"inter{slot}", actor.inter)
+            actor = other if other is not None and other.generic else unidentified_armed_group(event.country)
+            set_unnamed_actor(event, slot, actor)
     pin_unidentified_attackers(draft)
-    if battle:
-        set_associated_actors(draft, known)
+    set_associated_actors(draft, known)
+
+
+def set_unnamed_actor(event: Event, slot: int, actor: Actor) -> None:
+    setattr(event, f"actor{slot}", actor.name)
+    setattr(event, f"inter{slot}", actor.inter)
+
+
+def fill_attacker(draft: DraftEvent) -> None:
+    """ACLED names who struck: the armed actor the text names nearby ('IS claimed the bombing. ... the bomber
+    blew himself up'); for a bombing a label such as 'terrorist' names no group by itself. Air strikes are
+    flown by states: with none named, the forces of the country they hit; other attacks by no one named,
+    an unidentified armed group."""
+    event = draft.event
+    if event.inter1 == CIVILIANS:  # a sentence folded into the event gave it its victims as actor1
+        if not event.actor2:
+            set_actor(draft, 2, draft.actor1, Actor(event.actor1, event.inter1))
+        clear_actor(draft, 1)
+    bombing = event.sub_event_type in EXPLOSIVE_TYPES
+    if event.actor1 and not (bombing and event.actor1 == draft.defaulted_actor1):
+        return
+    if event.actor1:
+        clear_actor(draft, 1)
+    candidates = [(m, a) for m, a in draft.attackers_nearby if not (bombing and m.is_partisan)]
+    if event.sub_event_type == AIR_STRIKE:
+        candidates = [(m, a) for m, a in candidates if a.inter in STATE_INTERS]
+    if candidates:
+        set_actor(draft, 1, *candidates[0])
+    elif event.sub_event_type == AIR_STRIKE and draft.state_forces is not None:
+        set_unnamed_actor(event, 1, draft.state_forces)
+    else:
+        set_unnamed_actor(event, 1, unidentified_armed_group(event.country))
 
 
 def pin_unidentified_attackers(draft: DraftEvent) -> None:
@@ -806,9 +983,10 @@ def is_crowd(mention: ActorMention) -> bool:
 
 
 def is_aftermath(draft: DraftEvent) -> bool:
-    """A sentence that only adds to the event before it: no actor and no place of its own
-    ('A number of terrorists were killed ... in the attack'), or a bare killing with no perpetrator."""
-    no_actors = draft.event.actor1 is None and draft.event.actor2 is None
+    """A sentence that only adds to the event before it: no actor (its victims aside) and no place of its own
+    ('A number of terrorists were killed ... in the attack', 'a child died of wounds from an airstrike on the
+    town'), or a bare killing with no perpetrator."""
+    no_actors = draft.event.actor1 is None and (draft.event.actor2 is None or draft.event.inter2 == CIVILIANS)
     return (draft.trigger.is_weak and draft.event.actor1 is None) or (no_actors and draft.location is None)
 
 
@@ -820,17 +998,21 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     first, second = pick(crowd or agent_side), pick([m for m in other_side if m not in crowd])
     agentless_passive = any(c.dep_ == "nsubjpass" for c in trigger.token.children) and not any(
         c.dep_ == "agent" for c in trigger.token.children)
+    if first is None and any(dictionary.refers_back(s) for s in clause_subjects(trigger.token)[0]):
+        first = antecedent(contexts, ctx.index)  # "They further recaptured the road"
     if first is None and not agentless_passive:  # "3 IS fighters were killed": victims, not killers
         rest = [m for m in ctx.actors if m not in other_side and m.span.start < trigger.token.i
-                and not is_source_word(m) and not m.is_partisan]
+                and not is_source_word(m) and not m.is_partisan and m.can_act]
         first = pick(rest)
     if second is None:
         # "QSD forces detained an IS member": the parse may lose the object's group; take the
         # nearest named actor after the trigger that is not the one acting
         later = [m for m in ctx.actors if m.span.start > trigger.token.i and m not in agent_side and m is not first
-                 and not m.is_partisan and not is_source_word(m)
+                 and not m.is_partisan and not is_source_word(m) and m.qualifier in (None, "holder")
                  and (first is None or m.actor != first.actor)]
         second = later[0] if later and later[0].span.start - trigger.token.i <= 12 else None
+    if is_one_sided(trigger):
+        first, second = one_sided_roles(first, second, ctx.actors, trigger.pattern.event != ATTACK)
     actor1 = resolved_actor(first, contexts, ctx.index, dictionary, None)
     actor2 = resolved_actor(second, contexts, ctx.index, dictionary, actor1)
     event_type, sub_event_type = subtype_for(trigger, actor1, actor2, ctx.sentence, patterns,
@@ -843,7 +1025,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if crowd_acts or crowd_fights:
         event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
-    modality = modality_of(trigger.token, patterns.modality)
+    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,
@@ -862,14 +1044,53 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     for source in ctx.sources:
         event.evidence += evidence_for(source.span, "cited_sources")
     if modality != "occurred":
-        event.evidence += evidence_for(token_span(trigger.token.head), "modality")
+        event.evidence += evidence_for(modality_cue or token_span(trigger.token.head), "modality")
     draft = DraftEvent(event, trigger, ctx.index, ctx.section, sentences={ctx.index})
+    if first is not None and first.is_partisan and actor1 is dictionary.partisan_default:
+        draft.defaulted_actor1 = actor1.name
     set_actor(draft, 1, first, actor1)
     set_actor(draft, 2, second, actor2)
     location = place_for(trigger, ctx)
     if location is not None:
         set_location(draft, location)
     return draft
+
+
+def antecedent(contexts: list[SentenceContext], index: int, reach: int = 2) -> ActorMention | None:
+    """The actor a 'they' or 'the group' stands for: the acting subject of the nearest sentence before, in the
+    same section, that has one."""
+    here = contexts[index]
+    for back in range(1, reach + 1):
+        if index - back < 0 or contexts[index - back].section != here.section:
+            return None
+        subjects = [m for m in contexts[index - back].actors if m.can_act and not is_civilian(m) and is_subject(m)]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def is_subject(mention: ActorMention) -> bool:
+    """The mention heads a clause's subject, or is joined to one ('the army and Hezbollah')."""
+    root = mention.span.root
+    return root.dep_ == "nsubj" or root.dep_ == "conj" and root.head.dep_ == "nsubj"
+
+
+def one_sided_roles(first: ActorMention | None, second: ActorMention | None, mentions: list[ActorMention],
+                    strike: bool) -> tuple[ActorMention | None, ActorMention | None]:
+    """Who strikes and who is hit, when one side acts: civilians are never the attacker ('civilians were
+    killed in airstrikes'), and the civilians a strike kills are its target before the holder of the place
+    hit ('Russian warplanes struck an opposition-held town, killing ten civilians'); an attack on a
+    checkpoint that kills people stays an attack on the checkpoint's men."""
+    if is_civilian(first):
+        first, second = None, second if second is not None and second.qualifier is None else first
+    if strike and (second is None or second.qualifier == "holder"):
+        victims = [m for m in mentions if is_civilian(m) and m.qualifier is None and m is not first]
+        second = victims[0] if victims else second
+    return first, second
+
+
+def is_civilian(mention: ActorMention | None) -> bool:
+    return mention is not None and mention.actor is not None and mention.actor.inter == CIVILIANS
 
 
 def control_told(trigger: Trigger, sub_event_type: str) -> str | None:

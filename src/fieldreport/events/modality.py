@@ -27,6 +27,8 @@ class ModalityCues:
     ongoing_heads: frozenset[str]
     assembly_heads: frozenset[str] = frozenset()
     assembly_events: frozenset[str] = frozenset()
+    claim_nouns: frozenset[str] = frozenset()
+    dismissals: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict) -> ModalityCues:
@@ -55,6 +57,22 @@ def is_infinitive(token: Token) -> bool:
         c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
+def is_dismissed(token: Token, cues: ModalityCues) -> bool:
+    """'called the attack a fabrication', 'said the reports were fake': a clause that calls its subject or object
+    untrue."""
+    return any(c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp") and c.lemma_.lower() in cues.dismissals
+               for c in token.children)
+
+
+def is_denied_report(token: Token, cues: ModalityCues) -> bool:
+    """'Turkey denied that its forces shelled the village', 'denied reports that jets struck the market': what a
+    denial reports did not happen, as far as the speaker says."""
+    head = token.head
+    if head.lemma_.lower() in cues.denied_heads:
+        return True
+    return head.lemma_.lower() in cues.claim_nouns and head.head.lemma_.lower() in cues.denied_heads
+
+
 def modality_of(trigger: Token, cues: ModalityCues) -> str:
     """occurred, ongoing, planned, predicted, denied or hypothetical for an event word."""
     token, ongoing = trigger, False
@@ -62,13 +80,17 @@ def modality_of(trigger: Token, cues: ModalityCues) -> str:
         found = own_modality(token, cues)
         if found:
             return found
+        if is_dismissed(token, cues):
+            return "denied"  # "the reports of the strike were fake"
         if any(c.dep_ == "aux" and c.tag_ == "VBP" for c in token.children) and token.tag_ == "VBG":
             ongoing = True
+        if token.dep_ in ("ccomp", "acl") and token.head.i != token.i and is_denied_report(token, cues):
+            return "denied"
         if token.dep_ in ("ROOT", "ccomp", "parataxis") or token.head.i == token.i:
             break
         head = token.head
         lemma = head.lemma_.lower()
-        if lemma in cues.denied_heads:
+        if lemma in cues.denied_heads or is_dismissed(head, cues):
             return "denied"
         if lemma in cues.hypothetical_heads:
             return "hypothetical"

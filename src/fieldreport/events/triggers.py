@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 
 from fieldreport import taxonomy
 from fieldreport.events.modality import ModalityCues, modality_of
+from fieldreport.events.senses import LABOUR, MILITARY, attempts_other_deed, is_strike, neighbourhood, strike_sense
 from fieldreport.model import CONTROL_CHANGES
 from fieldreport.rules import (
     WORD_GROUPS,
@@ -39,6 +40,8 @@ ANSWERED_EVENT_WORDS = word_set("events", "answered_event_words")
 # context resolves (@attack, @territory, @detention ...)
 ACTION_EVENT_TYPES = taxonomy.event_types("Battles", "Violence against civilians", "Explosions/Remote violence",
                                           "Riots")
+# what a strike can be made with: aircraft, or guns and launchers
+STRIKE_MEANS = taxonomy.sub_types("Air/drone strike", "Shelling/artillery/missile attack")
 # often the outcome of another event
 WEAK_LEMMAS = word_set("events", "weak_lemmas")
 
@@ -284,11 +287,16 @@ def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
 
 
 def protest_kind(story: Span, patterns: Patterns) -> str | None:
-    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of')."""
+    """The kind of protest the story's words tell, leaving out what the protest is about ('over the killing of').
+    Cues are looked for in the words as written and in their lemmas, so that 'hurling', 'smashes' or 'dispersing'
+    count like the forms the cue lists name."""
     text = story.text.lower()
+    causes = [(m.start(), m.end()) for phrase in patterns.protest_causes for m in re.finditer(re.escape(phrase), text)]
     for phrase in patterns.protest_causes:
         text = text.replace(phrase, " ")
-    return first_cue_group_in(text, patterns.protest)
+    lemmas = " ".join(t.lemma_.lower() for t in story
+                      if not any(start <= t.idx - story.start_char < end for start, end in causes))
+    return first_cue_group_in(f"{text} | {lemmas}", patterns.protest)
 
 
 def instrument_class(sentence: Span, patterns: Patterns) -> str | None:
@@ -310,6 +318,16 @@ def instrument_for(token: Token, sentence: Span, patterns: Patterns) -> str | No
     other = in_other_clauses(sentence, token)
     own = " ".join(t.text for t in sentence if not other[t.i])
     return instrument_class_in(own, patterns) or instrument_class(sentence, patterns)
+
+
+def strike_instrument(token: Token, patterns: Patterns) -> str | None:
+    """What a strike was made with: aircraft or guns named in its sentence, else in the sentences around it
+    ('Airstrikes killed 85 civilians. Residents blamed the coalition for the strikes'). Other weapons in its
+    sentence are what it hit ('18 strikes destroyed two car bombs'), not its means."""
+    if not is_strike(token):
+        return None
+    means = {name: words for name, words in patterns.instruments.items() if name in STRIKE_MEANS}
+    return first_cue_group_in(token.sent.text, means) or first_cue_group_in(neighbourhood(token).text, means)
 
 
 def in_other_clauses(sentence: Span, trigger: Token) -> dict[int, bool]:
@@ -419,6 +437,15 @@ def is_holding_description(token: Token, patterns: Patterns) -> bool:
     return token.dep_ == "acl" and token.tag_ == "VBG" and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
+def is_mandate(token: Token) -> bool:
+    """'the coalition tasked with fighting IS', 'a force set up to fight the rebels': what a participle describing a
+    noun says the group is for, not a deed."""
+    if token.tag_ not in ("VBG", "VB") or token.dep_ not in ("pcomp", "xcomp", "advcl"):
+        return False
+    head = token.head.head if token.dep_ == "pcomp" else token.head
+    return head.dep_ == "acl" and head.tag_ in ("VBN", "VBD")
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns) is not None
@@ -429,12 +456,27 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
             continue  # "the released civilians": a description, not an event
-        holding = [p for p in patterns.for_token(word_forms(token)) if pattern_holds(token, p, has_instrument)
+        if attempts_other_deed(token, patterns.by_word):
+            continue
+        if is_mandate(token):
+            continue
+        sense = strike_sense(token)
+        holding = [p for p in patterns.for_token(word_forms(token))
+                   if pattern_holds(token, p, has_instrument or sense == MILITARY) and fits_sense(p, sense)
                    and not (p.event == TERRITORY and describes_holder(token, patterns))]
         if holding:
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
     return background_dropped(found, patterns.modality)
+
+
+def fits_sense(pattern: TriggerPattern, sense: str | None) -> bool:
+    """A strike from the air is never a protest; a strike by workers is nothing else."""
+    if sense == MILITARY:
+        return pattern.event != PROTEST
+    if sense == LABOUR:
+        return pattern.event == PROTEST
+    return True
 
 
 def is_action(pattern: TriggerPattern) -> bool:

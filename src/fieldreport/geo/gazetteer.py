@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import statistics
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -223,6 +224,18 @@ def default_gazetteer_path() -> Path:
     """The gazetteer file: $FIELDREPORT_GAZETTEER if set, else DEFAULT_PATH."""
     override = os.environ.get(ENV_VAR, "").strip()
     return Path(override) if override else DEFAULT_PATH
+
+
+def side_centre(points: list[tuple[float, float]], direction: str) -> tuple[float, float]:
+    """The middle of the part of the points' bounding box that a direction names: 'north' the middle of
+    its northern half, 'southeast' of its south-eastern quarter ('northeastern Hama' is a part of the
+    governorate's area, wherever its towns are)."""
+    south, north = min(p[0] for p in points), max(p[0] for p in points)
+    west, east = min(p[1] for p in points), max(p[1] for p in points)
+    lat, lon = (south + north) / 2, (west + east) / 2
+    lat += (north - south) / 4 * (("north" in direction) - ("south" in direction))
+    lon += (east - west) / 4 * (("east" in direction) - ("west" in direction))
+    return lat, lon
 
 
 # ---------------------------------------------------------------- name keys
@@ -1023,6 +1036,24 @@ class Gazetteer:
                 params.append(admin1_code)
             row = self._conn.execute(sql, params).fetchone()
             self._remember(cache_key, (row if row and row[0] is not None else None,))
+        return self._cache[cache_key][0]
+
+    def places_median(self, country: str, admin1_code: str, direction: str | None = None) -> tuple[float, float] | None:
+        """The median latitude and longitude of an admin1's places: where its towns are, which an event
+        somewhere in it lies nearer on average than the middle of its bounding box (Homs and Rural
+        Damascus reach far into the desert, where few events happen). With a `direction` ('north',
+        'southeast'), the middle of that part of its area: 'northeastern Hama' (`side_centre`)."""
+        cache_key = ("median", country, admin1_code, direction)
+        if cache_key not in self._cache:
+            rows = self._conn.execute(
+                "SELECT latitude, longitude FROM places WHERE country = ? AND admin1_code = ? AND level IN (?, ?)",
+                (country.upper(), admin1_code, PLACE, LANDMARK)).fetchall()
+            middle = None
+            if rows and direction and direction != "centre":
+                middle = side_centre(rows, direction)
+            elif rows:
+                middle = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
+            self._remember(cache_key, (middle,))
         return self._cache[cache_key][0]
 
     def contains_name(self, text: str) -> bool:

@@ -16,17 +16,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from spacy.tokens import Span
+
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
 from fieldreport.geo.keys import looks_alike
+from fieldreport.geo.learned import LearnedPlaces, learned_location
 from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
-from fieldreport.geo.resolver import MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
+from fieldreport.geo.resolver import CONTAINMENT_FILLERS, CONTAINMENT_GLUE, MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
 from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
-from fieldreport.mentions.places import PlaceMention, city_of_quarter
+from fieldreport.geo.world import default_world
+from fieldreport.mentions.places import DIRECTIONS, PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
 
+MAX_HOLDING_GAP = 6  # tokens between a place and the governorate it is said to lie in
+HOLDING_WORDS = CONTAINMENT_GLUE | CONTAINMENT_FILLERS | ADMIN_CUES | word_set("geo", "holding_fillers") | {"-"}
+DIRECTION_WORDS = frozenset(DIRECTIONS) | frozenset(word.replace("-", "") for word in DIRECTIONS)
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 LOCAL_CUES = word_set("geo", "local_cues")
+CITY_PART_CUES = word_set("geo", "city_part_cues")
 POINT_LEVELS = NEIGHBOUR_LEVELS  # a town, a district, a landmark: what an event's point can be
 T = TypeVar("T")
 
@@ -44,9 +52,12 @@ class Readings:
 class Geocoder:
     """Places the resolver's toponyms at ACLED precision, given a country focus and a governorate in context."""
 
-    def __init__(self, gazetteer: Gazetteer, country: str | None = "SY") -> None:
+    def __init__(self, gazetteer: Gazetteer, country: str | None = "SY", learned: LearnedPlaces | None = None) -> None:
+        """`learned`: places the gazetteer lacks that reports located (geo/learned.py), asked only
+        when the gazetteer has no reading of a name."""
         self.gazetteer = gazetteer
         self.country = country
+        self.learned = learned
         self._memo: dict[tuple, Any] = {}
 
     def memo(self, key: tuple, compute: Callable[[], T]) -> T:
@@ -63,10 +74,10 @@ class Geocoder:
         for name in dict.fromkeys([mention.span.text, mention.name]):  # 'Damascus countryside' is Rural Damascus
             place = place or self.memo(("admin1", name), lambda name=name: self.admin1_named(name))
         if place is not None:
-            return self.at_area_centre(location_from(place, mention.span.text, 3, mention))
+            return self.at_area_centre(location_from(place, mention.span.text, 3, mention), mention.direction)
         country = self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name))
         if country is not None:
-            return location_from(country, mention.name, 3, mention)
+            return at_country_centre(location_from(country, mention.name, 3, mention))
         return None
 
     def admin1_named(self, name: str) -> Place | None:
@@ -84,6 +95,18 @@ class Geocoder:
             return self.admin_area(mention) is not None
         return self.memo(("country", mention.name), lambda: self.gazetteer.country(mention.name)) is not None \
             and not any(c.country == self.country for c in toponym.candidates)
+
+    def holding_admin1(self, toponyms: list[Toponym]) -> Location | None:
+        """The governorate a place is said to lie in, ACLED's way: 'Tal Milh area in Hama', 'Sayda in
+        Dar'a' (a bare name shared by a governorate and its seat is the governorate there)."""
+        for place, area in zip(toponyms, toponyms[1:], strict=False):
+            if not holds(place.mention.span, area.mention.span) or area.mention.cue not in (None, *ADMIN_CUES) \
+                    or place.mention.cue in CITY_PART_CUES:  # 'the neighbourhood of X in Raqqa': the city
+                continue
+            location = self.admin_area(area.mention)
+            if location is not None and location.level == ADMIN1 and location.country_code == self.country:
+                return location
+        return None
 
     def names_admin_capital(self, mention: PlaceMention, place: PlaceReading) -> bool:
         """'Idlib', 'Hama': a bare name shared by a governorate and its capital is ambiguous."""
@@ -113,9 +136,21 @@ class Geocoder:
         place = self.part_place(toponym, context, strict)
         if place is not None:
             return location_from(place, mention.name, 2, mention)
+        if context is not None and context.admin1_code and strict:
+            return self.enclosing(mention, context)
+        learned = self.learned.find(mention.name, self.country) if self.learned is not None else None
+        if learned is not None:  # what an earlier report said of it, before the governorate talked of last
+            return learned_location(learned, mention)
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
+
+    def learn(self, toponym: Toponym, location: Location, located_by: Location,
+              document_id: str | None = None) -> None:
+        """Keep where the report put a place the gazetteer lacks (no reading in the country), for the
+        reports that follow."""
+        if self.learned is not None and not any(c.country == self.country for c in toponym.candidates):
+            self.learned.learn(toponym.mention, location, located_by, document_id)
 
     def part_place(self, toponym: Toponym, context: Location | None, strict: bool) -> PlaceReading | None:
         """The place a part of the name names: the city whose readings a 'City - Quarter' name took,
@@ -179,11 +214,12 @@ class Geocoder:
         place = self.memo(("by-code", *code), lambda: self.gazetteer.admin1_by_code(*code))
         return self.at_area_centre(location_from(place, mention.span.text, 3, mention)) if place is not None else None
 
-    def at_area_centre(self, location: Location) -> Location:
-        """A governorate-level location moved from the governorate's seat to the middle of its places:
-        an event somewhere in it lies nearer that on average (Hama, Aleppo and Idlib sit off-centre)."""
-        centre = self.memo(("centre", location.country_code, location.admin1_code),
-                           lambda: self.gazetteer.area_centre(location.country_code, location.admin1_code)
+    def at_area_centre(self, location: Location, direction: str | None = None) -> Location:
+        """A governorate-level location moved from the governorate's seat to the median of its places
+        (on the side a `direction` gives: 'northeastern Hama'): an event somewhere in it lies nearer
+        that on average (Hama, Aleppo and Idlib sit off-centre)."""
+        centre = self.memo(("centre", location.country_code, location.admin1_code, direction),
+                           lambda: self.gazetteer.places_median(location.country_code, location.admin1_code, direction)
                            if location.country_code and location.admin1_code else None)
         return replace(location, latitude=centre[0], longitude=centre[1]) if centre else location
 
@@ -205,6 +241,33 @@ class Geocoder:
             return None
         place = self.gazetteer.admin1_by_code(location.country_code or self.country, location.admin1_code)
         return location_from(place, place.admin1 or place.name, 3, None) if place else None
+
+
+def holds(place: Span, area: Span) -> bool:
+    """'X in Y', 'X front in Y', 'X village, in the Y', 'X in the eastern countryside of Y': only glue
+    between a place and the area after it, and 'of' only after an area word ('countryside of')."""
+    between = list(place.doc[place.end:area.start])
+    if not 0 < len(between) <= MAX_HOLDING_GAP or not any(t.lower_ in ("in", ",") for t in between):
+        return False
+    for i, token in enumerate(between):
+        word = token.lower_
+        if word == "of" and not (i and between[i - 1].lower_ in ADMIN_CUES):
+            return False
+        if word != "of" and word not in HOLDING_WORDS and not is_direction_word(word):
+            return False
+    return True
+
+
+def is_direction_word(word: str) -> bool:
+    """'eastern', 'north', 'south-western': a direction the text gives inside an area."""
+    return word.replace("-", "") in DIRECTION_WORDS
+
+
+def at_country_centre(location: Location) -> Location:
+    """A country named alone is placed at its centre, never at its capital's point: 'clashes in Syria'
+    did not happen in Damascus (the gazetteer keeps countries at their capitals)."""
+    country = default_world().by_code.get(location.country_code or "")
+    return replace(location, latitude=country.latitude, longitude=country.longitude) if country else location
 
 
 def spells_admin1(gazetteer: Gazetteer, name: str, area: Place) -> bool:

@@ -1,28 +1,18 @@
-"""Actor mentions: who the text names, normalised to canonical ACLED-style names from data/actors.toml."""
+"""Actor mentions: who the text names, normalised to canonical ACLED-style names from data/actors.toml
+(read and checked by fieldreport.aliases, which has no NLP, so the store's filters share it)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.abc import Traversable
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from fieldreport.rules import (
-    WORD_GROUPS,
-    Spot,
-    Table,
-    TomlLines,
-    checked_toml,
-    data_file,
-    table_problems,
-    toml_file_problems,
-)
+from fieldreport.aliases import FORCE_KINDS, actor_file, actor_names
 
 
 @dataclass(frozen=True)
@@ -43,10 +33,21 @@ class ActorMention:
 
     span: Span
     actor: Actor | None
+    # How the text uses the name when it is not as a party: 'holder' ("IS-held town", "held by rebels"),
+    # 'sponsor' ("Daesh-linked agency", "Russian-made missiles"), 'source' (the subject of a citation),
+    # 'means' (who used a means of war: "Russian airstrikes"; it names who struck, not a side of a battle);
+    # 'member' is used while finding mentions only: "X-linked" before another group's name is a sponsor,
+    # before a common noun ("QSD-affiliated women") the name of the group they belong to
+    qualifier: str | None = None
 
     @property
     def is_partisan(self) -> bool:
         return self.actor is None
+
+    @property
+    def can_act(self) -> bool:
+        """False for a name that only qualifies something else: a place's holder, a sponsor, a cited source."""
+        return self.qualifier is None
 
 
 @dataclass
@@ -60,6 +61,24 @@ class ActorDictionary:
     attribution_before: list[str] = field(default_factory=list)  # "believed to be" [a group]
     attribution_after: list[str] = field(default_factory=list)  # [a group]"-suspected"
     generic_forces: dict[str, str] = field(default_factory=dict)  # 'army', 'police' -> military | police
+    qualifiers: dict[str, str] = field(default_factory=dict)  # 'held' -> holder, 'linked' -> sponsor
+    state_words: set[str] = field(default_factory=set)  # 'government', 'regime': the state, before a means word
+    means: set[str] = field(default_factory=set)  # lemmas of what forces strike with: 'plane', 'airstrike'
+    anaphora: dict[str, set[str]] = field(default_factory=dict)  # 'pronouns' and 'nouns' that refer back
+
+    def refers_back(self, subject: Token) -> bool:
+        """'They recaptured the road', 'the bomber blew himself up': a subject standing for an actor named before."""
+        if subject.lower_ in self.anaphora.get("pronouns", set()):
+            return True
+        return subject.lower_ in self.anaphora.get("nouns", set()) and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+
+    def force_named_by(self, word: str) -> Actor | None:
+        """The military a word before a means of war names: 'government' (planes) the home state's, as
+        'government forces' does; 'Russian' (airstrikes) Russia's, as 'Russian forces' does; 'coalition'
+        (airstrikes) the coalition, as 'coalition forces' does."""
+        name = self.aliases.get(f"{word.lower()} forces")
+        return self.actors.get(name) if name else None
 
     def local_force(self, mention: ActorMention, country: str) -> Actor | None:
         """The state force of `country` an unqualified 'army', 'soldiers' or 'police' names in a report about
@@ -75,62 +94,20 @@ class ActorDictionary:
         return sides is None or actor.side in sides
 
 
-def plain_name(name: str) -> str:
-    """The canonical name as prose writes it: 'HTS: Hayat Tahrir al Sham' -> 'hayat tahrir al sham',
-    'Military Forces of Syria (2000-)' -> 'military forces of syria'."""
-    return re.sub(r"^[A-Za-z]{2,6}:\s*", "", name).split("(")[0].strip().lower()
-
-
-def name_code(name: str) -> list[str]:
-    """The code an ACLED-style name opens with, which reports use as a name: 'JTW: National Liberation
-    Front' -> ['JTW'], matched as written (so 'FaR' is never the word 'far')."""
-    found = re.match(r"^([A-Za-z]{2,6}):", name)
-    return [found.group(1)] if found else []
-
-
 def load_actor_dictionary(path: Path | None = None) -> ActorDictionary:
     """Read the analyst-editable actor file (by default the active rules' actors.toml); a malformed entry raises
     ConfigError naming the file, its line and what is wrong."""
-    return dictionary_from(checked_toml(path or data_file("actors.toml"), actor_problems))
-
-
-def actor_file_problems(source: Traversable) -> list[str]:
-    """Every fault of an actor file, as 'file:line: what' lines."""
-    return toml_file_problems(source, actor_problems)
-
-
-def actor_problems(data: dict, lines: TomlLines) -> list[str]:
-    problems = table_problems(data, ACTORS_FILE, Spot(None))
-    entries = data.get("actor")
-    first_line: dict[str, Spot] = {}
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
-        spot = Spot("actor", index, many=True)
-        if not isinstance(entry, dict):
-            continue
-        inter = entry.get("inter")
-        if type(inter) is int and not 1 <= inter <= 8:
-            problems.append((replace(spot, key="inter"), f"{spot.described()}: `inter` must be an ACLED "
-                                                          f"interaction code, 1 to 8, not {inter}"))
-        name = entry.get("name")
-        if isinstance(name, str) and name in first_line:
-            problems.append((replace(spot, key="name"), f"{spot.described()}: actor {name!r} is defined twice "
-                                                         f"(first on line {lines.line_of(first_line[name])})"))
-        elif isinstance(name, str):
-            first_line[name] = replace(spot, key="name")
-    return lines.located(problems)
+    return dictionary_from(actor_file(path))
 
 
 def dictionary_from(data: dict) -> ActorDictionary:
     """The actor dictionary of an actor file that actor_problems found no fault with."""
-    actors, aliases, codes = {}, {}, {}
+    names = actor_names(data)
+    actors = {}
     for entry in data["actor"]:
         actor = Actor(entry["name"], entry.get("inter"), entry.get("country"), entry.get("side"),
                       entry.get("generic", False))
         actors[actor.name] = actor
-        for alias in [plain_name(actor.name), *entry.get("aliases", [])]:
-            aliases[alias.lower()] = actor.name
-        for code in [*entry.get("codes", []), *name_code(actor.name)]:
-            codes.setdefault(code, actor.name)
     partisan = data["partisan"]
     default = Actor(partisan["default"], partisan.get("default_inter"), None, partisan.get("default_side"))
     label_sides: dict[str, set[str]] = {}
@@ -138,43 +115,20 @@ def dictionary_from(data: dict) -> ActorDictionary:
         for label in labels:
             label_sides.setdefault(label.lower(), set()).add(side)
     actors[default.name] = default
+    for name, country in names.world_forces.items():
+        actors.setdefault(name, Actor(name, 1, country))
     world = data.get("world", {})
-    add_world_forces(world, actors, aliases)
     attribution = data.get("attribution", {})
+    state_words = {word.lower() for word in world.get("state_words", [])}
     generic_forces = {word.lower(): kind for kind in FORCE_KINDS for word in world.get(kind, [])}
-    return ActorDictionary(actors, aliases, codes, [label.lower() for label in partisan["labels"]], default,
+    generic_forces.update(dict.fromkeys(state_words, "military"))
+    qualifiers = {word.lower(): kind for kind, words in data.get("qualifiers", {}).items() for word in words}
+    return ActorDictionary(actors, dict(names.aliases), dict(names.codes),
+                           [label.lower() for label in partisan["labels"]], default,
                            label_sides, [cue.lower() for cue in attribution.get("before", [])],
-                           [cue.lower() for cue in attribution.get("after", [])], generic_forces)
-
-
-FORCE_KINDS = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
-ACTOR_TABLE = Table({"name": str, "inter": int, "country": str, "side": str, "generic": bool, "aliases": list,
-                     "codes": list}, required=("name",), many=True)
-ACTORS_FILE = Table({"actor": ACTOR_TABLE,
-                     "partisan": Table({"labels": list, "default": str, "default_inter": int, "default_side": str,
-                                        "sides": WORD_GROUPS}, required=("labels", "default")),
-                     "world": Table({"countries": WORD_GROUPS, **dict.fromkeys(FORCE_KINDS, list)}),
-                     "attribution": Table({"before": list, "after": list})},
-                    required=("actor", "partisan"))
-
-
-def world_force_aliases(country: str, demonyms: list[str], words: list[str]) -> list[str]:
-    """'Kenyan police', "Kenya's police": each demonym, and the country's name with "'s", before each word."""
-    name = country.lower().removeprefix("the ")
-    return [f"{prefix} {word}" for prefix in [*demonyms, f"{name}'s"] for word in words]
-
-
-def add_world_forces(world: dict, actors: dict[str, Actor], aliases: dict[str, str]) -> None:
-    """State forces of every country in the `[world]` table, inter 1; an actor written by hand with the same
-    name keeps its entry (and inter), and an alias written by hand keeps its actor."""
-    by_plain_name = {plain_name(name): name for name in actors}
-    for country, demonyms in world.get("countries", {}).items():
-        for kind, template in FORCE_KINDS.items():
-            name = template.format(country)
-            name = by_plain_name.get(plain_name(name), name)
-            actors.setdefault(name, Actor(name, 1, country.removeprefix("the ")))
-            for alias in world_force_aliases(country, demonyms, world.get(kind, [])):
-                aliases.setdefault(alias.lower(), name)
+                           [cue.lower() for cue in attribution.get("after", [])], generic_forces, qualifiers,
+                           state_words, {word.lower() for word in world.get("means", [])},
+                           {kind: {w.lower() for w in words} for kind, words in data.get("anaphora", {}).items()})
 
 
 class ActorFinder:
@@ -195,12 +149,65 @@ class ActorFinder:
         for matcher in (self.by_lower, self.by_orth):
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
+        named = {(span.start, span.end) for span in spans}
         mentions = []
-        for span in filter_spans(spans):
+        for span in filter_spans(spans + self.forces_by_means(doc)):
             name = span.label_
             actor = None if name == "__partisan__" else self.dictionary.actors[name]
-            mentions.append(ActorMention(span, actor))
-        return sorted(mentions, key=lambda m: m.span.start)
+            qualifier = qualifier_of(span, self.dictionary.qualifiers) if (span.start, span.end) in named else "means"
+            mentions.append(ActorMention(span, actor, qualifier))
+        mentions.sort(key=lambda m: m.span.start)
+        for index, mention in enumerate(mentions):
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            if mention.qualifier == "member":
+                # 'the al-Qaeda-linked al-Nusra Front': Nusra acts; 'QSD-affiliated women': the name stands for them
+                names_group = following is not None and following.span.start <= mention.span.end + 3 \
+                    and following.actor is not None and not following.actor.generic \
+                    and following.actor.inter not in NON_COMBATANTS
+                mention.qualifier = "sponsor" if names_group else None
+        return mentions
+
+    def forces_by_means(self, doc: Doc) -> list[Span]:
+        """'government planes', 'regime-bombardment', 'Russian airstrikes': a state word or a demonym that
+        qualifies a means of war names the forces that used it, though the phrase is no alias."""
+        spans = []
+        for token in doc:
+            if not qualifies_means(token, self.dictionary.means):
+                continue
+            actor = self.dictionary.force_named_by(token.text)
+            if actor is not None:
+                spans.append(Span(doc, token.i, token.i + 1, label=actor.name))
+        return spans
+
+
+def qualifies_means(token: Token, means: set[str]) -> bool:
+    """The word modifies a means of war in the parse, or stands right before one ('government shelling',
+    'regime-bombardment')."""
+    head = token.head
+    if token.dep_ in MEANS_MODIFIER_DEPS and head.i > token.i and head.lemma_.lower() in means:
+        return True
+    doc = token.doc
+    at = token.i + 2 if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" else token.i + 1
+    if at >= len(doc):
+        return False
+    after = doc[at]
+    return after.lemma_.lower() in means and (after.pos_ == "NOUN" or after.tag_ == "VBG")
+
+
+NON_COMBATANTS = {5, 6, 7}  # rioters, protesters, civilians (ACLED inter codes)
+MEANS_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+
+
+def qualifier_of(span: Span, qualifiers: dict[str, str]) -> str | None:
+    """'holder' or 'sponsor' when the name only qualifies what follows ('IS-held', 'Daesh-linked') or
+    follows a holder's participle ('held by rebels', 'controlled by Syria's rebels')."""
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "-":
+        return qualifiers.get(doc[span.end + 1].lower_)
+    by = span.root.head
+    if by.lower_ == "by" and by.head.i != by.i and qualifiers.get(by.head.lower_) == "holder":
+        return "holder"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,17 @@ from fieldreport.rules import int_map, word_sequence, word_set
 WEEKDAYS = word_sequence("dates", "weekdays", size=7)  # Monday first: a name's position is its weekday
 MONTHS = word_set("dates", "months")
 RELATIVE_DAYS = int_map("dates", "relative_days")  # in file order: the first phrase found wins
+RELATIVE_WEEKS = int_map("dates", "relative_weeks")  # 'earlier this week': days back, week precision
+WEEKEND = word_set("dates", "weekend")
+SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
+PERIOD_OPENERS = word_set("dates", "period_openers")
+FUTURE_CUES = word_set("dates", "future_cues")
 DAY_PRECISION, WEEK_PRECISION, MONTH_PRECISION = 1, 2, 3
-CALENDAR_WORDS = [*WEEKDAYS, *sorted(MONTHS), *RELATIVE_DAYS]
-HAS_CALENDAR_WORD = re.compile(r"\b(" + "|".join(map(re.escape, CALENDAR_WORDS)) + r")\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
+CALENDAR_WORDS = [*WEEKDAYS, *sorted(MONTHS), *RELATIVE_DAYS, *RELATIVE_WEEKS, *WEEKEND]
+NUMERIC_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b")
+# A weekday may be plural or possessive with its apostrophe lost: "Tuesday's strikes", "Tuesdays casualties".
+HAS_CALENDAR_WORD = re.compile(r"\b(" + "|".join(map(re.escape, CALENDAR_WORDS)) + r")(?:'?s)?\b|"
+                               + NUMERIC_DATE.pattern, re.I)
 
 
 @dataclass
@@ -25,25 +33,59 @@ class DateMention:
     value: date
     precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
 
+    @property
+    def is_period_start(self) -> bool:
+        """'since March 2011': when a period began, not when an event happened."""
+        before = self.span.doc[self.span.start - 1].lower_ if self.span.start > 0 else ""
+        return before in PERIOD_OPENERS or self.span[0].lower_ in PERIOD_OPENERS
+
+    @property
+    def is_ahead(self) -> bool:
+        """'a truce due to take effect on Monday', 'talks will resume on Friday': a day still to come, which
+        dates no later sentence."""
+        words = {t.lower_ for t in self.span.root.ancestors} | {
+            c.lower_ for t in self.span.root.ancestors if t.pos_ in ("VERB", "AUX") for c in t.children
+            if c.dep_ == "aux"}
+        return bool(words & FUTURE_CUES)
+
+    @property
+    def is_statement_day(self) -> bool:
+        """'SOHR said on Tuesday that ...': the day the statement was made, not the day of what it tells."""
+        verb = next((t for t in self.span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        return verb is not None and verb.lemma_.lower() in SPEECH_LEMMAS  # 'said in a statement on Tuesday'
+
 
 def resolve_date(text: str, published: date | None) -> tuple[date, int] | None:
     """The date a phrase names, and its ACLED time precision, or None when it names no date."""
     lowered = text.lower()
     if not HAS_CALENDAR_WORD.search(lowered):
         return None
-    for phrase, days in RELATIVE_DAYS.items():
-        if phrase in lowered:
-            return (published - timedelta(days=days), DAY_PRECISION) if published else None
+    numeric = NUMERIC_DATE.search(text)
+    if numeric:
+        return absolute_date(numeric.group(1), published)
     weekday = next((i for i, name in enumerate(WEEKDAYS) if name in lowered), None)
     has_month = any(re.search(rf"\b{re.escape(m)}\b", lowered) for m in MONTHS)
     if weekday is not None and not has_month:
         # dateparser moves the publication weekday a week back; a dispatch's "Thursday" is that day.
         return (most_recent_weekday(published, weekday), DAY_PRECISION) if published else None
+    for phrase, days in RELATIVE_DAYS.items():
+        if phrase in lowered:
+            return (published - timedelta(days=days), DAY_PRECISION) if published else None
+    if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in WEEKEND):
+        return (last_weekend_day(published), WEEK_PRECISION) if published else None
+    for phrase, days in RELATIVE_WEEKS.items():
+        if phrase in lowered:
+            return (published - timedelta(days=days), WEEK_PRECISION) if published else None
     return absolute_date(text, published)
 
 
 def most_recent_weekday(published: date, weekday: int) -> date:
     return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def last_weekend_day(published: date) -> date:
+    """'Over the weekend': the Saturday or Sunday of publication, else the Sunday before it."""
+    return published if published.weekday() >= 5 else most_recent_weekday(published, 6)
 
 
 def absolute_date(text: str, published: date | None) -> tuple[date, int] | None:
@@ -52,6 +94,8 @@ def absolute_date(text: str, published: date | None) -> tuple[date, int] | None:
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     if published:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day, 12)
+    if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{4}", text.strip()):
+        settings["DATE_ORDER"] = "DMY"  # the numeric dateline of the region's outlets: 17.05.2017
     cleaned = re.sub(r"^(on|in|since|around|about|by|of|early|late|mid)\s+", "", text.strip(), flags=re.I)
     cleaned = re.sub(r"\(.*?\)", "", cleaned).strip()
     parsed = dateparser.parse(cleaned, languages=["en"], settings={**settings, "REQUIRE_PARTS": ["day"]})
@@ -64,13 +108,30 @@ def absolute_date(text: str, published: date | None) -> tuple[date, int] | None:
     return None
 
 
-def find_dates(doc: Doc, published: date | None) -> list[DateMention]:
-    """Date mentions among the DATE entities of a parsed document, in text order."""
-    mentions = []
+def date_spans(doc: Doc) -> list[Span]:
+    """DATE and TIME entities ('last night' is a time), each with a day number the model left before it
+    ('11 September 2016'), and numeric dates the model does not tag ('17.05.2017')."""
+    spans = []
     for ent in doc.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ not in ("DATE", "TIME"):
             continue
-        resolved = resolve_date(ent.text, published)
+        start = ent.start
+        if start > 0 and re.fullmatch(r"\d{1,2}", doc[start - 1].text) and 1 <= int(doc[start - 1].text) <= 31:
+            start -= 1
+        spans.append(doc[start:ent.end])
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    for found in NUMERIC_DATE.finditer(doc.text):
+        span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+        if span is not None and not covered.intersection(range(span.start, span.end)):
+            spans.append(span)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def find_dates(doc: Doc, published: date | None) -> list[DateMention]:
+    """Date mentions of a parsed document, in text order."""
+    mentions = []
+    for span in date_spans(doc):
+        resolved = resolve_date(span.text, published)
         if resolved:
-            mentions.append(DateMention(ent, *resolved))
+            mentions.append(DateMention(span, *resolved))
     return mentions

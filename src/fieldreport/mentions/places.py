@@ -8,6 +8,7 @@ so its labels alone are not trusted: a capitalised name after a place cue ("the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ NOT_NAMES = word_set("places", "not_names") | frozenset(word_sequence("dates", "
 GENERIC_WORDS = word_set("places", "generic_words")
 LIST_SEPARATORS = word_set("places", "list_separators")
 PLURAL_CUES = word_set("places", "plural_cues")
+NAME_HEADS = word_set("places", "name_heads")
+RURAL_WORDS = frozenset({"rural"})  # 'rural Damascus': the countryside of the governorate named
 
 NORM_CACHE_LIMIT = 200_000  # distinct words whose folded norm is kept
 
@@ -55,8 +58,15 @@ class PlaceMention:
 class PlaceFinder:
     """Finds toponym mentions; `known_names` are gazetteer names matched case-insensitively."""
 
-    def __init__(self, nlp: Language, known_names: list[str]) -> None:
+    def __init__(self, nlp: Language, known_names: list[str], possessive_stems: Iterable[str] = (),
+                 possessive_countries: Iterable[str] = ()) -> None:
+        """`possessive_stems`: names also read in a possessive written without its apostrophe, as news
+        copied without them writes it ('Aleppos southern countryside'). `possessive_countries`: names
+        whose bare possessive only ends a name before it ('Syrias Qalamoun' is Qalamoun): 'Syrias civil
+        war' names no place an event happened in."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.bare_countries = bare_possessive_ids(possessive_countries)
+        self.bare_possessives = bare_possessive_ids(possessive_stems) - self.bare_countries
         self.whole_names = frozenset(name.lower() for name in known_names if is_whole_name(name))
         patterns = [with_folded_norms(nlp.make_doc(form)) for name in known_names if usable_name(name)
                     for form in written_forms(name)]
@@ -73,9 +83,15 @@ class PlaceFinder:
             if len(span.text) <= 2 and not span.text.isupper():
                 continue  # 'us' is no 'US'
             if span[0].text[0].isupper() or span[0].lower_ in NAME_GLUE:  # "Dar'a" is no str.istitle()
-                candidates.append((span, "gazetteer"))
+                candidates.append((name_going_on(span), "gazetteer"))
         candidates += [(part, "ner") for ent in doc.ents if ent.label_ in PLACE_LABELS for part in comma_parts(ent)]
         candidates += [(span, "cue") for span in cue_spans(doc)]
+        known = {i for span, source in candidates if source == "gazetteer" for i in range(span.start, span.end)}
+        bare = {t.i for t in tokens_with(doc, LOWER, self.bare_possessives) if t.is_title and t.i not in known}
+        opening = bare | {t.i for t in tokens_with(doc, LOWER, self.bare_countries) if t.is_title and t.i not in known}
+        candidates = [(span[1:] if span.start in opening and len(span) > 1 else span, source)
+                      for span, source in candidates]  # 'Syrias Qalamoun' (an entity) is Qalamoun, in Syria
+        candidates += [(doc[i:i + 1], "gazetteer") for i in sorted(bare)]
         spans = []
         sources = {}
         for span, source in candidates:
@@ -87,13 +103,30 @@ class PlaceFinder:
         spans += listed_with(doc, filter_spans(spans), blocked)
         mentions = []
         for span in filter_spans(spans):
-            mention = make_mention(span, sources.get((span.start, span.end), "ner"))
+            mention = make_mention(span, sources.get((span.start, span.end), "ner"), span.start in bare)
             if mention and mention.name != span.text and span.text.lower() in self.whole_names:
                 mention.name, mention.direction = span.text, None  # 'South Korea', 'Cape Town': one name
                 mention.cue = None if mention.cue in WHOLE_NAME_ENDINGS else mention.cue
             if mention:
                 mentions.append(mention)
         return mentions
+
+
+def bare_possessive_ids(names: Iterable[str]) -> frozenset[int]:
+    """Hashes of the lower-cased possessives without apostrophe ('aleppos') of one-word names."""
+    return frozenset(get_string_id(f"{name.lower()}s") for name in names if name.isalpha() and len(name) >= 4)
+
+
+def name_going_on(span: Span) -> Span:
+    """A known name that ends in a word that opens Arabic place names ('Khan', 'Tel', 'Deir') goes on
+    over the capitalised words after it: 'Khan Tuman', 'Tel Abyad', not the 'Khan' the gazetteer knows."""
+    doc = span.doc
+    if span[-1].lower_ not in NAME_GLUE or span.end >= len(doc) or not doc[span.end].is_title:
+        return span
+    if span.start > 0 and doc[span.start - 1].is_title and not doc[span.start].is_sent_start:
+        return span  # 'Imran Khan Niazi': a surname, not the head of a place name
+    whole = name_tokens_from(span[0])
+    return whole if whole is not None and whole.end > span.end else span
 
 
 def is_whole_name(name: str) -> bool:
@@ -248,6 +281,8 @@ def with_direction(span: Span | None) -> Span | None:
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in DIRECTIONS and (before.is_title or before.lower_.endswith("ern")):
         return span.doc[span.start - 1:span.end]  # "Southern Aleppo", "in eastern Hama"
+    if before is not None and before.lower_ in RURAL_WORDS and span[0].lower_ not in RURAL_WORDS:
+        return span.doc[span.start - 1:span.end]  # "in rural Damascus", "rural Hama"
     return span
 
 
@@ -268,6 +303,8 @@ def name_tokens_from(token: Token) -> Span | None:
         break
     while end > token.i and (doc[end - 1].text in ("-", "'") or doc[end - 1].lower_ in NAME_GLUE):
         end -= 1
+    if end - 1 > token.i and doc[end - 1].lower_ in DIRECTIONS and end < len(doc) and doc[end].lower_ == "of":
+        end -= 1  # "Maseh West of the town of al-Zaman": the direction places it, it is no part of its name
     if end == token.i or doc[token.i].lower_ in NOT_NAMES:
         return None
     return doc[token.i:end]
@@ -275,7 +312,7 @@ def name_tokens_from(token: Token) -> Span | None:
 
 # Words that can open a cue pattern in `cue_spans`, by hash, to screen a document without Token objects.
 CUE_WORDS = frozenset(get_string_id(word) for word in
-                      CUE_NOUNS_BEFORE | CUE_NOUNS_AFTER | {"near", "outside", "around", "in"})
+                      CUE_NOUNS_BEFORE | CUE_NOUNS_AFTER | NAME_HEADS | {"near", "outside", "around", "in"})
 
 
 def tokens_with(doc: Doc, attr: int, word_ids: frozenset[int]) -> list[Token]:
@@ -285,7 +322,7 @@ def tokens_with(doc: Doc, attr: int, word_ids: frozenset[int]) -> list[Token]:
 
 
 def cue_spans(doc: Doc) -> list[Span]:
-    """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X'."""
+    """Names marked by a cue: 'the village of X', 'near X', 'X airbase', 'Tal (hill) X', 'Tel Abyad'."""
     spans = []
     for token in tokens_with(doc, LOWER, CUE_WORDS):
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -300,6 +337,10 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
+        elif token.lower_ in NAME_HEADS and token.is_title and nxt.is_title and (
+                token.i == 0 or not doc[token.i - 1].is_title):
+            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl"
+            span = span if span is not None and len(span) >= 2 else None
         else:
             continue
         if span is not None and len(span) <= 8:
@@ -319,9 +360,29 @@ def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | N
     return name_tokens_from(doc[start])
 
 
-def make_mention(span: Span, source: str) -> PlaceMention | None:
+def area_after_possessive(span: Span, bare: bool = False) -> Token | None:
+    """The area noun of "Hama's northern countryside", "Idlib's countryside" ("Aleppos southern
+    countryside" when `bare`, the possessive written without its apostrophe): the name is that area's."""
+    doc = span.doc
+    i = span.end
+    if not bare:
+        if i >= len(doc) or doc[i].lower_ not in ("'s", "’s", "'"):
+            return None
+        i += 1
+    if i < len(doc) and doc[i].lower_ in DIRECTIONS:
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in CUE_NOUNS_AFTER:
+        return None
+    return None if i + 1 < len(doc) and doc[i + 1].lower_ == "of" else doc[i]  # "Syria's town of Serghaya"
+
+
+def make_mention(span: Span, source: str, bare_possessive: bool = False) -> PlaceMention | None:
+    """The mention a span names; `bare_possessive`: a one-word span like 'Syrias' names 'Syria'."""
     tokens = list(span)
     direction = None
+    rural = len(tokens) > 1 and tokens[0].lower_ in RURAL_WORDS and not tokens[0].is_title
+    if rural:
+        tokens = tokens[1:]  # 'rural Damascus', as ACLED writes the governorate around a city
     if tokens and tokens[0].lower_ in DIRECTIONS and len(tokens) > 1:
         direction = DIRECTIONS[tokens[0].lower_]
         tokens = tokens[1:]
@@ -330,7 +391,14 @@ def make_mention(span: Span, source: str) -> PlaceMention | None:
     cue = None
     after = span.doc[span.end] if span.end < len(span.doc) else None
     before = span.doc[span.start - 2] if span.start >= 2 and span.doc[span.start - 1].lower_ == "of" else None
-    if after is not None and after.lower_ in CUE_NOUNS_AFTER:
+    if bare_possessive:
+        name = name[:-1]
+    area = area_after_possessive(span, bare_possessive)
+    if rural:
+        cue = "countryside"
+    elif area is not None:
+        cue, direction = area.lower_, direction or DIRECTIONS.get(area.nbor(-1).lower_)
+    elif after is not None and after.lower_ in CUE_NOUNS_AFTER:
         cue = after.lower_
     elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
         cue = before.lower_

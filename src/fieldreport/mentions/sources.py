@@ -1,7 +1,9 @@
-"""Cited sources: who in the text says so ("field sources said", "according to SOHR", "Hawar news reported")."""
+"""Cited sources: who in the text says so ("field sources said", "according to SOHR", "Hawar news reported",
+"a source at the Police Command told SANA")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -11,51 +13,97 @@ from fieldreport.rules import word_set
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
 ANAPHORA = word_set("sources", "anaphora")
 DROP_WORDS = word_set("sources", "drop_words")
+HEARER_LEMMAS = word_set("sources", "hearer_lemmas")  # 'told Reuters': the outlet told is cited too
+AFFILIATION_PREPS = word_set("sources", "affiliation_preps")  # 'a source at the Police Command'
+
 
 @dataclass
 class SourceMention:
     span: Span
     name: str
+    subject: Span | None = None  # the whole phrase that says so: names inside it cite, they do not act
+    told: bool = False  # the outlet a speaker told ('told Reuters'), which 'the source added' does not mean
 
 
 NAME_DEPS = {"compound", "amod", "det", "poss", "nmod", "flat", "punct", "case"}
+QUALIFIED = re.compile(r"^(?:\S+\s*-\s*|-\s*)?(?:based|linked|affiliated|run|backed)\s+", re.I)
 
 
 def source_phrase(head: Token) -> Span:
     """The subject's name words only: 'the Kurdish-language Hawar news', not what follows 'of' or 'who'."""
     left = head.i
-    while left > head.left_edge.i and head.doc[left - 1].dep_ in NAME_DEPS and head.doc[left - 1].head.i >= left:
+    while left > head.left_edge.i and head.doc[left - 1].dep_ in NAME_DEPS and (
+            head.doc[left - 1].head.i >= left or head.doc[left - 1].dep_ == "case"):  # "Hezbollah 's media"
         left -= 1
     return head.doc[left:head.i + 1]
 
 
 def clean_source_name(span: Span) -> str:
-    """'The Kurdish-language Hawar news' -> 'Hawar news'."""
+    """'The Kurdish-language Hawar news' -> 'Hawar news'; 'Britain-based Syrian Observatory' -> 'Syrian
+    Observatory'."""
     tokens = [t for t in span if t.lower_ not in DROP_WORDS]
     if "language" in [t.lower_ for t in tokens]:
         cut = max(i for i, t in enumerate(tokens) if t.lower_ == "language")
         tokens = tokens[cut + 1:]
-    return " ".join(t.text for t in tokens).replace(" - ", "-").replace(" 's", "'s").strip()
+    name = " ".join(t.text for t in tokens).replace(" - ", "-").replace(" 's", "'s").strip()
+    return QUALIFIED.sub("", name).lstrip("- ").strip()
+
+
+def whole_phrase(head: Token) -> Span:
+    """The speaker's name with all its modifiers before it ('the Daesh-linked Aamaq news agency', "Hezbollah's
+    media"), not what follows ('clashes between the army and rebels were reported' names no speaker)."""
+    return head.doc[head.left_edge.i:head.i + 1]
+
+
+def affiliation(head: Token) -> Token | None:
+    """'a source at Aleppo Police Command', 'sources in the Kurdish police': the body the speaker belongs to."""
+    return next((g for c in head.children if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS
+                 for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
+
+
+def speakers(token: Token) -> list[tuple[Token, bool]]:
+    """The subject of a verb of saying (and the outlet told: 'told Reuters', flagged True), or what follows
+    'according to'."""
+    doc = token.doc
+    if token.lemma_ in SPEECH_LEMMAS and token.pos_ == "VERB":
+        found = [(c, False) for c in token.children if c.dep_ == "nsubj"]
+        if token.lemma_ in HEARER_LEMMAS:
+            # a name, whatever the tagger made of it ('told SANA' tags SANA as an adjective); never 'told him'
+            found += [(c, True) for c in token.children if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON"
+                      and c.text[:1].isupper()]
+        return found
+    if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        return [(c, False) for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+    return []
 
 
 def find_sources(doc: Doc) -> list[SourceMention]:
-    """Attributions in text order; 'the sources' and 'it' refer back to the last named source."""
+    """Attributions in text order; 'the sources' and 'it' refer back to the last named source, and a short
+    name ('the military') to the fuller one named before ('the Turkish military')."""
     mentions: list[SourceMention] = []
     for token in doc:
-        subject = None
-        if token.lemma_ in SPEECH_LEMMAS and token.pos_ == "VERB":
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            subject = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
-        if subject is None or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
-            continue
-        span = source_phrase(subject)
-        name = clean_source_name(span)
-        if not name:
-            continue
-        if name.lower() in ANAPHORA or span.text.lower() in ANAPHORA:
-            if mentions:
-                mentions.append(SourceMention(span, mentions[-1].name))
-            continue
-        mentions.append(SourceMention(span, name))
+        for subject, told in speakers(token):
+            if subject.pos_ not in ("NOUN", "PROPN", "PRON") and not told:
+                continue
+            span = source_phrase(subject)
+            name = clean_source_name(span)
+            if not name:
+                continue
+            body = affiliation(subject)
+            said = [m for m in mentions if not m.told]
+            if name.lower() in ANAPHORA or span.text.lower() in ANAPHORA:
+                if body is not None:
+                    mentions.append(SourceMention(span, clean_source_name(source_phrase(body)),
+                                                  whole_phrase(subject)))
+                elif said:
+                    mentions.append(SourceMention(span, said[-1].name, whole_phrase(subject)))
+                continue
+            mentions.append(SourceMention(span, fuller_name(name, said), whole_phrase(subject), told))
     return mentions
+
+
+def fuller_name(name: str, earlier: list[SourceMention]) -> str:
+    """The earlier source whose name ends with this one: 'military' after 'Turkish military'."""
+    lowered = name.lower()
+    return next((m.name for m in reversed(earlier) if len(m.name) > len(name)
+                 and m.name.lower().endswith(" " + lowered)), name)

@@ -58,9 +58,12 @@ def places_compatible(a: DraftEvent, b: DraftEvent) -> bool:
 
 
 def same_story(a: DraftEvent, b: DraftEvent) -> bool:
-    """Adjacent sentences with the same trigger word and actor restate one event even if places differ."""
+    """Adjacent sentences with the same trigger word and actor restate one event even if places differ, unless
+    both name a town or village of their own: 'warplanes struck A ... warplanes also struck B' are two events."""
+    both_precise = all(d.location is not None and d.location.geo_precision == 1 and not d.location_inherited
+                       for d in (a, b))
     return (a.trigger.token.lemma_ == b.trigger.token.lemma_ and a.event.actor1 == b.event.actor1
-            and a.event.actor1 is not None)
+            and a.event.actor1 is not None and not both_precise)
 
 
 def mergeable(a: DraftEvent, b: DraftEvent) -> bool:

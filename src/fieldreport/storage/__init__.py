@@ -2,8 +2,11 @@
 PostgreSQL. Importing it loads no NLP; merging rules come in through `schema.Merger`."""
 
 from fieldreport.storage.connection import database_url
-from fieldreport.storage.filters import MAX_LIMIT, EventFilter, FilterError
-from fieldreport.storage.schema import Merger
+from fieldreport.storage.filters import MAX_LIMIT, REVIEW_FILTERS, EventFilter, FilterError
+from fieldreport.storage.reviews import ReviewError
+from fieldreport.storage.rows import LearnedPlace
+from fieldreport.storage.schema import REVIEW_STATUSES, Merger
 from fieldreport.storage.store import DEFAULT_DB, Store
 
-__all__ = ["DEFAULT_DB", "MAX_LIMIT", "EventFilter", "FilterError", "Merger", "Store", "database_url"]
+__all__ = ["DEFAULT_DB", "MAX_LIMIT", "REVIEW_FILTERS", "REVIEW_STATUSES", "EventFilter", "FilterError",
+           "LearnedPlace", "Merger", "ReviewError", "Store", "database_url"]

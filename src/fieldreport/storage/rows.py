@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Row
 
@@ -39,8 +40,18 @@ def canonical_from_row(row: Row, spans: list[Evidence]) -> dict:
     record["evidence"] = [span.as_dict() for span in spans]
     record.update(id=row.id, mentions=row.n_mentions, corroboration=row.corroboration,
                   sources=json.loads(row.sources), fatalities_low=row.fatalities_low,
-                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high)
+                  fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high,
+                  review_status=values.get("review_status"), updated_at=stored_time(values.get("updated_at")))
     return record
+
+
+def stored_time(value: datetime | str | None) -> str | None:
+    """A time the store wrote, as ISO 8601 in UTC (SQLite gives it back without its zone)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def mention_summary(row: Row, spans: list[Evidence]) -> dict:
@@ -84,3 +95,27 @@ def document_summary(row: Row) -> dict:
     summary = dict(row._mapping)
     summary["published"] = row.published.isoformat() if row.published else None
     return summary
+
+
+@dataclass(frozen=True)
+class LearnedPlace:
+    """A place the gazetteer lacks, located by a report: its governorate (and, at geo_precision 2, the
+    point of the town that locates it), what located it and the sentence that says so."""
+
+    name: str
+    name_key: str
+    country_code: str
+    country: str | None
+    admin1_code: str | None
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    located_by: str
+    evidence: str
+    document_id: str | None = None
+
+
+def learned_place_from_row(row: Row) -> LearnedPlace:
+    values = row._mapping
+    return LearnedPlace(**{name: values[name] for name in LearnedPlace.__dataclass_fields__})

@@ -5,6 +5,8 @@
   which mentions tell one event; a canonical event's id is the id of its first mention in
   canonical order);
 - `control_changes`: territorial control derived from canonical events (merging/territory.py);
+- `learned_places`: places the gazetteer lacks that a report located ("Khan Tuman, in Aleppo's
+  southern countryside"), with the sentence that located them, for later reports (geo/learned.py);
 - `schema_version`: migrations in `MIGRATIONS` run in order when a store is opened.
 """
 
@@ -154,6 +156,7 @@ canonical_table = Table(
     Column("sources", Text, nullable=False, default="[]"),  # JSON list of outlets
     Column("explanation", Text, nullable=False, default="[]"),  # JSON list of lines
     Column("search_text", Text, nullable=False, default=""),  # all mentions' notes, for full text
+    Column("review_status", String),  # NULL (not reviewed) or one of REVIEW_STATUSES (storage/reviews.py)
     Index("ix_canonical_date_lat_lon", "event_date", "latitude", "longitude"),
 )
 # The admin1 and event type filters match case-insensitively, so their indexes are on lower(...).
@@ -161,6 +164,21 @@ CASELESS_INDEXES = [
     Index("ix_canonical_lower_admin1_date", func.lower(canonical_table.c.admin1), canonical_table.c.event_date),
     Index("ix_canonical_lower_type_date", func.lower(canonical_table.c.event_type), canonical_table.c.event_date),
 ]
+
+REVIEW_STATUSES = ("confirmed", "corrected", "rejected")
+STATUS_FIELD = "review_status"
+reviews_table = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mention_id", Integer, nullable=False),  # the event's id when it was reviewed: an anchor mention
+    Column("reviewer", String, nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+    Column("field", String, nullable=False),  # a canonical column, or review_status
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Index("ix_reviews_mention_id", "mention_id"),
+)
 
 control_table = Table(
     "control_changes",
@@ -179,6 +197,26 @@ control_table = Table(
     Column("evidence", Text, nullable=False),  # JSON list of spans with document_id
     Index("ix_control_since", "since"),
     Index("ix_control_canonical_id", "canonical_id"),
+)
+
+learned_places_table = Table(
+    "learned_places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String, nullable=False),  # as the report wrote it
+    Column("name_key", String, nullable=False),  # the gazetteer's key of the name (geo.gazetteer.name_key)
+    Column("country_code", String, nullable=False),
+    Column("country", String),
+    Column("admin1_code", String),
+    Column("admin1", String),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("geo_precision", Integer, nullable=False),  # 2: at the town that locates it; 3: its governorate
+    Column("located_by", String, nullable=False),  # the place the report located it by
+    Column("evidence", Text, nullable=False),  # the sentence that located it
+    Column("document_id", String),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("country_code", "name_key"),  # the first report to locate a place is kept
 )
 
 INGEST_TABLES = [documents_table, events_table, evidence_table]
@@ -272,6 +310,18 @@ def add_event_control(conn: Connection, _merger: Merger | None) -> None:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN control VARCHAR"))
 
 
+def add_reviews(conn: Connection, _merger: Merger | None) -> None:
+    """Version 8: analysts' reviews (an audit table) and each canonical event's review status."""
+    if not has_column(conn, "canonical_events", STATUS_FIELD):
+        conn.execute(text(f"ALTER TABLE canonical_events ADD COLUMN {STATUS_FIELD} VARCHAR"))
+    metadata.create_all(conn, tables=[reviews_table])
+
+
+def add_learned_places(conn: Connection, _merger: Merger | None) -> None:
+    """Version 9: places the gazetteer lacks, located by a report, for the reports that follow."""
+    metadata.create_all(conn, tables=[learned_places_table])
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
@@ -280,6 +330,8 @@ MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (5, add_merge_components),
     (6, index_caseless_filters),
     (7, add_event_control),
+    (8, add_reviews),
+    (9, add_learned_places),
 ]
 
 

@@ -9,26 +9,32 @@ leaves the database as it was before that document.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, or_, select, text
+from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, or_, select, text, true
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from fieldreport.aliases import admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, Mention, content_id
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
 from fieldreport.storage.filters import EventFilter, FilterError, check_page, checked_date, checked_filter, escape_like
+from fieldreport.storage.reviews import reapply_reviews, review_event, reviews_of
 from fieldreport.storage.rows import (
+    LearnedPlace,
     canonical_from_row,
     document_summary,
     event_from_row,
+    learned_place_from_row,
     mention_from_row,
     mention_summary,
     territory_row,
@@ -43,6 +49,7 @@ from fieldreport.storage.schema import (
     events_table,
     evidence_table,
     has_column,
+    learned_places_table,
     migrate,
 )
 
@@ -101,6 +108,7 @@ class Store:
                     new_ids.append(event_id)
                 if self.merger is not None:
                     self.merger.merge(conn, new_ids)
+                    reapply_reviews(conn)
         except IntegrityError as exc:
             # Another writer stored the same document between our check and our insert.
             if self._reading_duplicate(document.id, content_hash):
@@ -115,6 +123,7 @@ class Store:
         try:
             with self._writing() as conn:
                 self.require_merger().remerge_all(conn)
+                reapply_reviews(conn)
                 return conn.execute(select(func.count()).select_from(canonical_table)).scalar_one()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
@@ -135,7 +144,7 @@ class Store:
         filters = checked_filter(filters or EventFilter())
         check_page(limit, offset)
         conditions = self._conditions(filters)
-        page = (select(canonical_table).where(*conditions).order_by(*self._newest_first())
+        page = (canonical_select().where(*conditions).order_by(*self._newest_first())
                 .limit(limit).offset(offset))
         total = select(func.count()).select_from(canonical_table).where(*conditions)
         with self._reading() as conn:
@@ -185,7 +194,7 @@ class Store:
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
         filters = checked_filter(filters or EventFilter())
-        query = select(canonical_table).where(*self._conditions(filters)).order_by(*self._newest_first())
+        query = canonical_select().where(*self._conditions(filters)).order_by(*self._newest_first())
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
             for rows in result.partitions(batch):
@@ -198,7 +207,7 @@ class Store:
         if isinstance(event_id, bool) or not isinstance(event_id, int):
             raise FilterError(f"event id must be an integer, not {event_id!r}")
         with self._reading() as conn:
-            row = conn.execute(select(canonical_table).where(canonical_table.c.id == event_id)).first()
+            row = conn.execute(canonical_select().where(canonical_table.c.id == event_id)).first()
             if row is None:
                 return None
             mention_rows = conn.execute(mentions_query().where(events_table.c.canonical_id == event_id)).all()
@@ -207,6 +216,24 @@ class Store:
         record["mentions"] = [mention_summary(m, spans.get(m.id, [])) for m in mention_rows]
         record["explanation"] = json.loads(row.explanation)
         return record
+
+    def review(self, event_id: int, reviewer: str, status: str | None = None,
+               changes: dict[str, Any] | None = None) -> dict | None:
+        """Confirm, reject or correct canonical event `event_id` as `reviewer`, in one transaction with its
+        audit rows; returns the event as it now reads, or None if there is no such event. ReviewError
+        (naming the field) for a correction the store refuses."""
+        try:
+            with self._writing() as conn:
+                if not review_event(conn, event_id, reviewer, status, changes or {}):
+                    return None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+        return self.event(event_id)
+
+    def reviews(self, event_id: int) -> list[dict]:
+        """Who reviewed canonical event `event_id` (or a mention it now holds), when, and what changed."""
+        with self._reading() as conn:
+            return reviews_of(conn, event_id)
 
     def merged_into(self, event_id: int) -> int | None:
         """The event that an id no longer shown now belongs to, or None if the id was never an event.
@@ -220,13 +247,16 @@ class Store:
         return current if current != event_id else None
 
     def territory(self, on: date | None = None, admin1: str | None = None) -> list[dict]:
-        """Who held each place on `on` (the latest control change on or before it; all dates if None)."""
+        """Who held each place on `on` (the latest control change on or before it; all dates if None). An
+        event an analyst rejected changes no control."""
         on = checked_date(on, "on")
-        query = select(control_table).order_by(control_table.c.since, control_table.c.canonical_id)
+        rejected = select(canonical_table.c.id).where(canonical_table.c.review_status == "rejected")
+        query = (select(control_table).where(control_table.c.canonical_id.not_in(rejected))
+                 .order_by(control_table.c.since, control_table.c.canonical_id))
         if on is not None:
             query = query.where(control_table.c.since <= on)
         if admin1:
-            query = query.where(func.lower(control_table.c.admin1) == admin1.strip().lower())
+            query = query.where(func.lower(control_table.c.admin1).in_(admin1_spellings(admin1)))
         with self._reading() as conn:
             changes = [dict(row._mapping) for row in conn.execute(query)]
         return [territory_row(change) for change in latest_per_place(changes, on)]
@@ -267,6 +297,30 @@ class Store:
                 conn.execute(canonical_table.insert(), rows)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+
+    def learned_places(self) -> list[LearnedPlace]:
+        """The places reports located that the gazetteer lacks, in the order they were learned."""
+        with self._reading() as conn:
+            rows = conn.execute(select(learned_places_table).order_by(learned_places_table.c.id))
+            return [learned_place_from_row(row) for row in rows]
+
+    def add_learned_places(self, places: Sequence[LearnedPlace]) -> int:
+        """Keep newly learned places; a place already learned in its country keeps its first reading.
+        Returns how many were new."""
+        added = 0
+        try:
+            with self.engine.begin() as conn:
+                for place in places:
+                    known = conn.execute(select(learned_places_table.c.id).where(
+                        learned_places_table.c.country_code == place.country_code,
+                        learned_places_table.c.name_key == place.name_key)).first()
+                    if known is None:
+                        conn.execute(learned_places_table.insert().values(
+                            **dataclasses.asdict(place), learned_at=datetime.now(UTC)))
+                        added += 1
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to database {self.name}: {one_line(exc)}") from exc
+        return added
 
     def require_merger(self) -> Merger:
         if self.merger is None:
@@ -350,17 +404,18 @@ class Store:
         if filters.bbox is not None:
             conditions.append(self._in_bbox(filters.bbox))
         if filters.admin1:
-            conditions.append(func.lower(c.admin1) == filters.admin1.lower())
+            conditions.append(func.lower(c.admin1).in_(filters.admin1_spellings or [filters.admin1.lower()]))
         if filters.event_type:
             conditions.append(func.lower(c.event_type) == filters.event_type.lower())
         if filters.modality:
             conditions.append(c.modality == filters.modality)
+        if filters.hidden_modalities:
+            conditions.append(c.modality.not_in(filters.hidden_modalities))
         if filters.actor:
-            pattern = f"%{escape_like(filters.actor.lower())}%"
-            conditions.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in
-                                    (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2))))
+            conditions.append(self._names_actor(filters.actor, filters.actor_names))
         if filters.q:
             conditions.append(self._matches_text(filters.q))
+        conditions.append(review_condition(c.review_status, filters.review))
         return conditions
 
     def _in_bbox(self, bbox: tuple[float, float, float, float]) -> ColumnElement:
@@ -374,18 +429,53 @@ class Store:
             bindparam("max_lon", max_lon), bindparam("max_lat", max_lat))
         return and_(envelope, plain)
 
+    def _names_actor(self, written: str, names: tuple[str, ...]) -> ColumnElement:
+        """Events with one of `names` (the canonical actors the words stand for) on either side or among the
+        associated actors, or whose source wrote just these words for an actor; without such names, events with
+        `written` in an actor's name or in the source's words for it."""
+        c = canonical_table.c
+        words = " ".join(written.split()).lower()
+        if names:
+            associated = [func.lower(column).like(f"%{escape_like(name.lower())}%", escape="\\")
+                          for column in (c.assoc_actor_1, c.assoc_actor_2) for name in names]
+            as_written = [func.lower(column) == words for column in (c.actor1_text, c.actor2_text)]
+            return or_(c.actor1.in_(names), c.actor2.in_(names), *associated, *as_written)
+        pattern = f"%{escape_like(words)}%"
+        return or_(*(func.lower(column).like(pattern, escape="\\") for column in
+                     (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2, c.actor1_text, c.actor2_text)))
+
     def _matches_text(self, query: str) -> ColumnElement:
+        """Every word of `query` in the notes of a mention (full text: whole words, stemmed), or in the location
+        or an actor's name or words (part of them)."""
         words = re.findall(r"\w+", query)
         if not words:
             raise FilterError(f"full-text query {query!r} has no words")
+        c = canonical_table.c
+        named = (c.location, c.actor1, c.actor2, c.actor1_text, c.actor2_text)
+        return and_(*(or_(self._in_notes(word), *(func.lower(column).like(f"%{escape_like(word.lower())}%",
+                                                                         escape="\\") for column in named))
+                      for word in words))
+
+    def _in_notes(self, word: str) -> ColumnElement:
+        """Events whose notes hold `word`, through the full-text index (an IN subquery, so that an OR with
+        other columns still reads the index once)."""
         if self.dialect == "sqlite":
-            match = " ".join(f'"{word}"' for word in words)
             return text("canonical_events.id IN (SELECT rowid FROM canonical_fts WHERE canonical_fts MATCH :fts)"
-                        ).bindparams(bindparam("fts", match))
+                        ).bindparams(bindparam("fts", f'"{word}"', unique=True))
         if self.dialect == "postgresql":
-            return text("to_tsvector('english', search_text) @@ plainto_tsquery('english', :fts)").bindparams(
-                bindparam("fts", " ".join(words)))
-        return or_(*(func.lower(canonical_table.c.search_text).like(f"%{w.lower()}%") for w in words))
+            return text("canonical_events.id IN (SELECT id FROM canonical_events WHERE to_tsvector('english', "
+                        "search_text) @@ plainto_tsquery('english', :fts))").bindparams(
+                bindparam("fts", word, unique=True))
+        return func.lower(canonical_table.c.search_text).like(f"%{escape_like(word.lower())}%", escape="\\")
+
+
+def canonical_select() -> Select:
+    """Canonical events with `updated_at`: when the last report telling the event was stored."""
+    updated_at = (select(func.max(documents_table.c.ingested_at))
+                  .select_from(events_table.join(documents_table, documents_table.c.id == events_table.c.document_id))
+                  .where(events_table.c.canonical_id == canonical_table.c.id)
+                  .scalar_subquery().label("updated_at"))
+    return select(canonical_table, updated_at)
 
 
 # Queries that merging reads through --------------------------------------------------------------
@@ -399,8 +489,9 @@ def mentions_query() -> Select:
 
 
 def neighbour_mentions(conn: Connection, mention: Mention, km: float, days: int) -> list[Mention]:
-    """Stored mentions of other documents of the same event type within `days` and `km` (or at the same
-    named location): the candidates worth comparing."""
+    """Stored mentions of other documents of the same event type within `days` and `km`, at the same
+    named location, or in the same governorate when either is placed only in its governorate
+    (geo_precision 3): the candidates worth comparing."""
     if mention.event_date is None:
         return []
     window = timedelta(days=days)
@@ -410,16 +501,18 @@ def neighbour_mentions(conn: Connection, mention: Mention, km: float, days: int)
                                           (mention.event_date + window).isoformat()),
         events_table.c.document_id != mention.document_id,
     ]
+    places = [events_table.c.location == mention.get("location")]
     lat, lon = mention.get("latitude"), mention.get("longitude")
     if lat is not None and lon is not None:
         dlat, dlon = degrees_around(lat, km)
-        conditions.append(or_(
-            and_(events_table.c.latitude.between(lat - dlat, lat + dlat),
-                 events_table.c.longitude.between(lon - dlon, lon + dlon)),
-            events_table.c.location == mention.get("location"),
-        ))
-    else:
-        conditions.append(events_table.c.location == mention.get("location"))
+        places.append(and_(events_table.c.latitude.between(lat - dlat, lat + dlat),
+                           events_table.c.longitude.between(lon - dlon, lon + dlon)))
+    if mention.get("admin1") is not None:
+        regional = (mention.get("geo_precision") or 3) >= 3
+        places.append(and_(events_table.c.admin1 == mention.get("admin1"),
+                           true() if regional else or_(events_table.c.geo_precision >= 3,
+                                                           events_table.c.geo_precision.is_(None))))
+    conditions.append(or_(*places))
     return load_mentions(conn, and_(*conditions))
 
 
@@ -440,6 +533,19 @@ def evidence_by_event(conn: Connection, event_ids: list[int]) -> dict[int, list[
             Evidence(field=row.field, start=row.start, end=row.end, text=row.text)
         )
     return spans
+
+
+def review_condition(status: ColumnElement, wanted: str | None) -> ColumnElement:
+    """Events of review status `wanted`; by default every event an analyst has not rejected."""
+    if wanted is None:
+        return or_(status.is_(None), status != "rejected")
+    if wanted == "unreviewed":
+        return status.is_(None)
+    if wanted == "reviewed":
+        return status.in_(("confirmed", "corrected"))
+    if wanted == "any":
+        return true()
+    return status == wanted
 
 
 def cells_from_groups(rows: Sequence) -> list[dict]:

@@ -23,8 +23,10 @@ const FACTUAL = new Set(["occurred", "ongoing"]);
 const DETAIL_FIELDS = [
   "event_date", "event_type", "sub_event_type", "actor1", "actor1_text", "actor2", "actor2_text",
   "location", "admin2", "admin1", "country", "latitude", "longitude", "geo_precision", "fatalities",
-  "modality", "source",
+  "modality", "source", "review_status",
 ];
+const REVIEW_FIELDS = ["event_date", "sub_event_type", "actor1", "actor2", "fatalities"];
+const TOKEN_KEY = "fieldreport.reviewerToken";
 
 const form = document.getElementById("filters");
 const statusBox = document.getElementById("status");
@@ -76,7 +78,7 @@ function viewBbox() {
 
 function filterParams(withDates) {
   const params = new URLSearchParams();
-  for (const name of ["event_type", "admin1", "actor", "modality"]) {
+  for (const name of ["event_type", "admin1", "actor", "modality", "review"]) {
     const value = form.elements[name].value.trim();
     if (value) params.set(name, value);
   }
@@ -263,8 +265,10 @@ function selectEvent(marker, eventId) {
 }
 
 async function showEvent(eventId) {
-  const event = await getJson(`api/events/${eventId}`);
-  panel.replaceChildren(eventHeading(event), eventFields(event), ...event.mentions.map(mentionSection));
+  const [event, reviews] = await Promise.all([getJson(`api/events/${eventId}`), getJson(`api/events/${eventId}/reviews`)]);
+  currentEvent = event;
+  panel.replaceChildren(eventHeading(event), eventFields(event), reviewSection(event, reviews),
+                        ...event.mentions.map(mentionSection));
 }
 
 function element(tag, text, className) {
@@ -330,6 +334,161 @@ function evidenceParagraph(sentence) {
 function showError(error) {
   statusBox.textContent = `error: ${error.message}`;
 }
+
+// ---- review: confirm, reject or correct the event in the panel, under the reviewer's token ----
+
+let currentEvent = null;
+let pickedPoint = null;
+let reviewQueue = null;
+let queueIndex = -1;
+let taxonomy = null;
+const tokenInput = document.getElementById("reviewer-token");
+tokenInput.value = localStorage.getItem(TOKEN_KEY) || "";
+tokenInput.addEventListener("change", () => localStorage.setItem(TOKEN_KEY, tokenInput.value.trim()));
+
+function reviewSection(event, reviews) {
+  const section = element("section", null, "review");
+  section.append(element("h3", `Review: ${event.review_status || "not reviewed"}`));
+  const reviewForm = element("form");
+  reviewForm.id = "review-form";
+  for (const name of REVIEW_FIELDS) {
+    const label = element("label", name);
+    label.append(reviewInput(name, event));
+    reviewForm.append(label);
+  }
+  const place = element("label", "place");
+  const placeInput = element("input");
+  Object.assign(placeInput, { name: "place", placeholder: event.location || "type a name" });
+  const pick = element("button", "pick on map");
+  pick.type = "button";
+  pick.addEventListener("click", () => {
+    statusBox.textContent = "click the map where the event happened";
+    map.once("click", (click) => {
+      pickedPoint = click.latlng;
+      pick.textContent = `${pickedPoint.lat.toFixed(4)}, ${pickedPoint.lng.toFixed(4)}`;
+    });
+  });
+  const placeBox = element("span", null, "place-box");
+  placeBox.append(placeInput, pick);
+  place.append(placeBox);
+  reviewForm.append(place);
+  const buttons = element("div", null, "review-buttons");
+  const save = element("button", "Save corrections");
+  save.type = "submit";
+  buttons.append(save, statusButton("Confirm (c)", "confirmed"), statusButton("Reject (x)", "rejected"));
+  reviewForm.append(buttons);
+  reviewForm.addEventListener("submit", (submitted) => {
+    submitted.preventDefault();
+    saveCorrections(reviewForm).catch(showError);
+  });
+  section.append(reviewForm, auditList(reviews));
+  return section;
+}
+
+function reviewInput(name, event) {
+  if (name === "sub_event_type") {
+    const select = element("select");
+    select.name = name;
+    for (const [eventType, subTypes] of Object.entries(taxonomy || {})) {
+      const group = document.createElement("optgroup");
+      group.label = eventType;
+      for (const subType of subTypes) group.append(new Option(subType, subType, false, subType === event[name]));
+      select.append(group);
+    }
+    if (!select.value) select.add(new Option(event[name], event[name], true, true));
+    return select;
+  }
+  const input = element("input");
+  input.name = name;
+  input.type = name === "event_date" ? "date" : name === "fatalities" ? "number" : "text";
+  if (name === "fatalities") input.min = "0";
+  input.value = event[name] ?? "";
+  return input;
+}
+
+function statusButton(text, status) {
+  const button = element("button", text);
+  button.type = "button";
+  button.dataset.status = status;
+  button.addEventListener("click", () => sendReview({ status }).catch(showError));
+  return button;
+}
+
+function auditList(reviews) {
+  const list = element("ol", null, "audit");
+  for (const review of reviews) {
+    const when = review.reviewed_at.slice(0, 16).replace("T", " ");
+    list.append(element("li", `${when} ${review.reviewer}: ${review.field} ${JSON.stringify(review.before)} → ` +
+                              `${JSON.stringify(review.after)}`));
+  }
+  return list;
+}
+
+function correctionsFrom(reviewForm) {
+  const changes = {};
+  for (const name of REVIEW_FIELDS) {
+    const raw = reviewForm.elements[name].value.trim();
+    const value = name === "fatalities" ? (raw === "" ? null : Number(raw)) : raw || null;
+    if (value !== (currentEvent[name] ?? null)) changes[name] = value;
+  }
+  if (pickedPoint) {
+    Object.assign(changes, { latitude: pickedPoint.lat, longitude: pickedPoint.lng, geo_precision: 1 });
+  }
+  const body = { changes };
+  const place = reviewForm.elements.place.value.trim();
+  if (place) body.place = place;
+  return body;
+}
+
+async function saveCorrections(reviewForm) {
+  await sendReview(correctionsFrom(reviewForm));
+}
+
+async function sendReview(body) {
+  if (!currentEvent) return;
+  const response = await fetch(`api/events/${currentEvent.id}`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokenInput.value.trim()}` },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const detail = (await response.json().catch(() => ({}))).detail;
+    const message = Array.isArray(detail) ? detail.map((item) => `${item.loc.at(-1)}: ${item.msg}`).join("; ") : detail;
+    throw new Error(`review not saved: ${message || `HTTP ${response.status}`}`);
+  }
+  pickedPoint = null;
+  const reviewed = await response.json();
+  await showEvent(reviewed.id);
+  panel.dataset.saved = String(Date.now());
+  loadEvents().catch(showError);
+}
+
+async function goToQueued(step) {
+  if (reviewQueue === null || queueIndex + step < 0 || queueIndex + step >= reviewQueue.length) {
+    const params = filterParams(true);
+    params.set("review", "unreviewed");
+    params.set("limit", "1000");
+    reviewQueue = (await getJson(`api/events?${params}`)).events.map((event) => event.id);
+    queueIndex = step > 0 ? -1 : reviewQueue.length;
+  }
+  queueIndex = Math.max(0, Math.min(reviewQueue.length - 1, queueIndex + step));
+  if (!reviewQueue.length) {
+    statusBox.textContent = "no unreviewed events under these filters";
+    return;
+  }
+  await showEvent(reviewQueue[queueIndex]);
+  if (currentEvent.latitude !== null) map.setView([currentEvent.latitude, currentEvent.longitude], Math.max(map.getZoom(), 11));
+}
+
+document.addEventListener("keydown", (pressed) => {
+  if (pressed.target.closest("input, select, textarea") || pressed.ctrlKey || pressed.metaKey || pressed.altKey) return;
+  const action = { n: () => goToQueued(1), p: () => goToQueued(-1),
+                   c: () => sendReview({ status: "confirmed" }), x: () => sendReview({ status: "rejected" }) }[pressed.key];
+  if (action) {
+    pressed.preventDefault();
+    action().catch(showError);
+  }
+});
 
 // ---- timeline: events per day (or month, over long spans) for the filters other than dates ----
 
@@ -507,6 +666,7 @@ form.addEventListener("change", (event) => {
   if (name === "start" || name === "end") loadEvents().catch(showError);
   else if (name === "territory" || name === "territory_date") loadTerritory().catch(showError);
   else if (name !== "actor") reloadAll();
+  reviewQueue = null;
 });
 form.elements.actor.addEventListener("input", () => {
   clearTimeout(typingTimer);
@@ -522,6 +682,7 @@ map.on("moveend", () => {
   moveTimer = setTimeout(() => loadEvents().catch(showError), 150);
 });
 
+getJson("api/taxonomy").then((types) => { taxonomy = types; }).catch(showError);
 addLegend();
 enableBrushing();
 loadBoundaries().catch(showError);

