@@ -1,10 +1,16 @@
 """Pipeline stages on real sentences with the real spaCy model and the real gazetteer."""
 
+import weakref
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+import fieldreport.nlp as nlp
 from fieldreport.geo.geoparse import Geoparser
 from fieldreport.model import Document
+from fieldreport.nlp import parsed_in_pieces
+from fieldreport.pipeline import TimeLimitExceeded
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
 
@@ -273,8 +279,6 @@ def test_an_unqualified_army_abroad_is_that_countrys(extractor):
 
 def test_a_long_text_is_parsed_in_pieces_with_the_documents_offsets(extractor, monkeypatch):
     """Texts longer than CHUNK_CHARS go through the parser piece by piece; evidence points into the whole text."""
-    import fieldreport.nlp as nlp
-
     text = "\n".join(f"Regime forces shelled Harasta in Rural Damascus on Wednesday, killing {n} civilians."
                      for n in range(2, 12))
     monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
@@ -283,3 +287,59 @@ def test_a_long_text_is_parsed_in_pieces_with_the_documents_offsets(extractor, m
     assert len(text) > 4 * 200 and spans
     assert all(text[span.start:span.end] == span.text for span in spans)
     assert max(span.start for span in spans) > len(text) - 200
+
+
+LONG_REPORT = "\n".join(f"Regime forces shelled Harasta in Rural Damascus on Wednesday, killing {n} civilians."
+                        for n in range(2, 12))
+
+
+def watched(pieces, seen):
+    """The pieces as they come, checking that every earlier piece's Doc is gone before the next is handed on."""
+    for doc, offset in pieces:
+        assert all(ref() is None for ref in seen), "an earlier piece's Doc is still held"
+        seen.append(weakref.ref(doc))
+        yield doc, offset
+
+
+def test_a_long_texts_pieces_are_parsed_and_released_one_at_a_time(extractor, monkeypatch):
+    """Memory holds one piece's Doc at a time, not the whole text's, and the events are the same."""
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+    document = Document(text=LONG_REPORT, published=date(2018, 1, 18))
+    expected = extractor.extract(document)
+    [(_, pieces)] = list(parsed_in_pieces(extractor.nlp, [document], batch_size=16))
+    seen = []
+    events = extractor.events_or_error(document, watched(pieces, seen))
+    assert len(seen) >= 5
+    assert [e.as_record() for e in events] == [e.as_record() for e in expected]
+
+
+def test_a_document_over_the_time_limit_is_skipped_with_one_line_and_the_others_go_on(extractor, monkeypatch):
+    monkeypatch.setattr(extractor, "time_limit", 0.0)
+    slow = Document(text=LONG_REPORT, origin="slow.txt")
+    results = list(extractor.extract_many([slow, Document(text="Regime forces shelled Harasta.", origin="b.txt")]))
+    assert [type(found) for _, found in results] == [TimeLimitExceeded, TimeLimitExceeded]
+    assert str(results[0][1]) == "slow.txt: took over the time limit of 0 s: skipped"
+    with pytest.raises(TimeLimitExceeded, match="slow.txt"):
+        extractor.extract(slow)
+    monkeypatch.setattr(extractor, "time_limit", 60.0)
+    assert extractor.extract(slow)
+
+
+def test_a_long_document_over_the_time_limit_stops_at_the_piece_it_is_in(extractor, monkeypatch):
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+    monkeypatch.setattr(extractor, "time_limit", 0.0)
+    document = Document(text=LONG_REPORT)
+    [(_, pieces)] = list(parsed_in_pieces(extractor.nlp, [document], batch_size=16))
+    seen = []
+    assert isinstance(extractor.events_or_error(document, watched(pieces, seen)), TimeLimitExceeded)
+    assert len(seen) == 1
+
+
+def test_events_of_a_listed_set_of_places_in_a_later_piece_point_into_the_whole_text(extractor, monkeypatch):
+    """One event per listed place, each with the same evidence, moved once to the document's offsets."""
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+    text = LONG_REPORT + "\nClashes erupted in Maraanaz and Kaljibrin villages in northern Aleppo on Tuesday."
+    events = events_of(extractor, text)
+    listed = [e for e in events if e.location in ("Maraanaz", "Kaljibrin")]
+    assert {e.location for e in listed} == {"Maraanaz", "Kaljibrin"}
+    assert all(text[span.start:span.end] == span.text for event in events for span in event.evidence)

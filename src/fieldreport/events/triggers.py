@@ -315,7 +315,8 @@ def instrument_class_in(text: str, patterns: Patterns) -> str | None:
 def instrument_for(token: Token, sentence: Span, patterns: Patterns) -> str | None:
     """The first instrument in the sentence outside clauses that tell other events, else in the whole sentence: in
     'launched airstrikes on groups it accused of a chlorine attack', the strikes are from the air."""
-    own = " ".join(t.text for t in sentence if not in_other_clause(t, token))
+    other = in_other_clauses(sentence, token)
+    own = " ".join(t.text for t in sentence if not other[t.i])
     return instrument_class_in(own, patterns) or instrument_class(sentence, patterns)
 
 
@@ -329,16 +330,30 @@ def strike_instrument(token: Token, patterns: Patterns) -> str | None:
     return first_cue_group_in(token.sent.text, means) or first_cue_group_in(neighbourhood(token).text, means)
 
 
-def in_other_clause(word: Token, trigger: Token) -> bool:
-    """A word in a relative, adverbial or complement clause that does not hold the trigger, or in the event this one
-    answers ('in retaliation for a gas attack')."""
+def in_other_clauses(sentence: Span, trigger: Token) -> dict[int, bool]:
+    """For each word of the sentence (by index), whether it is in a relative, adverbial or complement clause that
+    does not hold the trigger, or in the event this one answers ('in retaliation for a gas attack'). A word's answer
+    is its head's unless the word tells by itself; each is worked out once, so a long sentence stays linear."""
     trigger_path = {trigger.i, *(t.i for t in trigger.ancestors)}
-    for ancestor in (word, *word.ancestors):
-        if ancestor.i in trigger_path:
-            return False
-        if ancestor.dep_ in ("relcl", "advcl", "ccomp") or ancestor.lemma_.lower() in ANSWERED_EVENT_WORDS:
-            return True
-    return False
+    answers: dict[int, bool] = {}
+    for word in sentence:
+        chain = [word]
+        while (answer := own_answer(chain[-1], trigger_path, answers)) is None:
+            chain.append(chain[-1].head)
+        answers.update((token.i, answer) for token in chain)
+    return answers
+
+
+def own_answer(token: Token, trigger_path: set[int], answers: dict[int, bool]) -> bool | None:
+    """Whether `token` is in another clause than the trigger's when it tells by itself (or was worked out
+    already); None when it is as its head is."""
+    if token.i in answers:
+        return answers[token.i]
+    if token.i in trigger_path:
+        return False
+    if token.dep_ in ("relcl", "advcl", "ccomp") or token.lemma_.lower() in ANSWERED_EVENT_WORDS:
+        return True
+    return False if token.head.i == token.i else None
 
 
 def word_forms(token: Token) -> set[str]:
