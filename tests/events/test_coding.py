@@ -618,3 +618,14 @@ def test_month_of_a_background_clause_does_not_date_the_next_sentence(extractor)
                      published=date(2016, 10, 9))
     clash = next(e for e in events if e.event_type == "Battles" and "Akhtarin" in e.notes)
     assert clash.event_date == "2016-10-09"
+
+
+def test_attack_thwarted_is_the_fight_not_a_second_event(extractor):
+    events = factual(extractor, "Government troops thwarted an attack by IS fighters on army posts near Al Mayadin "
+                                "in Deir ez-Zor on Monday.")
+    assert [(e.event_type, e.actor1) for e in events] == [("Battles", "Military Forces of Syria (2000-)")]
+
+
+def test_attack_fought_off_without_a_fight_word_is_a_clash(extractor):
+    events = factual(extractor, "Kurdish fighters crushed an IS attack on the town of Tal Abyad on Saturday.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]

@@ -43,6 +43,8 @@ from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
 
 TARGET_PREPS = word_set("events", "target_preps")
+REPELLING_WORDS = word_set("events", "repelling_words")
+CLASH_EVENT = "Battles / Armed clash"
 # The event and sub-event types these rules code, each checked against the taxonomy (data/taxonomy.toml) on import
 BATTLES = taxonomy.event_type("Battles")
 STRATEGIC_DEVELOPMENTS = taxonomy.event_type("Strategic developments")
@@ -549,6 +551,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             add_tally(drafts, ctx)
             continue
         triggers = subordinate_attacks_dropped(triggers)
+        triggers = repelled_attacks_folded(triggers, patterns)
         triggers = background_clauses_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
         own_killings: list[Trigger] = []
@@ -894,6 +897,29 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     if not main:
         return triggers
     return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
+
+
+def repelled_attacks_folded(triggers: list[Trigger], patterns: Patterns) -> list[Trigger]:
+    """'The army thwarted an attack by IS', 'Kurdish forces crushed the attack': an attack fought off is the fight
+    between attacker and defender. The verb that fights it off names that fight when it is a trigger; otherwise
+    the attack word does, as a clash, never as one-sided violence against the defenders."""
+    heads = {t.token.i for t in triggers}
+    clash = next(p for p in patterns.triggers if p.event == CLASH_EVENT)
+    kept = []
+    for trigger in triggers:
+        repeller = repelling_verb(trigger.token)
+        if repeller is None:
+            kept.append(trigger)
+        elif repeller.i not in heads:
+            kept.append(Trigger(trigger.token, clash))
+    return kept
+
+
+def repelling_verb(token: Token) -> Token | None:
+    """The verb of fighting off ('thwarted', 'fending off') of which the word is the object, if any."""
+    if token.dep_ not in ("dobj", "nsubjpass") or token.head.lemma_.lower() not in REPELLING_WORDS:
+        return None
+    return token.head
 
 
 def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
