@@ -54,6 +54,7 @@ NESTED_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
 DESCRIBING_PRONOUNS = {"which", "who", "whom", "whose"}
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 NUMBER = re.compile(r"^\d[\d,.]*$")
+FINITE_OR_PARTICIPLE = {"VBD", "VBN", "VBG", "VB", "VBP"}  # a verb that is a verb; a plural misread as VBZ is not
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,29 @@ def aspect_verdict(node: Token) -> Verdict | None:
         return Verdict(BACKGROUND, node.doc[perfect[0].i:node.i + 1])  # "the army had retaken the town"
     if perfect and (counts_a_toll(node) or node.dep_ == "ROOT" and spans_long_time(node)):
         return Verdict(BACKGROUND, node.doc[perfect[0].i:node.i + 1])  # "has killed hundreds of thousands"
+    anterior = perfect_participle(node)
+    if anterior is not None:
+        return Verdict(BACKGROUND, anterior)  # "with Iraqi forces having retaken Ramadi"
     habit = next((c for c in children if c.dep_ == "advmod" and c.lower_ in HABITUAL), None)
     if habit is not None:
         return Verdict(BACKGROUND, node.doc[habit.i:habit.i + 1])  # "Douma is regularly targeted"
     if is_descriptive_clause(node):
         return Verdict(BACKGROUND, node.doc[node.i:node.i + 1])  # "Aleppo, which the army retook"
     return None
+
+
+def perfect_participle(node: Token) -> Span | None:
+    """'having retaken the cities': a perfect participle tells what was done before the time the sentence reports,
+    the backdrop of its news (a news time attached to it is read first). So does the noun it is said of in an
+    absolute phrase ('coalition airstrikes having retaken ...'), which the parser may take for a verb."""
+    having = next((c for c in node.children if c.dep_ == "aux" and c.lower_ == "having"), None)
+    if having is not None:
+        return node.doc[having.i:node.i + 1]
+    if node.tag_ in FINITE_OR_PARTICIPLE:
+        return None
+    clause = next((c for c in node.children if c.dep_ in ("xcomp", "acl")
+                   and any(a.dep_ == "aux" and a.lower_ == "having" for a in c.children)), None)
+    return None if clause is None else node.doc[node.i:clause.i + 1]
 
 
 def attached_times(sentence: Span, published: date | None) -> dict[int, list[Verdict]]:
