@@ -629,3 +629,15 @@ def test_attack_thwarted_is_the_fight_not_a_second_event(extractor):
 def test_attack_fought_off_without_a_fight_word_is_a_clash(extractor):
     events = factual(extractor, "Kurdish fighters crushed an IS attack on the town of Tal Abyad on Saturday.")
     assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_noise_heard_is_no_event_of_its_own(extractor):
+    events = factual(extractor, "Residents of Jisr al-Shughur in Idlib said the sound of explosions went on until "
+                                "dawn on Sunday.")
+    assert events == []
+
+
+def test_counter_attack_written_apart_is_a_battle(extractor):
+    events = factual(extractor, "IS fighters retook the village of Tal Arn in Aleppo in a counter attack on "
+                                "Monday.")
+    assert {e.event_type for e in events} == {"Battles"}
