@@ -641,3 +641,10 @@ def test_counter_attack_written_apart_is_a_battle(extractor):
     events = factual(extractor, "IS fighters retook the village of Tal Arn in Aleppo in a counter attack on "
                                 "Monday.")
     assert {e.event_type for e in events} == {"Battles"}
+
+
+def test_launched_assault_is_the_assault_not_a_strike_by_its_launcher(extractor):
+    events = factual(extractor, "IS militants launched an assault on the town of Tal Abyad in Raqqa on Saturday, "
+                                "prompting air strikes by the US-led coalition.")
+    assert ("Battles", "Islamic State (Syria)") in {(e.event_type, e.actor1) for e in events}
+    assert not [e for e in events if e.event_type != "Battles" and e.actor1 == "Islamic State (Syria)"]
