@@ -648,3 +648,8 @@ def test_launched_assault_is_the_assault_not_a_strike_by_its_launcher(extractor)
                                 "prompting air strikes by the US-led coalition.")
     assert ("Battles", "Islamic State (Syria)") in {(e.event_type, e.actor1) for e in events}
     assert not [e for e in events if e.event_type != "Battles" and e.actor1 == "Islamic State (Syria)"]
+
+
+def test_attack_on_a_town_an_armed_group_holds_is_a_battle(extractor):
+    events = factual(extractor, "IS fighters attacked a Kurdish-held town on Saturday.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]

@@ -196,6 +196,14 @@ def target_words(token: Token) -> set[str]:
     return words
 
 
+def held_target(token: Token, patterns: Patterns) -> bool:
+    """'ISIS attacks Kurdish-held town': an attack on a place an armed group holds, with no victims named, is a fight
+    with its holders."""
+    holding = patterns.territory.get("holding", [])
+    return any(m.dep_ == "amod" and m.lemma_.lower() in holding and any(c.tag_ == "HYPH" for c in m.children)
+               for target in target_tokens(token) for m in target.children)
+
+
 def words_right_after(token: Token, reach: int = 5) -> set[str]:
     """Lemmas of the noun phrase right after a verb whose object the parse lost ('attacked South West State's
     militiamen trying to ...', read as the subject of 'trying'): up to its first noun that heads a phrase."""
@@ -320,8 +328,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if event == PROTEST:
         return typed(protest_kind(story, patterns) or PEACEFUL_PROTEST)
     if event in (ATTACK, DETENTION):
-        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
+        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and (bool(
             (target_words(trigger.token) or words_right_after(trigger.token)) & patterns.armed_targets)
+            or held_target(trigger.token, patterns))
         if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
             # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
             # and clash only with the members of a group the text names, never with their own state's forces
