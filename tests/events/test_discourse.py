@@ -120,3 +120,9 @@ def test_perfect_participle_is_the_backdrop_not_the_news(extractor):
 def test_perfect_participle_with_a_news_day_stays_news(extractor):
     text = "Government troops, having retaken the village of Halfaya in Hama on Tuesday, shelled nearby rebel posts."
     assert "Government regains territory" in factual_types(extractor, text)
+
+
+def test_a_retelling_dated_only_by_an_old_day_told_before_is_background(extractor):
+    text = ("Inspectors are due in Damascus this week to look into an alleged chemical attack in Douma on April 7. "
+            "Washington blames the Syrian government for the attack, which rescuers say killed 40 people.")
+    assert factual_types(extractor, text) == set()

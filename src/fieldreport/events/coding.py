@@ -1060,7 +1060,9 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if crowd_acts or crowd_fights:
         event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
-    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality)
+    carried = date_span if date_span is not None and not ctx.sentence.start <= date_span.start < ctx.sentence.end \
+        else None
+    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality, carried)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,

@@ -65,13 +65,17 @@ class Verdict:
     cue: Span
 
 
-def clause_modality(token: Token, published: date | None, cues: ModalityCues) -> tuple[str, Span | None]:
+def clause_modality(token: Token, published: date | None, cues: ModalityCues,
+                    carried: Span | None = None) -> tuple[str, Span | None]:
     """The modality of an event word (events/modality.py), made `background` when its clause reports background;
-    with the words that tell a background."""
+    with the words that tell a background. `carried` is the date an earlier sentence gave the event: a clause that
+    nothing dates ('Washington blames the government for the attack') is as old as that date."""
     modality = modality_of(token, cues)
     if modality not in FACTUAL:
         return modality, None
     verdict = clause_verdict(token, published)
+    if verdict is None and carried is not None and time_class(carried.text, published) == BACKGROUND:
+        verdict = Verdict(BACKGROUND, carried)
     if verdict is not None and verdict.kind == BACKGROUND:
         return BACKGROUND, verdict.cue
     return modality, None
