@@ -283,3 +283,9 @@ def test_a_long_text_is_parsed_in_pieces_with_the_documents_offsets(extractor, m
     assert len(text) > 4 * 200 and spans
     assert all(text[span.start:span.end] == span.text for span in spans)
     assert max(span.start for span in spans) > len(text) - 200
+
+
+def test_a_neighbourhood_lies_in_its_city_not_at_a_town_of_its_name(extractor):
+    events = events_of(extractor, "Two women were wounded when rebel rockets hit a bakery in the Shahba "
+                                  "neighbourhood of Aleppo on Thursday.")
+    assert [(e.location, e.admin1) for e in events if e.is_factual] == [("Aleppo", "Aleppo")]
