@@ -106,3 +106,14 @@ SUMMARY = ("Ankara says 26 IS militants killed in northern Syria\n"
 def test_a_country_wide_summary_is_the_event_the_article_places(extractor):
     strikes = [e for e in extracted(extractor, SUMMARY) if e.sub_event_type == STRIKE and e.is_factual]
     assert [(e.location, e.actor1) for e in strikes] == [("Akhtarīn", "Global Coalition Against Daesh")]
+
+
+GUESSED = ("Twenty children were killed in airstrikes on a school in rebel-held Idlib province on Wednesday, UNICEF "
+           "said. " + FILLER +
+           "The strikes, carried out by either Russian or Syrian warplanes according to the Observatory, hit the "
+           "village of Hass.")
+
+
+def test_a_doer_told_as_a_guess_does_not_split_the_event(extractor):
+    strikes = [e for e in extracted(extractor, GUESSED) if e.sub_event_type == STRIKE and e.is_factual]
+    assert [e.location for e in strikes] == ["Hass"]

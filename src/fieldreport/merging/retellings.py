@@ -30,10 +30,12 @@ from fieldreport.merging.compatibility import (
     subtypes_compatible,
 )
 from fieldreport.merging.within import drop_repeated_actor, prefer_named_actors
+from fieldreport.rules import word_set
 
 SAME_POINT_KM = 1.0  # two spellings of one place resolve to points this close
 NEAR_KM = 10.0  # a place given as 'near X' or 'in X city' (geo_precision 2) holds what lies this close to X
 BATTLES = taxonomy.event_type("Battles")
+DOUBT_WORDS = word_set("merging", "doubt_words")
 
 
 def merge_retellings(drafts: list[DraftEvent]) -> list[DraftEvent]:
@@ -216,4 +218,20 @@ def actors_agree(a: DraftEvent, b: DraftEvent) -> bool:
     if a.event.event_type == BATTLES:
         named_a, named_b = ({s for s in named_sides(d, battle=True) if s} for d in (a, b))
         return named_a <= named_b or named_b <= named_a or len(named_a | named_b) <= 2
-    return all(x is None or y is None or x == y for x, y in zip(named_sides(a), named_sides(b), strict=True))
+    sides = list(zip(named_sides(a), named_sides(b), strict=True))
+    if guessed_doer(a) or guessed_doer(b):
+        sides = sides[1:]
+    return all(x is None or y is None or x == y for x, y in sides)
+
+
+def guessed_doer(draft: DraftEvent) -> bool:
+    """True when the text names the doer as a guess: 'either Russian or Syrian warplanes', 'purportedly American
+    airstrikes'."""
+    mention = draft.actor1
+    if mention is None:
+        return False
+    root = mention.span.root
+    near = [*mention.span.doc[max(mention.span.start - 2, 0):mention.span.start], *root.children]
+    if root.dep_ == "conj":
+        near += list(root.head.children) + [root.head]
+    return any(w.lower_ in DOUBT_WORDS or w.dep_ == "cc" and w.lower_ == "or" for w in near)
