@@ -653,3 +653,8 @@ def test_launched_assault_is_the_assault_not_a_strike_by_its_launcher(extractor)
 def test_attack_on_a_town_an_armed_group_holds_is_a_battle(extractor):
     events = factual(extractor, "IS fighters attacked a Kurdish-held town on Saturday.")
     assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_a_protest_crushed_is_no_fight(extractor):
+    events = factual(extractor, "Security forces crushed a protest by students in Daraa on Friday.")
+    assert "Battles" not in {e.event_type for e in events}

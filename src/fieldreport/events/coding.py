@@ -910,14 +910,15 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
 
 def repelled_attacks_folded(triggers: list[Trigger], patterns: Patterns) -> list[Trigger]:
     """'The army thwarted an attack by IS', 'Kurdish forces crushed the attack': an attack fought off is the fight
-    between attacker and defender. The verb that fights it off names that fight when it is a trigger; otherwise
-    the attack word does, as a clash, never as one-sided violence against the defenders."""
+    between attacker and defender (a protest crushed is still a protest). The verb that fights it off names that
+    fight when it is a trigger; otherwise the attack word does, as a clash, never as one-sided violence against the
+    defenders."""
     heads = {t.token.i for t in triggers}
     clash = next(p for p in patterns.triggers if p.event == CLASH_EVENT)
     kept = []
     for trigger in triggers:
         repeller = repelling_verb(trigger.token)
-        if repeller is None:
+        if repeller is None or not (trigger.pattern.event == ATTACK or trigger.pattern.event_type == BATTLES):
             kept.append(trigger)
         elif repeller.i not in heads:
             kept.append(Trigger(trigger.token, clash))
