@@ -343,3 +343,9 @@ def test_events_of_a_listed_set_of_places_in_a_later_piece_point_into_the_whole_
     listed = [e for e in events if e.location in ("Maraanaz", "Kaljibrin")]
     assert {e.location for e in listed} == {"Maraanaz", "Kaljibrin"}
     assert all(text[span.start:span.end] == span.text for event in events for span in event.evidence)
+
+
+def test_a_neighbourhood_lies_in_its_city_not_at_a_town_of_its_name(extractor):
+    events = events_of(extractor, "Two women were wounded when rebel rockets hit a bakery in the Shahba "
+                                  "neighbourhood of Aleppo on Thursday.")
+    assert [(e.location, e.admin1) for e in events if e.is_factual] == [("Aleppo", "Aleppo")]

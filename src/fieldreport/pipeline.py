@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from fieldreport.errors import FieldreportError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
+from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import Gazetteer
 from fieldreport.geo.geocode import Geocoder
 from fieldreport.geo.learned import LearnedPlaces
@@ -40,6 +41,8 @@ MAX_HEADER_TOKENS = 4
 # people are called like them, unlike a village.
 POSSESSIVE_POPULATION = 20_000
 MAX_CONTAINMENT_GAP = 4  # tokens between a place and the governorate that holds it ("X , in the Y")
+CITY_PART_KM = 15.0  # how far from its city's point a neighbourhood of it may lie
+CITY_PART_CUES = word_set("geo", "city_part_cues")
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
 MIN_WORDS_FOR_LANGUAGE = 40
 MIN_ENGLISH_SHARE = 0.12  # English news: 0.21 and up (FA-KES); French, German, Spanish: 0.06 and below
@@ -221,6 +224,7 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
     kept = {id(loc) for _, loc in placed}
     pairs = [(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is None or id(loc) in kept]
     toponyms, resolved = [t for t, _ in pairs], [loc for _, loc in pairs]
+    resolved = city_parts_in_their_city(toponyms, resolved)
     anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
     for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
@@ -232,6 +236,20 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
         elif fell_back and strict and location is not None and context is not None and located_in(toponym, context):
             geocoder.learn(toponym, location, context, document_id)
     return [loc for loc in resolved if loc]
+
+
+def city_parts_in_their_city(toponyms: list[Toponym], resolved: list[Location | None]) -> list[Location | None]:
+    """'the Shahba neighbourhood of Aleppo': a city's part lies in that city, not at a town of its name elsewhere."""
+    placed = list(resolved)
+    for i, toponym in enumerate(toponyms[:-1]):
+        city, part = resolved[i + 1], resolved[i]
+        if toponym.mention.cue not in CITY_PART_CUES or city is None or city.latitude is None \
+                or not located_in(toponym, city):
+            continue
+        if part is None or part.latitude is None \
+                or km_between(part.latitude, part.longitude, city.latitude, city.longitude) > CITY_PART_KM:
+            placed[i] = city
+    return placed
 
 
 def located_in(toponym: Toponym, area: Location) -> bool:

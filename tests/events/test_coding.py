@@ -618,3 +618,43 @@ def test_month_of_a_background_clause_does_not_date_the_next_sentence(extractor)
                      published=date(2016, 10, 9))
     clash = next(e for e in events if e.event_type == "Battles" and "Akhtarin" in e.notes)
     assert clash.event_date == "2016-10-09"
+
+
+def test_attack_thwarted_is_the_fight_not_a_second_event(extractor):
+    events = factual(extractor, "Government troops thwarted an attack by IS fighters on army posts near Al Mayadin "
+                                "in Deir ez-Zor on Monday.")
+    assert [(e.event_type, e.actor1) for e in events] == [("Battles", "Military Forces of Syria (2000-)")]
+
+
+def test_attack_fought_off_without_a_fight_word_is_a_clash(extractor):
+    events = factual(extractor, "Kurdish fighters crushed an IS attack on the town of Tal Abyad on Saturday.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_noise_heard_is_no_event_of_its_own(extractor):
+    events = factual(extractor, "Residents of Jisr al-Shughur in Idlib said the sound of explosions went on until "
+                                "dawn on Sunday.")
+    assert events == []
+
+
+def test_counter_attack_written_apart_is_a_battle(extractor):
+    events = factual(extractor, "IS fighters retook the village of Tal Arn in Aleppo in a counter attack on "
+                                "Monday.")
+    assert {e.event_type for e in events} == {"Battles"}
+
+
+def test_launched_assault_is_the_assault_not_a_strike_by_its_launcher(extractor):
+    events = factual(extractor, "IS militants launched an assault on the town of Tal Abyad in Raqqa on Saturday, "
+                                "prompting air strikes by the US-led coalition.")
+    assert ("Battles", "Islamic State (Syria)") in {(e.event_type, e.actor1) for e in events}
+    assert not [e for e in events if e.event_type != "Battles" and e.actor1 == "Islamic State (Syria)"]
+
+
+def test_attack_on_a_town_an_armed_group_holds_is_a_battle(extractor):
+    events = factual(extractor, "IS fighters attacked a Kurdish-held town on Saturday.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_a_protest_crushed_is_no_fight(extractor):
+    events = factual(extractor, "Security forces crushed a protest by students in Daraa on Friday.")
+    assert "Battles" not in {e.event_type for e in events}

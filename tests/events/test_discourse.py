@@ -107,3 +107,22 @@ def test_a_month_named_alone_is_background_only_once_it_ended_long_before(extrac
     text = "IS fighters attacked the town of Suluk in Raqqa in late January."
     assert factual_types(extractor, text, published=date(2016, 2, 2))
     assert not factual_types(extractor, text, published=date(2016, 3, 2))
+
+
+def test_perfect_participle_is_the_backdrop_not_the_news(extractor):
+    text = ("Rebels shelled the town of Mhardeh in Hama on Tuesday, with government troops having retaken the nearby "
+            "village of Halfaya.")
+    found = kinds(extractor, text)
+    assert ("Shelling/artillery/missile attack", "occurred") in found
+    assert not [kind for kind in found if kind[0] == "Government regains territory" and kind[1] == "occurred"]
+
+
+def test_perfect_participle_with_a_news_day_stays_news(extractor):
+    text = "Government troops, having retaken the village of Halfaya in Hama on Tuesday, shelled nearby rebel posts."
+    assert "Government regains territory" in factual_types(extractor, text)
+
+
+def test_a_retelling_dated_only_by_an_old_day_told_before_is_background(extractor):
+    text = ("Inspectors are due in Damascus this week to look into an alleged chemical attack in Douma on April 7. "
+            "Washington blames the Syrian government for the attack, which rescuers say killed 40 people.")
+    assert factual_types(extractor, text) == set()

@@ -83,3 +83,10 @@ def test_a_faction_named_after_a_place_does_not_place_the_clash(extractor):
 def test_a_place_abroad_that_the_text_puts_the_event_in_is_kept(extractor, text, country):
     events = extractor.extract(Document(id="t", text=text, published=date(2021, 3, 1)))
     assert events and events[0].country == country
+
+
+def test_where_a_fight_was_heard_from_is_not_where_it_was(extractor):
+    places = places_of(extractor, "IS fighters stormed the town of Tal Abyad in Raqqa on Saturday. Turkish officials "
+                                  "said the militants attacked on two fronts, with gunfire and explosions audible "
+                                  "from the town of Akcakale for hours.")
+    assert "Akcakale" not in {location for location, _ in places}

@@ -93,3 +93,27 @@ def test_a_place_won_is_no_retelling_of_the_place_left():
     assert retells(draft(0, "gain"), draft(5, None))
     assert not retells(draft(0, "gain"), draft(5, "loss"))
     assert not retells(draft(0, "gain", "HTS: Hayat Tahrir al Sham"), draft(5, "gain", "Military Forces of Syria"))
+
+
+SUMMARY = ("Ankara says 26 IS militants killed in northern Syria\n"
+           "Twenty-six IS militants have been killed in clashes and U.S.-led coalition air strikes in northern Syria "
+           "over the past day, the Turkish army said on Sunday. " + FILLER +
+           "Fourteen IS fighters were killed as they tried to storm the rebel-held village of Akhtarin in Aleppo, "
+           "the army said. A further 12 IS fighters died in coalition air strikes in the same area, the statement "
+           "said.")
+
+
+def test_a_country_wide_summary_is_the_event_the_article_places(extractor):
+    strikes = [e for e in extracted(extractor, SUMMARY) if e.sub_event_type == STRIKE and e.is_factual]
+    assert [(e.location, e.actor1) for e in strikes] == [("Akhtarīn", "Global Coalition Against Daesh")]
+
+
+GUESSED = ("Twenty children were killed in airstrikes on a school in rebel-held Idlib province on Wednesday, UNICEF "
+           "said. " + FILLER +
+           "The strikes, carried out by either Russian or Syrian warplanes according to the Observatory, hit the "
+           "village of Hass.")
+
+
+def test_a_doer_told_as_a_guess_does_not_split_the_event(extractor):
+    strikes = [e for e in extracted(extractor, GUESSED) if e.sub_event_type == STRIKE and e.is_factual]
+    assert [e.location for e in strikes] == ["Hass"]

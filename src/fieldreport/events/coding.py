@@ -43,6 +43,8 @@ from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
 
 TARGET_PREPS = word_set("events", "target_preps")
+REPELLING_WORDS = word_set("events", "repelling_words")
+CLASH_EVENT = "Battles / Armed clash"
 # The event and sub-event types these rules code, each checked against the taxonomy (data/taxonomy.toml) on import
 BATTLES = taxonomy.event_type("Battles")
 STRATEGIC_DEVELOPMENTS = taxonomy.event_type("Strategic developments")
@@ -194,6 +196,14 @@ def target_words(token: Token) -> set[str]:
     return words
 
 
+def held_target(token: Token, patterns: Patterns) -> bool:
+    """'ISIS attacks Kurdish-held town': an attack on a place an armed group holds, with no victims named, is a fight
+    with its holders."""
+    holding = patterns.territory.get("holding", [])
+    return any(m.dep_ == "amod" and m.lemma_.lower() in holding and any(c.tag_ == "HYPH" for c in m.children)
+               for target in target_tokens(token) for m in target.children)
+
+
 def words_right_after(token: Token, reach: int = 5) -> set[str]:
     """Lemmas of the noun phrase right after a verb whose object the parse lost ('attacked South West State's
     militiamen trying to ...', read as the subject of 'trying'): up to its first noun that heads a phrase."""
@@ -318,8 +328,9 @@ def subtype_for(trigger: Trigger, actor1: Actor | None, actor2: Actor | None,
     if event == PROTEST:
         return typed(protest_kind(story, patterns) or PEACEFUL_PROTEST)
     if event in (ATTACK, DETENTION):
-        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and bool(
+        armed_target = actor2 is not None and actor2.inter in ARMED_INTERS or actor2 is None and (bool(
             (target_words(trigger.token) or words_right_after(trigger.token)) & patterns.armed_targets)
+            or held_target(trigger.token, patterns))
         if event == DETENTION and not (actor1 is not None and actor1.inter in NON_STATE_ARMED_INTERS):
             # armed groups holding fighters clash with them (ACLED); a state's forces arresting "militants" arrest,
             # and clash only with the members of a group the text names, never with their own state's forces
@@ -549,6 +560,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
             add_tally(drafts, ctx)
             continue
         triggers = subordinate_attacks_dropped(triggers)
+        triggers = repelled_attacks_folded(triggers, patterns)
         triggers = background_clauses_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
         own_killings: list[Trigger] = []
@@ -896,6 +908,30 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
 
 
+def repelled_attacks_folded(triggers: list[Trigger], patterns: Patterns) -> list[Trigger]:
+    """'The army thwarted an attack by IS', 'Kurdish forces crushed the attack': an attack fought off is the fight
+    between attacker and defender (a protest crushed is still a protest). The verb that fights it off names that
+    fight when it is a trigger; otherwise the attack word does, as a clash, never as one-sided violence against the
+    defenders."""
+    heads = {t.token.i for t in triggers}
+    clash = next(p for p in patterns.triggers if p.event == CLASH_EVENT)
+    kept = []
+    for trigger in triggers:
+        repeller = repelling_verb(trigger.token)
+        if repeller is None or not (trigger.pattern.event == ATTACK or trigger.pattern.event_type == BATTLES):
+            kept.append(trigger)
+        elif repeller.i not in heads:
+            kept.append(Trigger(trigger.token, clash))
+    return kept
+
+
+def repelling_verb(token: Token) -> Token | None:
+    """The verb of fighting off ('thwarted', 'fending off') of which the word is the object, if any."""
+    if token.dep_ not in ("dobj", "nsubjpass") or token.head.lemma_.lower() not in REPELLING_WORDS:
+        return None
+    return token.head
+
+
 def background_clauses_dropped(triggers: list[Trigger]) -> list[Trigger]:
     """'gunmen shot and killed a former rebel who had signed a reconciliation agreement': when every strong trigger
     sits in a clause describing someone, the main clause's killing is the event, not the person's past."""
@@ -1025,7 +1061,9 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if crowd_acts or crowd_fights:
         event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
-    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality)
+    carried = date_span if date_span is not None and not ctx.sentence.start <= date_span.start < ctx.sentence.end \
+        else None
+    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality, carried)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,

@@ -54,6 +54,7 @@ NESTED_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
 DESCRIBING_PRONOUNS = {"which", "who", "whom", "whose"}
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 NUMBER = re.compile(r"^\d[\d,.]*$")
+FINITE_OR_PARTICIPLE = {"VBD", "VBN", "VBG", "VB", "VBP"}  # a verb that is a verb; a plural misread as VBZ is not
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,17 @@ class Verdict:
     cue: Span
 
 
-def clause_modality(token: Token, published: date | None, cues: ModalityCues) -> tuple[str, Span | None]:
+def clause_modality(token: Token, published: date | None, cues: ModalityCues,
+                    carried: Span | None = None) -> tuple[str, Span | None]:
     """The modality of an event word (events/modality.py), made `background` when its clause reports background;
-    with the words that tell a background."""
+    with the words that tell a background. `carried` is the date an earlier sentence gave the event: a clause that
+    nothing dates ('Washington blames the government for the attack') is as old as that date."""
     modality = modality_of(token, cues)
     if modality not in FACTUAL:
         return modality, None
     verdict = clause_verdict(token, published)
+    if verdict is None and carried is not None and time_class(carried.text, published) == BACKGROUND:
+        verdict = Verdict(BACKGROUND, carried)
     if verdict is not None and verdict.kind == BACKGROUND:
         return BACKGROUND, verdict.cue
     return modality, None
@@ -119,12 +124,29 @@ def aspect_verdict(node: Token) -> Verdict | None:
         return Verdict(BACKGROUND, node.doc[perfect[0].i:node.i + 1])  # "the army had retaken the town"
     if perfect and (counts_a_toll(node) or node.dep_ == "ROOT" and spans_long_time(node)):
         return Verdict(BACKGROUND, node.doc[perfect[0].i:node.i + 1])  # "has killed hundreds of thousands"
+    anterior = perfect_participle(node)
+    if anterior is not None:
+        return Verdict(BACKGROUND, anterior)  # "with Iraqi forces having retaken Ramadi"
     habit = next((c for c in children if c.dep_ == "advmod" and c.lower_ in HABITUAL), None)
     if habit is not None:
         return Verdict(BACKGROUND, node.doc[habit.i:habit.i + 1])  # "Douma is regularly targeted"
     if is_descriptive_clause(node):
         return Verdict(BACKGROUND, node.doc[node.i:node.i + 1])  # "Aleppo, which the army retook"
     return None
+
+
+def perfect_participle(node: Token) -> Span | None:
+    """'having retaken the cities': a perfect participle tells what was done before the time the sentence reports,
+    the backdrop of its news (a news time attached to it is read first). So does the noun it is said of in an
+    absolute phrase ('coalition airstrikes having retaken ...'), which the parser may take for a verb."""
+    having = next((c for c in node.children if c.dep_ == "aux" and c.lower_ == "having"), None)
+    if having is not None:
+        return node.doc[having.i:node.i + 1]
+    if node.tag_ in FINITE_OR_PARTICIPLE:
+        return None
+    clause = next((c for c in node.children if c.dep_ in ("xcomp", "acl")
+                   and any(a.dep_ == "aux" and a.lower_ == "having" for a in c.children)), None)
+    return None if clause is None else node.doc[node.i:clause.i + 1]
 
 
 def attached_times(sentence: Span, published: date | None) -> dict[int, list[Verdict]]:

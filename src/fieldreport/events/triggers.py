@@ -44,6 +44,8 @@ ACTION_EVENT_TYPES = taxonomy.event_types("Battles", "Violence against civilians
 STRIKE_MEANS = taxonomy.sub_types("Air/drone strike", "Shelling/artillery/missile attack")
 # often the outcome of another event
 WEAK_LEMMAS = word_set("events", "weak_lemmas")
+HEARD_WORDS = word_set("events", "heard_words")
+JOINED_PREFIXES = word_set("events", "joined_prefixes")
 
 
 @dataclass(frozen=True)
@@ -357,8 +359,12 @@ def own_answer(token: Token, trigger_path: set[int], answers: dict[int, bool]) -
 
 
 def word_forms(token: Token) -> set[str]:
-    """Lemma and lower-case form; a capitalised sentence-initial noun ('Talks') loses its plural -s."""
+    """Lemma and lower-case form; a capitalised sentence-initial noun ('Talks') loses its plural -s; a prefix
+    written apart joins its noun."""
     forms = {token.lemma_.lower(), token.lower_}
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    if before is not None and before.head.i == token.i and before.lower_ in JOINED_PREFIXES:
+        forms |= {before.lower_ + form for form in tuple(forms)}  # "a counter attack" is a counterattack
     if token.pos_ == "PROPN" and token.lower_.endswith("s"):
         forms.add(token.lower_[:-1])
     return forms
@@ -446,6 +452,17 @@ def is_mandate(token: Token) -> bool:
     return head.dep_ == "acl" and head.tag_ in ("VBN", "VBD")
 
 
+def is_heard(token: Token) -> bool:
+    """'the sound of gunfire and explosions', 'blasts were heard across the city': a noise someone hears tells of
+    the fight the text reports, not an event of its own."""
+    word = token
+    while word.dep_ == "conj" and word.head.i != word.i:
+        word = word.head
+    if word.dep_ == "pobj" and word.head.lower_ == "of":
+        return word.head.head.lemma_.lower() in HEARD_WORDS
+    return word.dep_ in ("nsubjpass", "dobj") and word.head.lemma_.lower() in HEARD_WORDS
+
+
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
     has_instrument = instrument_class(sentence, patterns) is not None
@@ -459,6 +476,8 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
         if attempts_other_deed(token, patterns.by_word):
             continue
         if is_mandate(token):
+            continue
+        if is_heard(token):
             continue
         sense = strike_sense(token)
         holding = [p for p in patterns.for_token(word_forms(token))

@@ -30,6 +30,7 @@ ORGANISATION_WORDS = word_set("geo", "organisation_words")
 ORGANISATION_REACH = 4  # capitalised words after a place that may still belong to a body's name
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
 PLACE_PARTS = word_set("geo", "place_parts")
+VANTAGE_WORDS = word_set("geo", "vantage_words")
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "poss"})
 DATELINE_GAP = 3  # tokens between a place and the agency that makes it a dateline
 
@@ -49,8 +50,9 @@ WEAK_ROLES = frozenset({"speaker"})
 
 def place_role(toponym: Toponym, location: Location, home: Collection[str],
                sources: Sequence[Span] = ()) -> str | None:
-    """Why the place is not where an event happened ('affiliation', 'talks', 'speaker', 'dateline',
-    'source', 'organisation', 'state', 'abroad'), or None when it may be. `home`: the countries the report is about."""
+    """Why the place is not where an event happened ('affiliation', 'talks', 'speaker', 'vantage', 'dateline',
+    'source', 'organisation', 'state', 'abroad'), or None when it may be. `home`: the countries the report is
+    about."""
     span = toponym.mention.span
     head = first_conjunct(span.root)
     checks = (
@@ -60,6 +62,7 @@ def place_role(toponym: Toponym, location: Location, home: Collection[str],
         ("organisation", lambda: names_organisation(span)),
         ("talks", lambda: talks_place(head)),
         ("speaker", lambda: speaker_place(head)),
+        ("vantage", lambda: vantage_point(head)),
         ("state", lambda: speaks_for_state(location, toponym, head)),
         ("abroad", lambda: bool(location.country_code) and location.country_code not in home
                    and not located_at(head, toponym)),
@@ -153,6 +156,16 @@ def speaker_place(head: Token) -> bool:
     if target.pos_ in ("NOUN", "PROPN"):
         return target.lower_ in SPEAKER_NOUNS
     return target.lemma_ in SPEECH_LEMMAS and attached[0] == "from"
+
+
+def vantage_point(head: Token) -> bool:
+    """'gunfire audible from the town of Akcakale', 'smoke could be seen from Kilis': where someone heard or saw
+    a fight, not where it was."""
+    attached = governing(head)
+    if attached is not None and attached[0] == "of" and attached[1].lower_ in PLACE_PARTS:
+        attached = governing(attached[1])  # 'from the town of Akcakale'
+    return attached is not None and attached[0] in ("from", "in", "across") \
+        and attached[1].lemma_.lower() in VANTAGE_WORDS
 
 
 def speaks_for_state(location: Location, toponym: Toponym, head: Token) -> bool:

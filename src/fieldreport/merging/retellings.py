@@ -30,10 +30,12 @@ from fieldreport.merging.compatibility import (
     subtypes_compatible,
 )
 from fieldreport.merging.within import drop_repeated_actor, prefer_named_actors
+from fieldreport.rules import word_set
 
 SAME_POINT_KM = 1.0  # two spellings of one place resolve to points this close
 NEAR_KM = 10.0  # a place given as 'near X' or 'in X city' (geo_precision 2) holds what lies this close to X
 BATTLES = taxonomy.event_type("Battles")
+DOUBT_WORDS = word_set("merging", "doubt_words")
 
 
 def merge_retellings(drafts: list[DraftEvent]) -> list[DraftEvent]:
@@ -91,6 +93,8 @@ def best_supported(figures: list[Figure]) -> int | None:
 def fold(target: DraftEvent, draft: DraftEvent) -> None:
     if subtype_strength(draft.event.sub_event_type) > subtype_strength(target.event.sub_event_type):
         target.event.sub_event_type = draft.event.sub_event_type
+    if is_country_wide(target) and not is_country_wide(draft) and not actors_agree(target, draft):
+        take_sides(target, draft)
     prefer_named_actors(target, draft)
     named_doer(target, draft)
     narrower = draft.location if is_narrower(draft, target) else None
@@ -100,10 +104,18 @@ def fold(target: DraftEvent, draft: DraftEvent) -> None:
     drop_repeated_actor(target)
 
 
+def take_sides(target: DraftEvent, draft: DraftEvent) -> None:
+    """The telling that places the event knows its sides better than a country-wide summary."""
+    for slot in (1, 2):
+        name = getattr(draft.event, f"actor{slot}")
+        if name:
+            set_actor(target, slot, getattr(draft, f"actor{slot}"), Actor(name, getattr(draft.event, f"inter{slot}")))
+
+
 def is_narrower(draft: DraftEvent, target: DraftEvent) -> bool:
     """True when the draft's own place lies inside the target's: 'the village of Hass' beside 'Idlib'."""
     place, area = draft.location, target.location
-    return (place is not None and area is not None and not draft.location_inherited
+    return (place is not None and area is not None and (not draft.location_inherited or area.level == COUNTRY)
             and (target.location_inherited or holds(area, place) and not holds(place, area)))
 
 
@@ -126,7 +138,17 @@ def retells(a: DraftEvent, b: DraftEvent) -> bool:
     if a.sentences & b.sentences:
         return False  # told apart in one sentence (one event per listed place): kept apart on purpose
     return (days_compatible(ea.event_date, day_precision(a), eb.event_date, day_precision(b))
-            and places_compatible(a.location, b.location) and actors_agree(a, b))
+            and places_compatible(a.location, b.location) and (actors_agree(a, b) or summarises(a, b)))
+
+
+def summarises(a: DraftEvent, b: DraftEvent) -> bool:
+    """One of the two is placed at the country only ('air strikes in northern Syria killed 31 IS militants'): a
+    headline's or lead's summary of the event the article then places, whose sides it often muddles."""
+    return any(is_country_wide(x) and y.location is not None and not is_country_wide(y) for x, y in ((a, b), (b, a)))
+
+
+def is_country_wide(draft: DraftEvent) -> bool:
+    return draft.location is not None and draft.location.level == COUNTRY
 
 
 def day_precision(draft: DraftEvent) -> int | None:
@@ -196,4 +218,20 @@ def actors_agree(a: DraftEvent, b: DraftEvent) -> bool:
     if a.event.event_type == BATTLES:
         named_a, named_b = ({s for s in named_sides(d, battle=True) if s} for d in (a, b))
         return named_a <= named_b or named_b <= named_a or len(named_a | named_b) <= 2
-    return all(x is None or y is None or x == y for x, y in zip(named_sides(a), named_sides(b), strict=True))
+    sides = list(zip(named_sides(a), named_sides(b), strict=True))
+    if guessed_doer(a) or guessed_doer(b):
+        sides = sides[1:]
+    return all(x is None or y is None or x == y for x, y in sides)
+
+
+def guessed_doer(draft: DraftEvent) -> bool:
+    """True when the text names the doer as a guess: 'either Russian or Syrian warplanes', 'purportedly American
+    airstrikes'."""
+    mention = draft.actor1
+    if mention is None:
+        return False
+    root = mention.span.root
+    near = [*mention.span.doc[max(mention.span.start - 2, 0):mention.span.start], *root.children]
+    if root.dep_ == "conj":
+        near += list(root.head.children) + [root.head]
+    return any(w.lower_ in DOUBT_WORDS or w.dep_ == "cc" and w.lower_ == "or" for w in near)
