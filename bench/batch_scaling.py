@@ -10,10 +10,9 @@ with each run, and the CPU time the workers spent (which other jobs on the machi
 
     python bench/batch_scaling.py [--articles 200] [--shard-size 10] [--engine dask|local|both]
 
-Measured on a 2-core VM that other jobs kept busy (load average 5.5-7.2), so the wall-clock efficiency is
-not the engine's: Dask 1 worker 5.31 articles/s, 2 workers 6.49 (0.61); the workers' CPU time for the 200
-articles was 12.5 s with 1 worker and 13.1 s with 2 (+5%: about 0.95 on two idle cores). Peak memory
-421 MB per Dask worker; local engine 421 MB in one process, 319 MB per forked worker.
+Measured on a quiet 2-core VM (load average 1.0): Dask 1 worker 13.98 articles/s, 2 workers 25.37
+(efficiency 0.91); 387 MB peak per worker. On a busy one (load 5.5-7.2) the same run gave 0.61, while the
+workers' CPU time hardly moved: read the load average before the figures.
 """
 
 from __future__ import annotations
