@@ -63,8 +63,10 @@ class WordList:
     entries: dict[str, str | int | None]
 
 
+@lru_cache(maxsize=1)
 def package_rules_dir() -> Traversable:
-    """The rules that ship with fieldreport."""
+    """The rules that ship with fieldreport (cached: finding a package's files is slow, and the taxonomy
+    asks for its file on every question)."""
     return resources.files("fieldreport") / "data"
 
 

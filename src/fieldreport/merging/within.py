@@ -179,7 +179,12 @@ def listed_places(draft: DraftEvent, contexts: list[SentenceContext]) -> list[Lo
 
 
 def gap_between(left: Location, right: Location) -> str:
-    return left.mention.span.doc.text[left.mention.span.end_char:right.mention.span.start_char]
+    """The text between two place mentions, read from the tokens between them (`doc.text` would rebuild the
+    whole document's text on every call)."""
+    first, second = left.mention.span, right.mention.span
+    if second.start_char <= first.end_char:
+        return ""
+    return first[-1].whitespace_ + first.doc[first.end:second.start].text_with_ws
 
 
 def listed_together(left: Location, right: Location) -> bool:
