@@ -10,7 +10,7 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
@@ -120,3 +120,18 @@ def parsed_batch(nlp: Language, documents: list[Document],
 def parsed_one_by_one(nlp: Language, text: str) -> Iterator[tuple[Doc, int]]:
     for offset, piece in split_text(text, CHUNK_CHARS):
         yield nlp(piece), offset
+
+
+ENTITIES_KEY = "fieldreport.entities"
+
+
+def entities_in(span: Span) -> list[Span]:
+    """The named entities inside `span`, from their bounds kept on its Doc: `Span.ents` and `Doc.ents` build
+    every entity of the document anew on each call, and the discourse rules ask per clause. Bounds, not
+    Spans, are kept, so that the Doc holds no reference to itself and is freed as soon as it is let go."""
+    doc = span.doc
+    bounds = doc.user_data.get(ENTITIES_KEY)
+    if bounds is None:
+        bounds = doc.user_data[ENTITIES_KEY] = tuple((e.start, e.end, e.label_) for e in doc.ents)
+    return [Span(doc, start, end, label=label) for start, end, label in bounds
+            if span.start <= start and end <= span.end]

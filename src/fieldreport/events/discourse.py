@@ -30,6 +30,7 @@ from spacy.tokens import Span, Token
 
 from fieldreport.events.modality import ModalityCues, modality_of
 from fieldreport.mentions.dates import DAY_PRECISION, resolve_date
+from fieldreport.nlp import entities_in
 from fieldreport.rules import int_map, word_sequence, word_set
 
 LIMITS = int_map("discourse", "limits")
@@ -156,7 +157,7 @@ def attached_times(sentence: Span, published: date | None) -> dict[int, list[Ver
     for word in sentence:
         if not word.ent_type_ and word.lower_ in NEWS_TIMES:  # "killed in rocket fire overnight"
             times.setdefault(word.head.i, []).append(Verdict(NEWS, sentence.doc[word.i:word.i + 1]))
-    for entity in sentence.ents:
+    for entity in entities_in(sentence):
         if entity.label_ not in TIME_LABELS:
             continue
         kind = NEWS if entity.label_ == "TIME" else time_class(entity.text, published)  # "at dawn", "24 hours"
@@ -193,7 +194,7 @@ def compares_with_past(word: Token) -> bool:
 def since_verdict(word: Token, published: date | None) -> Verdict:
     """A span reaching back is background unless a time phrase in it names the news days ('since Tuesday')."""
     phrase = word.doc[word.left_edge.i:word.right_edge.i + 1]
-    if any(e.label_ == "TIME" or time_class(e.text, published) == NEWS for e in phrase.ents
+    if any(e.label_ == "TIME" or time_class(e.text, published) == NEWS for e in entities_in(phrase)
            if e.label_ in TIME_LABELS):
         return Verdict(NEWS, phrase)
     return Verdict(BACKGROUND, phrase)
@@ -242,7 +243,7 @@ def is_long_duration(text: str) -> bool:
 
 
 def entity_of(token: Token) -> Span:
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), token.doc[token.i:token.i + 1])
+    return next((e for e in entities_in(token.doc[:]) if e.start <= token.i < e.end), token.doc[token.i:token.i + 1])
 
 
 def is_reported(node: Token) -> bool:
@@ -271,7 +272,7 @@ def spans_long_time(node: Token) -> bool:
     """A duration of months or years anywhere in a perfect main clause: 'schools have been damaged ... in near six
     years of conflict' (the parser may hang the phrase on any word of the clause)."""
     return any(e.label_ in TIME_LABELS and is_long_duration(e.text) and within_clause(e.root, node)
-               for e in node.sent.ents)
+               for e in entities_in(node.sent))
 
 
 def within_clause(word: Token, node: Token) -> bool:
