@@ -160,24 +160,30 @@ def actor_problems(data: dict, lines: TomlLines) -> list[str]:
 # Governorates -------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def admin1_spellings_at(path: str) -> dict[str, frozenset[str]]:
-    """Lower-case spelling -> every lower-case spelling of the governorate(s) it names, from an admin1 alias
-    file (country<TAB>admin1_code<TAB>alias lines after a header)."""
+def admin1_alias_groups(path: Path) -> dict[tuple[str, str], list[str]]:
+    """An admin1 alias file (country<TAB>admin1_code<TAB>alias lines after a header) as {(country, code):
+    [aliases in file order, display name first]}; ConfigError naming the line of a malformed one."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    groups: dict[tuple[str, str], set[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
             continue
         fields = [part.strip() for part in line.split("\t")]
         if len(fields) != 3 or not all(fields):
             raise ConfigError(f"{path}:{number}: expected country<TAB>admin1_code<TAB>alias")
-        groups.setdefault((fields[0].upper(), fields[1]), set()).add(fields[2].lower())
+        groups.setdefault((fields[0].upper(), fields[1]), []).append(fields[2])
+    return groups
+
+
+@lru_cache(maxsize=4)
+def admin1_spellings_at(path: str) -> dict[str, frozenset[str]]:
+    """Lower-case spelling -> every lower-case spelling of the governorate(s) it names."""
     spellings: dict[str, frozenset[str]] = {}
-    for group in groups.values():
+    for aliases in admin1_alias_groups(Path(path)).values():
+        group = frozenset(alias.lower() for alias in aliases)
         for spelling in group:
             spellings[spelling] = spellings.get(spelling, frozenset()) | group
     return spellings

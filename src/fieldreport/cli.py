@@ -7,7 +7,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -98,14 +98,20 @@ def documents_in(files: list[Path], tally: Tally, published: date | None = None,
     """The readable documents of `files`; each unreadable one is an `error:` line (counted in `tally`),
     each part of a document that is not read a `warning:` line."""
     for path in files:
-        for item in read_documents(path, published, outlet, date_order):
-            if isinstance(item, InputWarning):
-                err.print(f"warning: {item}", markup=False)
-            elif isinstance(item, InputError):
-                tally.problems += 1
-                err.print(f"error: {item}", markup=False)
-            else:
-                yield item
+        yield from reported(read_documents(path, published, outlet, date_order), tally)
+
+
+def reported(items: Iterable[Document | InputError | InputWarning], tally: Tally) -> Iterator[Document]:
+    """The documents among a reader's `items`; an InputError is an `error:` line (counted in `tally`), an
+    InputWarning a `warning:` line."""
+    for item in items:
+        if isinstance(item, InputWarning):
+            err.print(f"warning: {item}", markup=False)
+        elif isinstance(item, InputError):
+            tally.problems += 1
+            err.print(f"error: {item}", markup=False)
+        else:
+            yield item
 
 
 @app.command()
@@ -532,8 +538,6 @@ def places(
         raise fail(str(error)) from None
     tally, processed, rows = Tally(), 0, []
     csv_writer = CsvWriter(sys.stdout, PLACE_COLUMNS) if format == Format.csv else None
-
-
     for _, records in geoparser.places_many(documents_in(files, tally), explain=explain, n_process=processes):
         if isinstance(records, FieldreportError):
             tally.problems += 1
@@ -794,16 +798,6 @@ def batch_command(
     columns = CsvColumns(text_column, id_column, date_column)
     tally = Tally()
 
-    def documents() -> Iterator[Document]:
-        for item in input_documents(inputs, columns, published_date, outlet, date_order):
-            if isinstance(item, InputWarning):
-                err.print(f"warning: {item}", markup=False)
-            elif isinstance(item, InputError):
-                tally.problems += 1
-                err.print(f"error: {item}", markup=False)
-            else:
-                yield item
-
     def shard_done(shard, coded, counts) -> None:
         for result in coded:
             if result.error is not None:
@@ -813,7 +807,8 @@ def batch_command(
 
     try:
         manifest = Manifest.start(out, inputs, shard_size)
-        summary = run_batch(documents(), manifest, lambda: open_engine(engine.value, workers, scheduler, rules),
+        summary = run_batch(reported(input_documents(inputs, columns, published_date, outlet, date_order), tally),
+                            manifest, lambda: open_engine(engine.value, workers, scheduler, rules),
                             shard_done)
     except ModuleNotFoundError as error:
         if error.name not in ("dask", "distributed"):

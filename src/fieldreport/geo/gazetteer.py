@@ -27,7 +27,8 @@ from typing import NamedTuple
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from fieldreport.errors import GazetteerError
+from fieldreport.aliases import admin1_alias_groups
+from fieldreport.errors import ConfigError, GazetteerError
 
 DEFAULT_PATH = Path(sys.prefix) / "share" / "fieldreport" / "gazetteer.sqlite"
 ENV_VAR = "FIELDREPORT_GAZETTEER"
@@ -466,19 +467,10 @@ def _admin_names(path: Path, parts: int) -> dict[tuple[str, str, str], str]:
 
 def _admin1_aliases(path: Path) -> dict[tuple[str, str], list[str]]:
     """The analyst's alias TSV as {(country, code): [aliases, display name first]}."""
-    aliases: dict[tuple[str, str], list[str]] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GazetteerError(f"{path}: cannot read: {exc.strerror}") from exc
-    for number, line in enumerate(lines, start=1):
-        if number == 1 or not line.strip() or line.startswith("#"):
-            continue
-        fields = [f.strip() for f in line.split("\t")]
-        if len(fields) != 3 or not all(fields):
-            raise GazetteerError(f"{path}:{number}: expected country<TAB>admin1_code<TAB>alias")
-        aliases.setdefault((fields[0].upper(), fields[1]), []).append(fields[2])
-    return aliases
+        return admin1_alias_groups(path)
+    except ConfigError as exc:
+        raise GazetteerError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- writing the index
