@@ -13,16 +13,17 @@ row count and checksum (every column but the time a document was stored) for bot
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from stores import store_checksums  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKES = ROOT.parent / "shared" / "data" / "fa-kes-dev.csv"
@@ -39,21 +40,6 @@ def finished_shards(folder: Path) -> int:
         return len(json.loads((folder / "manifest.json").read_text())["shards"])
     except (FileNotFoundError, json.JSONDecodeError):
         return 0
-
-
-def table_checksums(db: Path) -> dict[str, tuple[int, str]]:
-    conn = sqlite3.connect(db)
-    try:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                 "AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'")]
-        sums = {}
-        for table in sorted(tables):
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "ingested_at"]
-            rows = sorted(repr(row) for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
-            sums[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16])
-        return sums
-    finally:
-        conn.close()
 
 
 def finished(process: subprocess.Popen, what: str) -> float:
@@ -92,10 +78,10 @@ def main() -> None:
         load_killed = finished(fieldreport("load", killed, "--db", Path(tmp) / "killed.db"), "load (killed + rerun)")
         finished(fieldreport("load", whole, "--db", Path(tmp) / "whole.db"), "load (uninterrupted)")
         print(f"rerun {rerun:.1f} s, uninterrupted run {uninterrupted:.1f} s, load {load_killed:.1f} s")
-        sums = table_checksums(Path(tmp) / "killed.db"), table_checksums(Path(tmp) / "whole.db")
+        sums = store_checksums(Path(tmp) / "killed.db"), store_checksums(Path(tmp) / "whole.db")
         for table in sums[1]:
-            print(f"  {table:16} killed+rerun {sums[0][table][0]:6} rows {sums[0][table][1]}   "
-                  f"uninterrupted {sums[1][table][0]:6} rows {sums[1][table][1]}")
+            print(f"  {table:16} killed+rerun {sums[0][table][0]:6} rows {sums[0][table][1][:16]}   "
+                  f"uninterrupted {sums[1][table][0]:6} rows {sums[1][table][1][:16]}")
         print("identical stores" if sums[0] == sums[1] else "STORES DIFFER")
 
 

@@ -9,11 +9,14 @@ test gets a fresh database, dropped afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -94,3 +97,19 @@ def synthetic_events(count: int, rng: random.Random) -> Iterator[dict]:
                "longitude": round(rng.uniform(SYRIA_BOX[0], SYRIA_BOX[2]), 5), "geo_precision": 1,
                "fatalities": fatalities, "fatalities_best": fatalities, "notes": notes, "modality": "occurred",
                "search_text": notes}
+
+
+def store_checksums(db: Path) -> dict[str, tuple[int, str]]:
+    """Rows and a hash of every table's rows (ids included), leaving out when they were written."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                 "AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'")]
+        sums = {}
+        for table in sorted(tables):
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "ingested_at"]
+            rows = sorted(repr(row) for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
+            sums[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        return sums
+    finally:
+        conn.close()

@@ -2,11 +2,9 @@
 killed with SIGKILL and rerun loads to the same store as a run that was never stopped; Dask writes the
 same shards as the local engine."""
 
-import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from stores import store_checksums
 from typer.testing import CliRunner
 
 from fieldreport.batch import BatchError, Manifest, input_documents, load_shards, run_batch
@@ -51,22 +50,6 @@ def write_jsonl(path: Path, docs: list[Document]) -> Path:
     path.write_text("".join(json.dumps({"id": d.id, "text": d.text, "published": d.published.isoformat(),
                                         "outlet": d.outlet}) + "\n" for d in docs), encoding="utf-8")
     return path
-
-
-def store_checksums(db: Path) -> dict[str, tuple[int, str]]:
-    """Rows and a hash of every table's rows (ids included), leaving out when they were written."""
-    conn = sqlite3.connect(db)
-    try:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                 "AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'")]
-        sums = {}
-        for table in sorted(tables):
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "ingested_at"]
-            rows = sorted(repr(row) for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
-            sums[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-        return sums
-    finally:
-        conn.close()
 
 
 def batch_here(docs: list[Document], folder: Path, extractor, shard_size: int = 2) -> None:
