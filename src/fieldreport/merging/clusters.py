@@ -34,9 +34,9 @@ import json
 from datetime import date
 from pathlib import Path
 from statistics import median_low
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import loose_key
@@ -57,6 +57,7 @@ KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0}
 SPECIFIC_TIES_NEEDED = 2
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
 SEARCH_DAYS = 0  # one day
+PLANS_PER_WRITE = 500  # re-clustered components written together (`Writes`), their evidence read at once
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
@@ -363,9 +364,16 @@ def merge_around(conn: Connection, new_ids: list[int]) -> None:
 
     Every stored mention carries its component's id. A new mention's component is the union of
     the stored components it is compatible with (one neighbour query per new mention), so only those
-    are reloaded; and only clusters whose members changed are rewritten."""
-    for piece in connected_pieces(conn, new_ids):
-        recluster(conn, piece)
+    are reloaded; and only clusters whose members changed are rewritten, all components' writes together
+    (`Writes`)."""
+    plans = [reclustered(piece) for piece in connected_pieces(conn, new_ids)]
+    for start in range(0, len(plans), PLANS_PER_WRITE):  # a whole store's evidence at once would not fit
+        group = plans[start:start + PLANS_PER_WRITE]
+        spans = evidence_by_event(conn, [m.id for plan in group for members in plan.changed for m in members])
+        writes = Writes()
+        for plan in group:
+            writes.add(plan, spans)
+        writes.run(conn)
 
 
 def connected_pieces(conn: Connection, new_ids: list[int]) -> list[dict[int, Mention]]:
@@ -394,8 +402,18 @@ def connected_pieces(conn: Connection, new_ids: list[int]) -> list[dict[int, Men
     return list(groups.values())
 
 
-def recluster(conn: Connection, piece: dict[int, Mention]) -> None:
-    """Cluster one component and rewrite the canonical events (and control changes) that changed."""
+class Recluster(NamedTuple):
+    """What re-clustering one component changes: the canonical events that go (`stale`), the clusters to
+    write, and the mentions whose component id is now `component_id`."""
+
+    component_id: int
+    stale: set[int]
+    changed: list[list[Mention]]
+    moved: list[int]
+
+
+def reclustered(piece: dict[int, Mention]) -> Recluster:
+    """Cluster one component; only the clusters whose members changed are to be rewritten."""
     component_id = min(piece)
     old: dict[int, set[int]] = {}
     for mention in piece.values():
@@ -404,27 +422,64 @@ def recluster(conn: Connection, piece: dict[int, Mention]) -> None:
     clusters = cluster(list(piece.values()))
     changed = [c for c in clusters if old.get(c[0].id) != {m.id for m in c}]
     stale = set(old) - ({c[0].id for c in clusters} - {c[0].id for c in changed})
-    if stale:
-        conn.execute(control_table.delete().where(control_table.c.canonical_id.in_(stale)))
-        conn.execute(canonical_table.delete().where(canonical_table.c.id.in_(stale)))
-    spans = evidence_by_event(conn, [m.id for c in changed for m in c])
-    for members in changed:
-        write_canonical(conn, members, spans)
     moved = [m.id for m in piece.values() if m.get("component_id") != component_id]
-    if moved:
-        conn.execute(events_table.update().where(events_table.c.id.in_(moved)).values(component_id=component_id))
+    return Recluster(component_id, stale, changed, moved)
 
 
-def write_canonical(conn: Connection, members: list[Mention], spans: dict[int, list[Evidence]]) -> None:
-    record = canonical_record(members)
-    conn.execute(canonical_table.insert(), record)  # parameters, not .values(): the statement is compiled once
-    conn.execute(events_table.update().where(events_table.c.id.in_([m.id for m in members]))
-                 .values(canonical_id=record["id"]))
-    member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
-    change = territory.control_change(record, member_spans)
-    if change is not None:
-        change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
-        conn.execute(control_table.insert(), change)
+ASSIGN_CANONICAL = (events_table.update().where(events_table.c.id == bindparam("mention_id"))
+                    .values(canonical_id=bindparam("new_canonical_id")))
+ASSIGN_COMPONENT = (events_table.update().where(events_table.c.id == bindparam("mention_id"))
+                    .values(component_id=bindparam("new_component_id")))
+
+
+class Writes:
+    """The writes of re-clustering several components, sent as few statements as keep the store the same
+    row for row: the deletes and inserts of canonical events and of control changes run in the order that
+    writing one component after the other gives (SQLite numbers control changes, and lays out the full-text
+    index of canonical events, by the order of writes), with runs of inserts into a table sent as one
+    executemany; the mentions' new canonical and component ids go as one executemany each, their order
+    being of no consequence. One statement per write took most of the time of `fieldreport load`."""
+
+    def __init__(self) -> None:
+        self.canonical: list[tuple[str, Any]] = []  # ("delete", ids) or ("insert", [records])
+        self.control: list[tuple[str, Any]] = []
+        self.canonical_ids: list[dict] = []
+        self.component_ids: list[dict] = []
+
+    def add(self, plan: Recluster, spans: dict[int, list[Evidence]]) -> None:
+        if plan.stale:
+            self.control.append(("delete", plan.stale))
+            self.canonical.append(("delete", plan.stale))
+        for members in plan.changed:
+            record = canonical_record(members)
+            queue_insert(self.canonical, record)
+            self.canonical_ids.extend({"mention_id": m.id, "new_canonical_id": record["id"]} for m in members)
+            member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
+            change = territory.control_change(record, member_spans)
+            if change is not None:
+                change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
+                queue_insert(self.control, change)
+        self.component_ids.extend({"mention_id": m, "new_component_id": plan.component_id} for m in plan.moved)
+
+    def run(self, conn: Connection) -> None:
+        for table, key, writes in ((canonical_table, canonical_table.c.id, self.canonical),
+                                   (control_table, control_table.c.canonical_id, self.control)):
+            for kind, items in writes:
+                if kind == "delete":
+                    conn.execute(table.delete().where(key.in_(sorted(items))))
+                else:
+                    conn.execute(table.insert(), items)  # parameters, not .values(): compiled once
+        for statement, rows in ((ASSIGN_CANONICAL, self.canonical_ids), (ASSIGN_COMPONENT, self.component_ids)):
+            if rows:
+                conn.execute(statement, rows)
+
+
+def queue_insert(writes: list[tuple[str, Any]], row: dict) -> None:
+    """Queue the insert of `row`, in one executemany with the inserts just before it that set the same columns."""
+    if writes and writes[-1][0] == "insert" and writes[-1][1][0].keys() == row.keys():
+        writes[-1][1].append(row)
+    else:
+        writes.append(("insert", [row]))
 
 
 def remerge_all(conn: Connection) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -494,25 +495,41 @@ def neighbour_mentions(conn: Connection, mention: Mention, km: float, days: int)
     if mention.event_date is None:
         return []
     window = timedelta(days=days)
-    conditions = [
-        events_table.c.event_type == mention.get("event_type"),
-        events_table.c.event_date.between((mention.event_date - window).isoformat(),
-                                          (mention.event_date + window).isoformat()),
-        events_table.c.document_id != mention.document_id,
-    ]
-    places = [events_table.c.location == mention.get("location")]
     lat, lon = mention.get("latitude"), mention.get("longitude")
-    if lat is not None and lon is not None:
+    located = lat is not None and lon is not None
+    params = {"event_type": mention.get("event_type"), "location": mention.get("location"),
+              "first_day": (mention.event_date - window).isoformat(),
+              "last_day": (mention.event_date + window).isoformat(),
+              "document_id": mention.document_id, "admin1": mention.get("admin1")}
+    if located:
         dlat, dlon = degrees_around(lat, km)
-        places.append(and_(events_table.c.latitude.between(lat - dlat, lat + dlat),
-                           events_table.c.longitude.between(lon - dlon, lon + dlon)))
-    if mention.get("admin1") is not None:
-        regional = (mention.get("geo_precision") or 3) >= 3
-        places.append(and_(events_table.c.admin1 == mention.get("admin1"),
-                           true() if regional else or_(events_table.c.geo_precision >= 3,
-                                                           events_table.c.geo_precision.is_(None))))
-    conditions.append(or_(*places))
-    return load_mentions(conn, and_(*conditions))
+        params.update(south=lat - dlat, north=lat + dlat, west=lon - dlon, east=lon + dlon)
+    query = neighbour_query(params["event_type"] is None, params["location"] is None, located,
+                            params["admin1"] is not None, (mention.get("geo_precision") or 3) >= 3)
+    return [mention_from_row(row) for row in conn.execute(query, params)]
+
+
+@cache
+def neighbour_query(no_type: bool, no_location: bool, located: bool, in_admin1: bool, regional: bool) -> Select:
+    """The query of `neighbour_mentions` for one shape of mention, with its values as parameters: built once
+    per process, as building it anew for each mention took most of the time of loading a batch."""
+    c = events_table.c
+
+    def equal(column: ColumnElement, missing: bool) -> ColumnElement:  # == None is IS NULL, as a literal gave
+        return column.is_(None) if missing else column == bindparam(column.key, type_=column.type)
+
+    def between(column: ColumnElement, low: str, high: str) -> ColumnElement:
+        return column.between(bindparam(low, type_=column.type), bindparam(high, type_=column.type))
+
+    places = [equal(c.location, no_location)]
+    if located:
+        places.append(and_(between(c.latitude, "south", "north"), between(c.longitude, "west", "east")))
+    if in_admin1:
+        places.append(and_(equal(c.admin1, False),
+                           true() if regional else or_(c.geo_precision >= 3, c.geo_precision.is_(None))))
+    return mentions_query().where(and_(equal(c.event_type, no_type), between(c.event_date, "first_day", "last_day"),
+                                       c.document_id != bindparam("document_id", type_=c.document_id.type),
+                                       or_(*places)))
 
 
 def load_mentions(conn: Connection, condition: ColumnElement) -> list[Mention]:
