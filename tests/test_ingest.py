@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from fieldreport.errors import ConflictError
-from fieldreport.ingest import Ingest, TimeLimitError, open_store
+from fieldreport.ingest import Ingest, open_store
 from fieldreport.model import Document, content_id
+from fieldreport.pipeline import TimeLimitExceeded
 from fieldreport.storage import Store
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "article.txt"
@@ -83,16 +84,18 @@ def test_many_extracts_only_what_is_not_stored_and_a_rerun_adds_nothing(tmp_path
         assert store.counts() == counts
 
 
-def test_a_document_over_the_time_limit_is_skipped_and_the_others_in_its_batch_are_not(tmp_path, extractor):
+def test_a_document_over_the_time_limit_is_skipped_and_the_others_in_its_batch_are_not(tmp_path, extractor,
+                                                                                         monkeypatch):
     long_text = "\n".join([SEED.read_text(encoding="utf-8")] * 12)  # about 84,000 characters: seconds to extract
     documents = [Document(text=SHORT, id="short"), Document(text=long_text, id="long", origin="long.txt"),
                  Document(text=SHELLING, id="shelling")]
     with open_store(tmp_path / "events.db") as store:
-        outcomes = list(Ingest(store, extractor, time_limit=1.0).many(documents))
+        monkeypatch.setattr(extractor, "time_limit", 1.0)
+        outcomes = list(Ingest(store, extractor).many(documents))
         assert [(o.document.id, o.status) for o in outcomes] == [("short", "new"), ("long", "skipped"),
                                                                  ("shelling", "new")]
-        assert isinstance(outcomes[1].error, TimeLimitError)
-        assert str(outcomes[1].error) == "long.txt: extraction took over the time limit of 1 s"
+        assert isinstance(outcomes[1].error, TimeLimitExceeded)
+        assert str(outcomes[1].error) == "long.txt: took over the time limit of 1 s: skipped"
         assert not store.has_document("long") and store.counts()["documents"] == 2
 
 

@@ -335,8 +335,8 @@ def ingest(
         total = planned_total(plan, columns)
         from fieldreport.pipeline import Extractor
 
-        extractor = Extractor()
-        with Ingest(store, extractor, processes, time_limit) as ingestor, Progress(
+        extractor = Extractor(time_limit=time_limit or None)
+        with Ingest(store, extractor, processes) as ingestor, Progress(
                 TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
                 TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=quiet) as progress:
             run = IngestRun(progress, progress.add_task("ingest", total=total), quiet)

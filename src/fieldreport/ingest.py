@@ -5,8 +5,8 @@ POST and the batch runs all go through `Ingest`.
 A document whose id is stored is not extracted again: with the same text it is "already stored", with
 another text it is a conflict (ConflictError naming the stored hash). With `processes` > 1, batches of
 new documents are extracted in that many forked worker processes that share the loaded model; this
-process alone writes the store. With `time_limit`, a document whose extraction takes longer is skipped
-with a TimeLimitError.
+process alone writes the store. A document whose extraction takes longer than the extractor's
+`time_limit` is skipped with a TimeLimitExceeded (see `extract_batch`), and the others go on.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from fieldreport.storage.store import Store
 if TYPE_CHECKING:
     from fieldreport.pipeline import Extractor
 
-__all__ = ["Ingest", "Outcome", "TimeLimitError", "open_store"]
+__all__ = ["Ingest", "Outcome", "open_store"]
 
 # Documents checked against the store and extracted together: one parsing batch in this process, one task
 # for a worker process (small enough that the workers finish together).
@@ -42,10 +42,6 @@ CHUNK = 16
 TASKS_PER_WORKER = 2  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 
 Result = list[Event] | FieldreportError
-
-
-class TimeLimitError(FieldreportError):
-    """A document took longer than the time limit to extract; it is skipped, the others go on."""
 
 
 @dataclass
@@ -72,17 +68,17 @@ class Ingest:
     starts threads of its own, such as a progress display); `many` otherwise forks them for its run.
     """
 
-    def __init__(self, store: Store, extractor: Extractor | None = None, processes: int = 1,
-                 time_limit: float | None = None) -> None:
+    def __init__(self, store: Store, extractor: Extractor | None = None, processes: int = 1) -> None:
+        """`extractor` (by default one loaded on first use, with the store's learned places) holds the time
+        limit of a document's extraction (`Extractor(time_limit=)`)."""
         self.store = store
         self.extractor = extractor
         self.processes = processes
-        self.time_limit = time_limit or None
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Ingest:
         if self.processes > 1 and self.pool is None and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = forked_pool(self.loaded_extractor(), self.processes, self.time_limit)
+            self.pool = forked_pool(self.loaded_extractor(), self.processes)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -103,7 +99,7 @@ class Ingest:
         known = self.known(document)
         if known is not None:
             return known
-        [result] = extract_batch(self.loaded_extractor(), [document], None)
+        [result] = extract_batch(self.loaded_extractor(), [document])
         return self.saved(document, result)
 
     def many(self, documents: Iterable[Document], batch_size: int = CHUNK) -> Iterator[Outcome]:
@@ -126,7 +122,7 @@ class Ingest:
             if not fresh:
                 continue
             if self.pool is None:
-                results = extract_batch(self.loaded_extractor(), fresh, self.time_limit, batch_size)
+                results = extract_batch(self.loaded_extractor(), fresh, batch_size)
                 yield from map(self.saved, fresh, results)
                 continue
             in_flight.append((fresh, self.pool.submit(extract_in_worker, fresh)))
@@ -180,14 +176,18 @@ class OverTime(BaseException):
     lets it through to `extract_batch`."""
 
 
-def extract_batch(extractor: Extractor, documents: list[Document], time_limit: float | None,
-                  batch_size: int = CHUNK) -> list[Result]:
+def extract_batch(extractor: Extractor, documents: list[Document], batch_size: int = CHUNK) -> list[Result]:
     """Events (or the error) of each document, in order, parsed in batches.
 
-    With `time_limit` (seconds; only in a process's main thread, where signals are delivered), a document
-    whose turn takes longer is skipped. A parsing batch is timed as a whole, so when one runs over, the
-    documents not yet done are taken again one at a time, and only one that is over the limit alone is
-    skipped."""
+    One setting limits a document's extraction: the extractor's `time_limit`, with one error
+    (pipeline.over_time_limit). The extractor checks it after each piece of a text, which is all a thread
+    (a Dask worker's) can do; but a piece holds up to 100,000 characters, and one huge sentence in it can
+    take far longer than the limit without ever reaching that check. So in a process's main thread (this
+    one, a forked worker's, the API's job worker's), where signals are delivered, the same limit also arms
+    an alarm around each document's turn, which stops it wherever it is. A parsing batch is timed as a
+    whole, so when one runs over, the documents not yet done are taken again one at a time, and only one
+    that is over the limit alone is skipped."""
+    time_limit = extractor.time_limit
     if time_limit is None or threading.current_thread() is not threading.main_thread():
         return [result for _, result in extractor.extract_many(documents, batch_size)]
     results: list[Result] = []
@@ -200,12 +200,14 @@ def extract_batch(extractor: Extractor, documents: list[Document], time_limit: f
 
 
 def extracted_alone(extractor: Extractor, document: Document, time_limit: float) -> Result:
+    from fieldreport.pipeline import over_time_limit  # loaded already: it made `extractor`
+
     try:
         for _, result in timed(extractor.extract_many([document], 1), time_limit):
             return result
     except OverTime:
         pass
-    return TimeLimitError(f"{document.origin or document.id}: extraction took over the time limit of {time_limit:g} s")
+    return over_time_limit(document, time_limit)
 
 
 def timed(items: Iterator, seconds: float) -> Iterator:
@@ -236,29 +238,29 @@ def alarm_raises_overtime() -> Iterator[None]:
 
 # Worker processes -----------------------------------------------------------------------------------------------
 
-def forked_pool(extractor: Extractor, processes: int, time_limit: float | None) -> ProcessPoolExecutor:
+def forked_pool(extractor: Extractor, processes: int) -> ProcessPoolExecutor:
     """`processes` forked workers, each with the parent's loaded extractor. They are started here, before the
     caller starts any thread, and with the inherited objects frozen so that the workers' garbage collector
     leaves them (and the memory pages they share with the parent) alone."""
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=start_worker, initargs=(extractor, time_limit, os.getpid()))
+                                   initializer=start_worker, initargs=(extractor, os.getpid()))
         pool.submit(int).result()  # a forking pool starts all its workers with its first task
     finally:
         gc.unfreeze()
     return pool
 
 
-# The extractor and time limit a worker process inherited from `forked_pool` (set once, by the initializer).
-_worker: tuple[Extractor, float | None] | None = None
+# The extractor a worker process inherited from `forked_pool` (set once, by the initializer).
+_worker: Extractor | None = None
 
 
-def start_worker(extractor: Extractor, time_limit: float | None, parent: int) -> None:
+def start_worker(extractor: Extractor, parent: int) -> None:
     """Pool initializer: keep the inherited extractor, with a gazetteer connection of the worker's own."""
     global _worker
     extractor.gazetteer.reopen()
-    _worker = (extractor, time_limit)
+    _worker = extractor
     threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
 
 
@@ -272,5 +274,4 @@ def exit_when_orphaned(parent: int) -> None:
 
 def extract_in_worker(documents: list[Document]) -> list[Result]:
     assert _worker is not None, "start_worker runs first"
-    extractor, time_limit = _worker
-    return extract_batch(extractor, documents, time_limit)
+    return extract_batch(_worker, documents)

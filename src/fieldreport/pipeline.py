@@ -60,6 +60,11 @@ class TimeLimitExceeded(ExtractionError):
     """One document took longer than the extractor's time limit and was skipped; the message names it."""
 
 
+def over_time_limit(document: Document, seconds: float) -> TimeLimitExceeded:
+    """The error of a document over the time limit, whichever check caught it (see ingest.extract_batch)."""
+    return TimeLimitExceeded(f"{document.origin or document.id}: took over the time limit of {seconds:g} s: skipped")
+
+
 class Extractor:
     """Loads the model, dictionaries and gazetteer once; then extracts events from any number of documents."""
 
@@ -71,7 +76,8 @@ class Extractor:
         it (resolver.country_focus, read from HOME_COUNTRY). `learned` keeps the places the gazetteer
         lacks that a report located, for the reports after it (geo/learned.py; give it a store to keep
         them across runs); by default they last the run. A document that takes longer than `time_limit`
-        seconds (None: no limit) is skipped with a TimeLimitExceeded, checked after each piece of its text."""
+        seconds (None: no limit) is skipped with a TimeLimitExceeded, checked after each piece of its text (and,
+        through `ingest`, by an alarm too: see ingest.extract_batch)."""
         self.time_limit = time_limit
         self.nlp = load_pipeline(model)
         self.gazetteer = gazetteer or Gazetteer()
@@ -119,7 +125,7 @@ class Extractor:
                     failure = ExtractionError(f"{name}: extraction failed ({type(error).__name__}: {error})")
             del doc  # before the next piece is parsed
             if self.time_limit is not None and time.monotonic() - started > self.time_limit:
-                return TimeLimitExceeded(f"{name}: took over the time limit of {self.time_limit:g} s: skipped")
+                return over_time_limit(document, self.time_limit)
         if not is_english(words):
             return ExtractionError(f"{name}: no English text: skipped")
         return failure or events

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from fieldreport.errors import FieldreportError
+from fieldreport.ingest import extract_batch
 from fieldreport.model import Document, Event
 
 if TYPE_CHECKING:
@@ -32,10 +33,11 @@ class Coded:
 
 
 def code_documents(extractor: Extractor, documents: list[Document]) -> list[Coded]:
-    """Each document's events (or why it has none), in order. Pure: a document gives the same events on
-    any worker and in any shard, which is what lets a killed run be resumed shard by shard."""
+    """Each document's events (or why it has none), in order, within the extractor's time limit as `ingest`
+    holds it. Pure: a document gives the same events on any worker and in any shard, which is what lets a
+    killed run be resumed shard by shard."""
     return [Coded(error=str(events)) if isinstance(events, FieldreportError) else Coded(events)
-            for _, events in extractor.extract_many(documents)]
+            for events in extract_batch(extractor, documents)]
 
 
 class Engine(Protocol):
