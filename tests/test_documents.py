@@ -328,3 +328,21 @@ def test_count_documents_counts_rows_and_lines_without_reading_texts(tmp_path):
     lines.write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")
     assert count_documents(lines) == 3
     assert count_documents(INPUTS / "dispatch.txt") == count_documents(tmp_path / "missing.txt") == 1
+
+
+def test_json_lines_are_read_line_by_line_with_the_size_limit_on_each_line(tmp_path, monkeypatch):
+    """A JSON Lines file is streamed: the file may be over the limit, each line may not; a line that does
+    not decode (past the start the encoding is judged from) or is too long is named and the others are read."""
+    monkeypatch.setattr("fieldreport.documents.MAX_BYTES", 120)
+    path = tmp_path / "wire.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "Shelling in Idlib."}\r\n'
+                     b'{"id": "b", "text": "' + b"Long " * 30 + b'"}\n'
+                     b'\n'
+                     + b'{"id": "f", "text": "Clashes in Daraa."}\n' * 300 +
+                     b'{"id": "c", "text": "Clashes \xff in Daraa."}\n'
+                     b'{"id": "d", "text": "Jets struck Afrin."}\r{"id": "e", "text": "Jets struck Azaz."}\n')
+    items = list(read_documents(path))
+    assert [getattr(item, "id", None) for item in items] == ["a", None] + ["f"] * 300 + [None, "d", "e"]
+    assert [items[0].origin, items[-2].origin, items[-1].origin] == [f"{path}:1", f"{path}:305", f"{path}:306"]
+    assert str(items[1]) == f"{path}:2: 0.0 MB is over the 0.0 MB limit"
+    assert str(items[-3]) == f"{path}:304: not UTF-8 (byte 0xff at offset 29)"

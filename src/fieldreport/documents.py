@@ -61,11 +61,15 @@ def read_documents(
 
     `published` and `outlet` are defaults for documents that do not carry their own. A document whose
     own publication date does not parse is still read, with the default date, after an InputWarning.
-    A .csv file is read row by row (no size limit for the file, MAX_BYTES for one text).
+    A .csv file is read row by row, a .jsonl (or .ndjson) file line by line (no size limit for the file,
+    MAX_BYTES for one text).
     """
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
         yield from documents_from_csv(path, columns or CsvColumns(), published, outlet, date_order)
+        return
+    if path.suffix.lower() in JSONL_SUFFIXES and path.is_file() and stream_encoding(path) != "utf-16":
+        yield from documents_from_json_lines_file(path, published, outlet, date_order)
         return
     text = read_text(path)
     if isinstance(text, InputError):
@@ -210,12 +214,46 @@ def documents_from_json_lines(
             yield from document_from_json_line(f"{path}:{number}", line, published, outlet, date_order)
 
 
+def documents_from_json_lines_file(
+    path: Path, published: date | None, outlet: str | None, date_order: str | None = None
+) -> Iterator[Document | InputError | InputWarning]:
+    """`documents_from_json_lines` streamed from a file, as `stream_encoding` judges it (not UTF-16): each line
+    is read, decoded and given up in turn, and one that does not decode or is over MAX_BYTES is skipped with
+    an InputError naming it while the others are read."""
+    encoding = stream_encoding(path)
+    if isinstance(encoding, InputError):
+        yield encoding
+        return
+    number = 0
+    try:
+        with path.open("rb") as file:
+            for raw in file:
+                if len(raw) > MAX_BYTES:
+                    number += 1
+                    yield InputError(f"{path}:{number}: {format_megabytes(len(raw))} is over the "
+                                     f"{format_megabytes(MAX_BYTES)} limit")
+                    continue
+                try:
+                    text = raw.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    number += 1
+                    yield InputError(f"{path}:{number}: not {encoding.removesuffix('-sig').upper()} "
+                                     f"(byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+                    continue
+                for line in normalise_newlines(text).removesuffix("\n").split("\n"):  # a lone \r ends a line too
+                    number += 1
+                    if line.strip():
+                        yield from document_from_json_line(f"{path}:{number}", line, published, outlet, date_order)
+    except OSError as exc:
+        yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+
+
 def documents_from_csv(
     path: Path, columns: CsvColumns, published: date | None, outlet: str | None, date_order: str | None = None
 ) -> Iterator[Document | InputError | InputWarning]:
     """One Document (or InputError) per row of a CSV file with a header row, read as it streams past; a
     malformed row or a byte that does not decode stops the file there with an InputError naming the line."""
-    encoding = csv_encoding(path)
+    encoding = stream_encoding(path)
     if isinstance(encoding, InputError):
         yield encoding
         return
@@ -241,8 +279,9 @@ def documents_from_csv(
         yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
 
 
-def csv_encoding(path: Path) -> str | InputError:
-    """The encoding to read a CSV file with, judged from its start as `decode_bytes` judges a whole file."""
+def stream_encoding(path: Path) -> str | InputError:
+    """The encoding to read a CSV or JSON Lines file with, judged from its start as `decode_bytes` judges a
+    whole file."""
     try:
         with path.open("rb") as file:
             head = file.read(SNIFF_BYTES)
@@ -327,7 +366,7 @@ def count_documents(path: Path, columns: CsvColumns | None = None) -> int:
     rows of a CSV, non-blank lines of JSON Lines, else 1. For a progress display."""
     try:
         if path.suffix.lower() in CSV_SUFFIXES:
-            encoding = csv_encoding(path)
+            encoding = stream_encoding(path)
             if isinstance(encoding, InputError):
                 return 1
             csv.field_size_limit(2 * MAX_BYTES)

@@ -136,6 +136,18 @@ def test_worker_processes_give_the_same_records_in_order(geoparser: Geoparser) -
     assert by_text(forked[1][1])["Alexandria"]["country"] == "United States" and forked[2][1] == []
 
 
+def test_worker_processes_read_the_documents_as_they_need_them(geoparser: Geoparser) -> None:
+    drawn = []
+
+    def documents():
+        for i in range(400):
+            drawn.append(i)
+            yield Document(text=SYRIAN, id=str(i))
+
+    first, _ = next(geoparser.places_many(documents(), batch_size=2, n_process=2))
+    assert first.id == "0" and len(drawn) <= 12  # the batches in flight (2 per worker) and the next one
+
+
 def test_names_match_whatever_apostrophes_and_diacritics_the_text_uses(geoparser: Geoparser) -> None:
     for spelling in ("Dar'a", "Dar’a", "Darʿa"):
         found = by_text(geoparser.places(Document(text=f"Gunmen attacked a checkpoint near Tafas in {spelling} "

@@ -15,6 +15,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 
 from spacy.attrs import ORTH
 from spacy.language import Language
@@ -45,6 +46,7 @@ WORLD_MIN_POPULATION = 100_000
 # Documents per task for a worker process: smaller than one process's parsing batch, so that the
 # workers finish together (32 left one idle for a third of a 100-article run; 16 costs little batching).
 WORKER_BATCH = 16
+TASKS_PER_WORKER = 2  # batches in flight per worker: enough to keep it busy, few enough to bound memory
 
 
 class Geoparser:
@@ -84,21 +86,20 @@ class Geoparser:
         if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             yield from self.places_here(documents, explain, batch_size)
             return
-        sent: deque[list[Document]] = deque()
-
-        def tasks() -> Iterator[tuple[list[Document], bool]]:
-            for batch in batches(documents, min(batch_size, WORKER_BATCH)):
-                sent.append(batch)
-                yield batch, explain
-
         gc.freeze()  # the workers' collector then leaves the inherited objects (and their shared pages) alone
         try:
             pool = multiprocessing.get_context("fork").Pool(n_process, initializer=start_worker, initargs=(self,))
         finally:
             gc.unfreeze()
+        # Batches are read as workers need them (Pool.imap would read the whole input at once).
+        in_flight: deque[tuple[list[Document], AsyncResult]] = deque()
         with pool:
-            for results in pool.imap(places_in_worker, tasks()):
-                yield from zip(sent.popleft(), results, strict=True)
+            for batch in batches(documents, min(batch_size, WORKER_BATCH)):
+                in_flight.append((batch, pool.apply_async(places_in_worker, ((batch, explain),))))
+                if len(in_flight) >= TASKS_PER_WORKER * n_process:
+                    yield from placed(*in_flight.popleft())
+            while in_flight:
+                yield from placed(*in_flight.popleft())
 
     def places_here(self, documents: Iterable[Document], explain: bool = False,
                     batch_size: int = 32) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
@@ -244,6 +245,10 @@ def unresolved_reason(toponym: Toponym) -> str:
     if toponym.within is not None:
         return f"not in the gazetteer; the text places it in {toponym.within.name}"
     return "not in the gazetteer"
+
+
+def placed(batch: list[Document], result: AsyncResult) -> Iterator[tuple[Document, list[dict] | FieldreportError]]:
+    return zip(batch, result.get(), strict=True)
 
 
 def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
