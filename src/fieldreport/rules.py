@@ -30,7 +30,7 @@ import os
 import re
 import shutil
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -261,7 +261,6 @@ def copy_rules(target: Path) -> int:
 
 # TOML data files: errors with a line ---------------------------------------------------------------------------
 
-HEADER_LINE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\- ]+?)\s*\]\]?\s*(?:#.*)?$")
 DECODE_AT = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a table",
               float: "a number"}
@@ -306,7 +305,8 @@ Problem = tuple[Spot, str]
 
 @dataclass(frozen=True)
 class TomlLines:
-    """The lines of a TOML file, to name the line of an error its parser cannot see (a missing key, a wrong type)."""
+    """The lines of a TOML file, to name the line of an error its parser cannot see (a missing key, a wrong
+    type, a value that names something unknown)."""
 
     path: str
     lines: tuple[str, ...]
@@ -315,21 +315,65 @@ class TomlLines:
     def of(cls, path: str, text: str) -> TomlLines:
         return cls(path, tuple(text.splitlines()))
 
+    def at(self, line: int | None) -> str:
+        """'path:line', or the path alone when the line is unknown."""
+        return f"{self.path}:{line}" if line else self.path
+
+    def headers(self) -> Iterator[tuple[int, str]]:
+        """(line, dotted name) of each table header."""
+        for number, line in enumerate(self.lines, start=1):
+            header = table_header(without_comment(line))
+            if header is not None:
+                yield number, header
+
     def table_line(self, name: str, index: int = 0) -> int | None:
         """The line of the `index`-th `[[name]]` table (or of `[name]`), counting from 0."""
-        found = [number for number, line in enumerate(self.lines, start=1)
-                 if (match := HEADER_LINE.match(line)) and match.group(1) == name]
+        found = [number for number, header in self.headers() if header == name]
         return found[index] if index < len(found) else None
+
+    def header_line(self, section: str) -> int | None:
+        """The line of the table header [section] (or [[section]], or the first [section.sub])."""
+        return next((number for number, header in self.headers()
+                     if header == section or header.startswith(f"{section}.")), None)
 
     def key_line(self, start: int | None, key: str) -> int | None:
         """The line that sets `key` in the table opening on line `start` (at the top of the file when None)."""
         pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
         for number in range((start or 0) + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if HEADER_LINE.match(line):
+            line = without_comment(self.lines[number - 1])
+            if table_header(line) is not None:
                 return None
             if pattern.match(line):
                 return number
+        return None
+
+    def lines_naming(self, names: tuple[str, ...], section: str | None = None) -> list[int]:
+        """Numbers of the lines that hold each of `names` as a quoted string or a bare key, outside comments,
+        within the table [section] or its sub-tables (a dotted name, as in its header) when one is given."""
+        patterns = [re.compile(rf"""(["']){re.escape(name)}\1|^\s*{re.escape(name)}\s*=""") for name in names]
+        found = []
+        current: str | None = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = without_comment(raw)
+            header = table_header(line)
+            if header is not None:
+                current = header
+                continue
+            if section is not None and not (current == section or (current or "").startswith(f"{section}.")):
+                continue
+            if all(pattern.search(line) for pattern in patterns):
+                found.append(number)
+        return found
+
+    def line_naming(self, *names: str, section: str | None = None, occurrence: int = 1) -> int | None:
+        """The line of the `occurrence`-th mention of all `names` together (see lines_naming), else of the first
+        of them alone that is mentioned; None when no line names any."""
+        for wanted in (names, *((name,) for name in names)):
+            lines = self.lines_naming(wanted, section)
+            if len(lines) >= occurrence:
+                return lines[occurrence - 1]
+            if lines:
+                return lines[-1]
         return None
 
     def line_of(self, spot: Spot) -> int | None:
@@ -341,7 +385,32 @@ class TomlLines:
     def located(self, problems: list[Problem]) -> list[str]:
         """Each problem as 'file:line: what' ('file: what' when no line can be told), in line order."""
         found = sorted(((self.line_of(spot) or 0, what) for spot, what in problems), key=lambda found: found[0])
-        return [f"{self.path}:{line}: {what}" if line else f"{self.path}: {what}" for line, what in found]
+        return [f"{self.at(line)}: {what}" for line, what in found]
+
+
+def table_header(line: str) -> str | None:
+    """'plover.sub_event_type' for '[plover.sub_event_type]' or '[[trigger]]' -> 'trigger'; None for other lines."""
+    stripped = line.strip()
+    if not stripped.startswith("[") or not stripped.endswith("]"):
+        return None
+    inner = stripped.strip("[]")
+    if "=" in inner or "," in inner:
+        return None  # an array value continued on its own line, not a header
+    return ".".join(part.strip().strip("\"'") for part in inner.split("."))
+
+
+def without_comment(line: str) -> str:
+    """The line up to a `#` that is not inside a string."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:index]
+    return line
 
 
 def read_toml(source: Traversable) -> tuple[dict, TomlLines]:
@@ -352,10 +421,15 @@ def read_toml(source: Traversable) -> tuple[dict, TomlLines]:
         raise ConfigError(f"{source}: no such file") from err
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{source}: cannot read the file ({err.__class__.__name__})") from err
+    return parsed_toml(text, str(source))
+
+
+def parsed_toml(text: str, path: str) -> tuple[dict, TomlLines]:
+    """The data of a TOML text and its lines; a syntax error raises ConfigError as 'path:line: what'."""
     try:
-        return tomllib.loads(text), TomlLines.of(str(source), text)
+        return tomllib.loads(text), TomlLines.of(path, text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(decode_problem(str(source), err)) from err
+        raise ConfigError(decode_problem(path, err)) from err
 
 
 def decode_problem(path: str, err: tomllib.TOMLDecodeError) -> str:

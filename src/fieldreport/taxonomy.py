@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldreport.errors import ConfigError
-from fieldreport.rules import data_file
-from fieldreport.tomlfile import at, header_line, line_naming, parsed_toml
+from fieldreport.rules import TomlLines, data_file, parsed_toml
 
 FILE = "taxonomy.toml"
 SECTIONS = {"event_types": (), "merging": ("compatible", "strength"), "territory": ("sub_event_types",),
@@ -65,28 +64,28 @@ class Taxonomy:
 class Problems:
     """The faults found in one taxonomy text, each as 'file:line: what'."""
 
-    def __init__(self, text: str, path: str) -> None:
-        self.text, self.path = text, path
+    def __init__(self, lines: TomlLines) -> None:
+        self.lines = lines
         self.found: list[str] = []
 
     def add(self, what: str, *names: str, section: str | None = None, occurrence: int = 1) -> None:
-        """Record a fault on the line of [section] that names `names` (see tomlfile.line_naming), else on the
+        """Record a fault on the line of [section] that names `names` (see TomlLines.line_naming), else on the
         header of the table they name ([plover.sub_event_type]) or of the section."""
-        line = line_naming(self.text, *names, section=section, occurrence=occurrence) if names else None
+        line = self.lines.line_naming(*names, section=section, occurrence=occurrence) if names else None
         if line is None and section is not None and names:
-            line = header_line(self.text, f"{section}.{names[0]}")
+            line = self.lines.header_line(f"{section}.{names[0]}")
         if line is None and section is not None:
-            line = header_line(self.text, section)
-        self.found.append(f"{at(self.path, line)}: {what}")
+            line = self.lines.header_line(section)
+        self.found.append(f"{self.lines.at(line)}: {what}")
 
 
 def parsed_taxonomy(text: str, path: str) -> tuple[Taxonomy, list[str]]:
     """The taxonomy a text describes (its valid entries) and its problems, each as 'file:line: what'."""
     try:
-        data = parsed_toml(text, path)
+        data, lines = parsed_toml(text, path)
     except ConfigError as err:
         return Taxonomy(path, {}), [str(err)]
-    problems = Problems(text, path)
+    problems = Problems(lines)
     unknown_keys(data, problems)
     sub_types_by_type = event_types_in(table(data, "event_types", problems), problems)
     type_of = {sub: kind for kind, subs in sub_types_by_type.items() for sub in subs}
