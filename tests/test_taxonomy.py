@@ -84,6 +84,8 @@ def test_names_the_code_uses_are_checked():
      '"Violent demonstrations" =', 1, "disorder type for 'Violent demonstrations', which is no sub-event type"),
     ('"Protests" = "Demonstrations"', '"Protests" = 6', '"Protests" = 6', 1,
      "the disorder type of 'Protests' must be a name, not 6"),
+    ('"Battles" = { event_type = "ASSAULT", mode = "" }', '"Battles" = { mode = "" }', '"Battles" = { mode', 1,
+     """the PLOVER entry for 'Battles' must be { event_type = "...", mode = "..." }"""),
     ('strength = { "Government regains territory" = 3', 'strength = { "Government regains territory" = "high"',
      "strength = ", 1, "the strength of 'Government regains territory' must be a whole number"),
     ('"Battles" = ["Armed clash"', '"Battles" = "Armed clash" ["Armed clash"', '"Battles" = "Armed clash"', 1,

@@ -12,9 +12,11 @@ lacks one stops fieldreport at start-up rather than coding events under a name i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from fieldreport.errors import ConfigError
 from fieldreport.rules import TomlLines, data_file, parsed_toml
@@ -37,6 +39,7 @@ class PloverType:
 
 
 FALLBACK_PLOVER = PloverType("COERCE", "")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,14 +102,15 @@ def parsed_taxonomy(text: str, path: str) -> tuple[Taxonomy, list[str]]:
         strength=known.strengths(merging.get("strength", {}), "merging"),
         territorial=known.sub_types(table(data, "territory", problems).get("sub_event_types", []), "territory",
                                     "sub_event_types"),
-        plover_by_sub_type=known.plover(table(plover, "sub_event_type", problems), "plover.sub_event_type",
-                                        type_of),
-        plover_by_type=known.plover(table(plover, "event_type", problems), "plover.event_type", sub_types_by_type),
+        plover_by_sub_type=known.keyed(table(plover, "sub_event_type", problems), "plover.sub_event_type",
+                                       type_of, "PLOVER entry", plover_type),
+        plover_by_type=known.keyed(table(plover, "event_type", problems), "plover.event_type", sub_types_by_type,
+                                   "PLOVER entry", plover_type),
         type_of=type_of,
-        disorder_by_sub_type=known.disorder(table(disorder, "sub_event_type", problems), "disorder.sub_event_type",
-                                            type_of),
-        disorder_by_type=known.disorder(table(disorder, "event_type", problems), "disorder.event_type",
-                                        sub_types_by_type),
+        disorder_by_sub_type=known.keyed(table(disorder, "sub_event_type", problems), "disorder.sub_event_type",
+                                         type_of, "disorder type", disorder_type),
+        disorder_by_type=known.keyed(table(disorder, "event_type", problems), "disorder.event_type",
+                                     sub_types_by_type, "disorder type", disorder_type),
     )
     if not sub_types_by_type:
         problems.add("no event types: [event_types] must list each event type with its sub-event types",
@@ -210,37 +214,34 @@ class Known:
             strengths[name] = value
         return strengths
 
-    def plover(self, entries: dict, section: str, known: dict) -> dict[str, PloverType]:
-        """PLOVER types keyed by the sub-event types (or event types) in `known`."""
+    def keyed(self, entries: dict, section: str, known: dict, entry: str, read: Callable[[str, object], T]
+              ) -> dict[str, T]:
+        """The values of [section] (PLOVER types, disorder types) read by `read`, keyed by the sub-event types
+        (or event types) in `known`; `read` raises ValueError saying what is wrong with a value."""
         what = "sub-event type" if section.endswith("sub_event_type") else "event type"
         mapping = {}
         for name, value in entries.items():
             if name not in known:
-                self.problems.add(f"PLOVER entry for {name!r}, which is no {what} of [event_types]", name,
-                                  section=section)
+                self.problems.add(f"{entry} for {name!r}, which is no {what} of [event_types]", name, section=section)
                 continue
-            if not isinstance(value, dict) or not isinstance(value.get("event_type"), str) \
-                    or not isinstance(value.get("mode", ""), str):
-                self.problems.add(f"the PLOVER entry for {name!r} must be {{ event_type = \"...\", mode = \"...\" }}",
-                                  name, section=section)
-                continue
-            mapping[name] = PloverType(value["event_type"], value.get("mode", ""))
+            try:
+                mapping[name] = read(name, value)
+            except ValueError as fault:
+                self.problems.add(str(fault), name, section=section)
         return mapping
 
-    def disorder(self, entries: dict, section: str, known: dict) -> dict[str, str]:
-        """ACLED disorder types keyed by the sub-event types (or event types) in `known`."""
-        what = "sub-event type" if section.endswith("sub_event_type") else "event type"
-        mapping = {}
-        for name, value in entries.items():
-            if name not in known:
-                self.problems.add(f"disorder type for {name!r}, which is no {what} of [event_types]", name,
-                                  section=section)
-            elif not isinstance(value, str) or not value:
-                self.problems.add(f"the disorder type of {name!r} must be a name, not {value!r}", name,
-                                  section=section)
-            else:
-                mapping[name] = value
-        return mapping
+
+def plover_type(name: str, value: object) -> PloverType:
+    if not isinstance(value, dict) or not isinstance(value.get("event_type"), str) \
+            or not isinstance(value.get("mode", ""), str):
+        raise ValueError(f"the PLOVER entry for {name!r} must be {{ event_type = \"...\", mode = \"...\" }}")
+    return PloverType(value["event_type"], value.get("mode", ""))
+
+
+def disorder_type(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"the disorder type of {name!r} must be a name, not {value!r}")
+    return value
 
 
 def is_string_list(value: object) -> bool:
