@@ -167,6 +167,32 @@ def test_map_page_filters_and_shows_evidence(base_url: str, browser, tmp_path: P
     assert not outside, f"the page asked for non-local resources: {outside}"
 
 
+def test_the_map_draws_with_the_colours_of_the_stylesheet(base_url: str, browser) -> None:
+    """Colours are style.css's custom properties: restyled there, the legend and the markers follow."""
+    def restyled(route) -> None:
+        css = httpx.get(route.request.url, timeout=5).text
+        route.fulfill(body=css + "\n:root { --type-battles: #123456; --type-other: #654321; }",
+                      content_type="text/css")
+
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.route("**/style.css", restyled)
+    page.goto(base_url)
+    total = api_total(base_url)
+    assert shown_markers(page, total) == total
+    swatches = page.eval_on_selector_all(".legend div", "rows => rows.filter(row => row.querySelector('i'))"
+                                         ".map(row => [row.textContent, getComputedStyle(row.querySelector('i'))"
+                                         ".backgroundColor])")
+    assert swatches[0] == ["Battles", "rgb(18, 52, 86)"] and len(swatches) == 6
+    assert all(colour.startswith("rgb(") for _, colour in swatches)
+    events = httpx.get(f"{base_url}/api/events", params={"limit": "1000"}, timeout=5).json()["events"]
+    battles = sum(1 for event in events if event["event_type"] == "Battles")
+    fills = page.eval_on_selector_all("path.event-marker", "paths => paths.map(p => p.getAttribute('fill'))")
+    assert fills.count("#123456") == battles and battles
+    assert not problems, problems
+
+
 def brush_over_all_bars(page) -> None:
     box = page.locator("#timeline").bounding_box()
     y = box["y"] + box["height"] / 2

@@ -10,15 +10,14 @@ const CELL_PIXELS = 56;
 const MAX_EVENT_RADIUS = 14;
 const MAX_CELL_RADIUS = 26;
 const MIN_CELL_RADIUS = 7;
-const TYPE_COLOURS = {
-  "Battles": "#d7301f",
-  "Explosions/Remote violence": "#fd8d3c",
-  "Violence against civilians": "#7a0177",
-  "Protests": "#2171b5",
-  "Riots": "#6baed6",
-  "Strategic developments": "#31a354",
-};
-const OTHER_COLOUR = "#777";
+const EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+                     "Strategic developments"];
+// Colours are CSS custom properties of style.css (--type-battles, --map-land, ...), read once here.
+const STYLE = getComputedStyle(document.documentElement);
+const cssColour = (name) => STYLE.getPropertyValue(`--${name}`).trim();
+const TYPE_COLOURS = Object.fromEntries(EVENT_TYPES.map(
+  (name) => [name, cssColour(`type-${name.toLowerCase().replace(/[^a-z]+/g, "-")}`)]));
+const OTHER_COLOUR = cssColour("type-other");
 const FACTUAL = new Set(["occurred", "ongoing"]);
 const DETAIL_FIELDS = [
   "event_date", "event_type", "sub_event_type", "actor1", "actor1_text", "actor2", "actor2_text",
@@ -119,14 +118,14 @@ async function loadBoundaries() {
     pane: "boundaries",
     interactive: false,
     style: (feature) => ({
-      color: "#8a8a8a", weight: 0.8, fillOpacity: 1,
-      fillColor: feature.properties.name === "Syria" ? "#f4f1e8" : "#e3e0d6",
+      color: cssColour("map-border"), weight: 0.8, fillOpacity: 1,
+      fillColor: cssColour(feature.properties.name === "Syria" ? "map-syria" : "map-land"),
     }),
   }).addTo(map);
   const governorateLayer = L.geoJSON(governorates, {
     pane: "boundaries",
     interactive: false,
-    style: { color: "#9a9080", weight: 1, dashArray: "4 3", fill: false },
+    style: { color: cssColour("map-governorate-border"), weight: 1, dashArray: "4 3", fill: false },
     onEachFeature: (feature, layer) => {
       if (!feature.properties.admin1) return;
       layer.bindTooltip(feature.properties.admin1, {
@@ -258,7 +257,7 @@ function statusText(total, inView, detailed, collection) {
 
 function selectEvent(marker, eventId) {
   if (selectedMarker) selectedMarker.setStyle({ weight: 1.5, color: selectedMarker.options.fillColor });
-  marker.setStyle({ weight: 3, color: "#111" });
+  marker.setStyle({ weight: 3, color: cssColour("map-selected") });
   marker.bringToFront();
   selectedMarker = marker;
   showEvent(eventId).catch(showError);
