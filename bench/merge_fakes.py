@@ -7,6 +7,10 @@ of each mention, for a person to check by hand. The articles are read from ../sh
 and never copied into the project.
 
     python bench/merge_fakes.py [--csv PATH] [--seed-article PATH] [--sample 20] [--seed 6] [--limit N] [--db FILE]
+    python bench/merge_fakes.py --db FILE --reuse --seed 13   # re-merge a kept store with the current code
+
+`--reuse` skips extraction: the mentions stored in FILE by an earlier run are merged again, so a change
+to merging alone can be checked in seconds (a change to extraction needs a fresh run).
 """
 
 from __future__ import annotations
@@ -75,7 +79,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--limit", type=int, help="Only the first N articles (default: all 642).")
     parser.add_argument("--db", help="Keep the store in this file (default: a temporary one).")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Do not extract: merge again the mentions an earlier run kept in --db.")
     args = parser.parse_args()
+    if args.reuse and not (args.db and Path(args.db).exists()):
+        print("--reuse needs --db naming a store an earlier run kept", file=sys.stderr)
+        return 1
     missing = [p for p in (args.csv, args.seed_article) if not p.exists()]
     if missing:
         print(f"{', '.join(map(str, missing))} not found: this benchmark needs ../shared (not shipped with the "
@@ -86,11 +95,14 @@ def main() -> int:
                               outlet="seed", origin=args.seed_article.name))
     with tempfile.TemporaryDirectory() as tmp, open_store(args.db or str(Path(tmp) / "fakes.db")) as store:
         start = time.perf_counter()
-        stored, failed = ingest(store, documents)
-        seconds = time.perf_counter() - start
+        if args.reuse:
+            store.remerge()
+            print(f"{args.db}: stored mentions merged again in {time.perf_counter() - start:.0f} s")
+        else:
+            stored, failed = ingest(store, documents)
+            print(f"{stored} documents stored ({failed} failed) in {time.perf_counter() - start:.0f} s")
         mentions, events = store.counts()["events"], store.canonical_count()
         merged = merged_events(store)
-        print(f"{stored} documents stored ({failed} failed) in {seconds:.0f} s")
         print(f"{mentions} mentions became {events} events; {len(merged)} events merge "
               f"{sum(r['mentions'] for r in merged)} mentions from 2+ documents "
               f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions)")

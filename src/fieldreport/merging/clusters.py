@@ -17,7 +17,11 @@ documents can tell the same event when
   named place, a group both name. A vague tie only fails to contradict: two reports of shelling in
   Aleppo on the same day, with no group named, tell one event only if the place and day are exact;
   one dated only to its week or month, or placed only in its governorate, also needs the same
-  named group.
+  named group. A city named loosely (geo_precision 2: 'eastern Aleppo', 'Idlib province') is a
+  specific place only on a known day (`specific_count`): over a week it holds many strikes and
+  clashes by the same forces, so a report dated only to its week names none of them, unless both
+  reports carry the same sentences (`same_wording`: one wire story in two outlets, one article
+  stored twice), which tell one story whatever its day.
   And a report placed only in its governorate joins an event only when it can be no other
   (`ambiguous_ids`): one that fits reports of two towns in it tells neither for sure.
 
@@ -36,6 +40,7 @@ from pathlib import Path
 from statistics import median_low
 from typing import NamedTuple
 
+from rapidfuzz import fuzz, utils
 from sqlalchemy import Connection, select
 
 from fieldreport.geo.distance import km_between
@@ -57,6 +62,11 @@ KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0}
 SPECIFIC_TIES_NEEDED = 2
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
 SEARCH_DAYS = 0  # one day
+# Two mentions' notes are the same wording when the shorter (of at least this many characters, about a
+# sentence) appears in the longer at least this similar (rapidfuzz's partial ratio, 0-100): outlets
+# re-edit a wire story's spelling and punctuation ('al Qaeda-affiliated Nusra', 'Al Qaeda-affiliated Al Nusra').
+WORDING_MIN_CHARS = 60
+WORDING_MIN_SIMILARITY = 90
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
@@ -220,10 +230,29 @@ def why_compatible(a: Mention, b: Mention) -> list[str] | None:
     if modality_class(a) != modality_class(b):
         return None
     ties = [date_tie(a, b), place_tie(a, b), actor_tie(a, b)]
-    if None in ties or sum(tie.specific for tie in ties) < SPECIFIC_TIES_NEEDED:
+    if None in ties:
+        return None
+    if specific_count(a, b, *ties) < SPECIFIC_TIES_NEEDED:
         return None
     types = {a.get("sub_event_type"), b.get("sub_event_type")}
     return [f"{a.get('event_type')}: {' / '.join(sorted(types))}", *(tie.reason for tie in ties)]
+
+
+def specific_count(a: Mention, b: Mention, day: Tie, place: Tie, actors: Tie) -> int:
+    """How many of day, place and actors name the same thing. A place named loosely (geo_precision 2:
+    a city for its districts or its province) counts only on a known day: a report dated only to its
+    week, placed at 'Aleppo' and naming the army, fits every army strike on Aleppo that week; but two
+    copies of one story (`same_wording`) tell the same one."""
+    place_counts = place.specific and (day.specific or coarser_geo_precision(a, b) != 2 or same_wording(a, b))
+    return day.specific + place_counts + actors.specific
+
+
+def same_wording(a: Mention, b: Mention) -> bool:
+    """The shorter notes (about a sentence at least) appear nearly verbatim in the longer: one story."""
+    shorter, longer = sorted((a.get("notes") or "", b.get("notes") or ""), key=len)
+    if len(shorter) < WORDING_MIN_CHARS:
+        return False
+    return fuzz.partial_ratio(shorter, longer, processor=utils.default_process) >= WORDING_MIN_SIMILARITY
 
 
 def cluster(mentions: list[Mention]) -> list[list[Mention]]:
