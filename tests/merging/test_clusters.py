@@ -75,3 +75,32 @@ def test_a_vaguely_dated_report_with_other_wording_stays_apart_even_beside_a_cop
         report("b", "Jordan Times", {**AIR_STRIKE, **ALEPPO, **WEEK, "notes": WIRE}),
         report("c", "Daily Sabah", {**AIR_STRIKE, **ALEPPO, **WEEK, "notes": other}),
     ) == [["a", "b"], ["c"]]
+
+
+ALEPPO_EXACT = {**ALEPPO, "geo_precision": 1}
+CONVOY = ("Syrian or Russian warplanes bombed aid trucks near Aleppo late on Monday, killing 20 civilians "
+          "and a Red Crescent official, hours after the army declared the truce over.")
+TALLY = ("Since Sept. 19, when the regime declared the end of the week-long truce, at least 359 civilians have "
+         "been killed by regime and Russian airstrikes on Aleppo, civil defence officials said.")
+
+
+def test_a_toll_counted_since_a_day_is_not_the_strike_of_that_day(store_url):
+    strike = {**AIR_STRIKE, **ALEPPO_EXACT, "event_date": "2016-09-19"}
+    assert merged_documents(
+        store_url,
+        report("a", "The New Arab", {**strike, "notes": CONVOY}),
+        report("b", "Daily Sabah", {**strike, "notes": TALLY, "fatalities": 359}),
+        report("c", "Anadolu", {**strike, "notes": TALLY.replace("Sept. 19", "September 19")}),
+    ) == [["a"], ["b", "c"]]
+
+
+def test_a_day_after_since_that_is_not_the_reports_day_leaves_it_an_event(store_url):
+    # 'since 11 July' counts the week's toll; the report's own day is the Thursday (16 July) it tells
+    strike = {**AIR_STRIKE, **ALEPPO_EXACT, "event_date": "2015-07-16"}
+    own_day = ("At least 11 civilians were killed on Thursday in regime barrel bomb attacks on the town. "
+               "Since 11 July at least 68 civilians have been killed in aerial attacks on it.")
+    assert merged_documents(
+        store_url,
+        report("a", "AFP", {**strike, "notes": own_day}),
+        report("b", "Al-Araby", {**strike, "notes": "Barrel bombs killed at least 11 civilians on Thursday."}),
+    ) == [["a", "b"]]

@@ -7,7 +7,9 @@ documents can tell the same event when
 - they have the same event type and compatible sub-event types (an armed clash and the territory
   change it led to), and the same modality class (factual with factual; a plan only with a plan),
 - they are dated to the same day (`date_tie`): reports of different days tell different events,
-  and a date known only to its week (or taken from the publication) or month ties only weakly,
+  and a date known only to its week (or taken from the publication) or month ties only weakly;
+  a report whose day is where a span starts ('since Sept. 19, at least 359 civilians have been
+  killed') tells a toll over many days, never the event of that day (`tally_from_its_day`),
 - their places can be one place (`place_tie`): not a whole country; the same place, or near enough
   for the vaguer geo_precision (`KM_BY_GEO_PRECISION`); a place known only to its governorate
   (geo_precision 3) lies in the other's governorate,
@@ -35,7 +37,9 @@ other mention of its document. A later report can therefore join clusters or re-
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from statistics import median_low
 from typing import NamedTuple
@@ -55,6 +59,7 @@ from fieldreport.merging.compatibility import (
     subtypes_compatible,
 )
 from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
+from fieldreport.rules import word_set
 from fieldreport.storage.schema import canonical_table, control_table, events_table
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
 
@@ -65,6 +70,10 @@ SEARCH_DAYS = 0  # one day
 # Two mentions' notes are the same wording when the shorter (of at least this many characters, about a
 # sentence) appears in the longer at least this similar (rapidfuzz's partial ratio, 0-100): outlets
 # re-edit a wire story's spelling and punctuation ('al Qaeda-affiliated Nusra', 'Al Qaeda-affiliated Al Nusra').
+PERIOD_OPENERS = word_set("dates", "period_openers")  # 'since'
+MONTHS = word_set("dates", "months")
+MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # the calendar
+WORDS_AFTER_OPENER = 3  # 'since Sept. 19', 'since 21 May', 'since March 2011'
 WORDING_MIN_CHARS = 60
 WORDING_MIN_SIMILARITY = 90
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
@@ -108,6 +117,34 @@ def date_tie(a: Mention, b: Mention) -> Tie | None:
     if max(m.get("time_precision") or 3 for m in (a, b)) == 1:
         return Tie("the same day", True)
     return Tie("the same date, one report giving only its week or month", False)
+
+
+def tally_from_its_day(mention: Mention) -> bool:
+    """The report's day is where a span of days starts: its notes say 'since' that day ('Since Sept. 19 ...
+    at least 359 civilians have been killed', 'More than 520 US airstrikes since 21 May'). Such a toll
+    over many days is not the event of that day, and another report of that day's strike is not it."""
+    if mention.event_date is None:
+        return False
+    return opens_span_at(mention.get("notes") or "", mention.event_date, mention.get("time_precision") or 3)
+
+
+@lru_cache(maxsize=4096)
+def opens_span_at(notes: str, day: date, precision: int) -> bool:
+    words = re.findall(r"[a-z]+|[0-9]+", notes.casefold())
+    return any(word in PERIOD_OPENERS and names_day(words[i + 1:i + 1 + WORDS_AFTER_OPENER], day, precision)
+               for i, word in enumerate(words))
+
+
+def names_day(words: list[str], day: date, precision: int) -> bool:
+    """Whether the few words after 'since' name `day` on the calendar: its month, with its day number for a
+    date known to the day, and no other year. A weekday is left alone: 'a truce in place since Monday' may
+    be the Monday a week before the report's."""
+    if not any(w in MONTHS and w[:3] == MONTH_PREFIXES[day.month - 1] for w in words):
+        return False
+    numbers = [int(w) for w in words if w.isdigit()]
+    if any(n > 31 and n != day.year for n in numbers):
+        return False
+    return day.day in numbers if precision == 1 else True
 
 
 # Places ------------------------------------------------------------------------------------------
@@ -227,7 +264,7 @@ def why_compatible(a: Mention, b: Mention) -> list[str] | None:
         return None
     if not subtypes_compatible(a.get("sub_event_type"), b.get("sub_event_type")):
         return None
-    if modality_class(a) != modality_class(b):
+    if modality_class(a) != modality_class(b) or tally_from_its_day(a) != tally_from_its_day(b):
         return None
     ties = [date_tie(a, b), place_tie(a, b), actor_tie(a, b)]
     if None in ties:
