@@ -26,7 +26,8 @@ from pathlib import Path
 
 from fieldreport.export import event_report_lines
 from fieldreport.ingest import open_store
-from fieldreport.model import Document
+from fieldreport.merging.clusters import same_wording
+from fieldreport.model import Document, Mention
 from fieldreport.pipeline import Extractor
 from fieldreport.storage import EventFilter, Store
 
@@ -71,6 +72,14 @@ def merged_events(store: Store) -> list[dict]:
     return [record for record in store.iter_events(EventFilter()) if record["mentions"] > 1]
 
 
+def copies_only(store: Store, record: dict) -> bool:
+    """Whether every mention of a merged event carries the same wording: one story in several outlets (or
+    stored twice), which says nothing about telling different accounts of one event apart."""
+    told = [Mention(m["mention_id"], m["document_id"], m["position"], None, {"notes": m["notes"]})
+            for m in store.event(record["id"])["mentions"]]
+    return all(same_wording(a, b) for i, a in enumerate(told) for b in told[i + 1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
@@ -103,9 +112,11 @@ def main() -> int:
             print(f"{stored} documents stored ({failed} failed) in {time.perf_counter() - start:.0f} s")
         mentions, events = store.counts()["events"], store.canonical_count()
         merged = merged_events(store)
+        copies = sum(copies_only(store, r) for r in merged)
         print(f"{mentions} mentions became {events} events; {len(merged)} events merge "
               f"{sum(r['mentions'] for r in merged)} mentions from 2+ documents "
-              f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions)")
+              f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions); "
+              f"{len(merged) - copies} of them join differently worded reports, {copies} only copies of one story")
         for record in random.Random(args.seed).sample(merged, min(args.sample, len(merged))):
             print()
             print("\n".join(event_report_lines(store.event(record["id"]))))
