@@ -7,6 +7,10 @@ of each mention, for a person to check by hand. The articles are read from ../sh
 and never copied into the project.
 
     python bench/merge_fakes.py [--csv PATH] [--seed-article PATH] [--sample 20] [--seed 6] [--limit N] [--db FILE]
+    python bench/merge_fakes.py --db FILE --reuse --seed 13   # re-merge a kept store with the current code
+
+`--reuse` skips extraction: the mentions stored in FILE by an earlier run are merged again, so a change
+to merging alone can be checked in seconds (a change to extraction needs a fresh run).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 
 from fieldreport.export import event_report_lines
 from fieldreport.ingest import open_store
-from fieldreport.model import Document
+from fieldreport.merging.clusters import same_wording
+from fieldreport.model import Document, Mention
 from fieldreport.pipeline import Extractor
 from fieldreport.storage import EventFilter, Store
 
@@ -67,6 +72,14 @@ def merged_events(store: Store) -> list[dict]:
     return [record for record in store.iter_events(EventFilter()) if record["mentions"] > 1]
 
 
+def copies_only(store: Store, record: dict) -> bool:
+    """Whether every mention of a merged event carries the same wording: one story in several outlets (or
+    stored twice), which says nothing about telling different accounts of one event apart."""
+    told = [Mention(m["mention_id"], m["document_id"], m["position"], None, {"notes": m["notes"]})
+            for m in store.event(record["id"])["mentions"]]
+    return all(same_wording(a, b) for i, a in enumerate(told) for b in told[i + 1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
@@ -75,7 +88,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--limit", type=int, help="Only the first N articles (default: all 642).")
     parser.add_argument("--db", help="Keep the store in this file (default: a temporary one).")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Do not extract: merge again the mentions an earlier run kept in --db.")
     args = parser.parse_args()
+    if args.reuse and not (args.db and Path(args.db).exists()):
+        print("--reuse needs --db naming a store an earlier run kept", file=sys.stderr)
+        return 1
     missing = [p for p in (args.csv, args.seed_article) if not p.exists()]
     if missing:
         print(f"{', '.join(map(str, missing))} not found: this benchmark needs ../shared (not shipped with the "
@@ -86,14 +104,19 @@ def main() -> int:
                               outlet="seed", origin=args.seed_article.name))
     with tempfile.TemporaryDirectory() as tmp, open_store(args.db or str(Path(tmp) / "fakes.db")) as store:
         start = time.perf_counter()
-        stored, failed = ingest(store, documents)
-        seconds = time.perf_counter() - start
+        if args.reuse:
+            store.remerge()
+            print(f"{args.db}: stored mentions merged again in {time.perf_counter() - start:.0f} s")
+        else:
+            stored, failed = ingest(store, documents)
+            print(f"{stored} documents stored ({failed} failed) in {time.perf_counter() - start:.0f} s")
         mentions, events = store.counts()["events"], store.canonical_count()
         merged = merged_events(store)
-        print(f"{stored} documents stored ({failed} failed) in {seconds:.0f} s")
+        copies = sum(copies_only(store, r) for r in merged)
         print(f"{mentions} mentions became {events} events; {len(merged)} events merge "
               f"{sum(r['mentions'] for r in merged)} mentions from 2+ documents "
-              f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions)")
+              f"(largest: {max((r['mentions'] for r in merged), default=0)} mentions); "
+              f"{len(merged) - copies} of them join differently worded reports, {copies} only copies of one story")
         for record in random.Random(args.seed).sample(merged, min(args.sample, len(merged))):
             print()
             print("\n".join(event_report_lines(store.event(record["id"]))))

@@ -294,8 +294,12 @@ TERRORISTS = {"actor1": "Opposition Rebels (Syria)", "inter1": 2}  # a partisan 
     ({**SHELLING, **UNNAMED}, {**SHELLING, **UNNAMED, "event_date": "2018-01-18"}, False),
     # a date known only to its month is no day: it matches only another report of that month
     ({**SHELLING, "time_precision": 3, "event_date": "2018-01-01"}, {**SHELLING}, False),
+    ({**SHELLING, "time_precision": 3, "event_date": "2018-01-01", "geo_precision": 1},
+     {**SHELLING, "time_precision": 3, "event_date": "2018-01-01", "geo_precision": 1}, True),
+    # ... and only at a place named exactly: 'Aleppo' for its districts (geo_precision 2) holds many
+    # shellings by the army in a month
     ({**SHELLING, "time_precision": 3, "event_date": "2018-01-01"},
-     {**SHELLING, "time_precision": 3, "event_date": "2018-01-01"}, True),
+     {**SHELLING, "time_precision": 3, "event_date": "2018-01-01"}, False),
     # one place: a whole country is no place ('Britain-based' read as Britain)
     ({"location": "Britain", "country": "United Kingdom", "admin1": None, "geo_precision": 3},
      {"location": "Britain", "country": "United Kingdom", "admin1": None, "geo_precision": 3}, False),

@@ -7,7 +7,9 @@ documents can tell the same event when
 - they have the same event type and compatible sub-event types (an armed clash and the territory
   change it led to), and the same modality class (factual with factual; a plan only with a plan),
 - they are dated to the same day (`date_tie`): reports of different days tell different events,
-  and a date known only to its week (or taken from the publication) or month ties only weakly,
+  and a date known only to its week (or taken from the publication) or month ties only weakly;
+  a report whose day is where a span starts ('since Sept. 19, at least 359 civilians have been
+  killed') tells a toll over many days, never the event of that day (`tally_from_its_day`),
 - their places can be one place (`place_tie`): not a whole country; the same place, or near enough
   for the vaguer geo_precision (`KM_BY_GEO_PRECISION`); a place known only to its governorate
   (geo_precision 3) lies in the other's governorate,
@@ -17,7 +19,11 @@ documents can tell the same event when
   named place, a group both name. A vague tie only fails to contradict: two reports of shelling in
   Aleppo on the same day, with no group named, tell one event only if the place and day are exact;
   one dated only to its week or month, or placed only in its governorate, also needs the same
-  named group.
+  named group. A city named loosely (geo_precision 2: 'eastern Aleppo', 'Idlib province') is a
+  specific place only on a known day (`specific_count`): over a week it holds many strikes and
+  clashes by the same forces, so a report dated only to its week names none of them, unless both
+  reports carry the same sentences (`same_wording`: one wire story in two outlets, one article
+  stored twice), which tell one story whatever its day.
   And a report placed only in its governorate joins an event only when it can be no other
   (`ambiguous_ids`): one that fits reports of two towns in it tells neither for sure.
 
@@ -31,11 +37,14 @@ other mention of its document. A later report can therefore join clusters or re-
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from statistics import median_low
 from typing import Any, NamedTuple
 
+from rapidfuzz import fuzz, utils
 from sqlalchemy import Connection, bindparam, select
 
 from fieldreport.geo.distance import km_between
@@ -50,6 +59,7 @@ from fieldreport.merging.compatibility import (
     subtypes_compatible,
 )
 from fieldreport.model import FACTUAL_MODALITIES, Evidence, Mention
+from fieldreport.rules import word_set
 from fieldreport.storage.schema import canonical_table, control_table, events_table
 from fieldreport.storage.store import Store, evidence_by_event, load_mentions, neighbour_mentions
 
@@ -58,6 +68,15 @@ SPECIFIC_TIES_NEEDED = 2
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
 SEARCH_DAYS = 0  # one day
 PLANS_PER_WRITE = 500  # re-clustered components written together (`Writes`), their evidence read at once
+# Two mentions' notes are the same wording when the shorter (of at least this many characters, about a
+# sentence) appears in the longer at least this similar (rapidfuzz's partial ratio, 0-100): outlets
+# re-edit a wire story's spelling and punctuation ('al Qaeda-affiliated Nusra', 'Al Qaeda-affiliated Al Nusra').
+PERIOD_OPENERS = word_set("dates", "period_openers")  # 'since'
+MONTHS = word_set("dates", "months")
+MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # the calendar
+WORDS_AFTER_OPENER = 3  # 'since Sept. 19', 'since 21 May', 'since March 2011'
+WORDING_MIN_CHARS = 60
+WORDING_MIN_SIMILARITY = 90
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
@@ -99,6 +118,34 @@ def date_tie(a: Mention, b: Mention) -> Tie | None:
     if max(m.get("time_precision") or 3 for m in (a, b)) == 1:
         return Tie("the same day", True)
     return Tie("the same date, one report giving only its week or month", False)
+
+
+def tally_from_its_day(mention: Mention) -> bool:
+    """The report's day is where a span of days starts: its notes say 'since' that day ('Since Sept. 19 ...
+    at least 359 civilians have been killed', 'More than 520 US airstrikes since 21 May'). Such a toll
+    over many days is not the event of that day, and another report of that day's strike is not it."""
+    if mention.event_date is None:
+        return False
+    return opens_span_at(mention.get("notes") or "", mention.event_date, mention.get("time_precision") or 3)
+
+
+@lru_cache(maxsize=4096)
+def opens_span_at(notes: str, day: date, precision: int) -> bool:
+    words = re.findall(r"[a-z]+|[0-9]+", notes.casefold())
+    return any(word in PERIOD_OPENERS and names_day(words[i + 1:i + 1 + WORDS_AFTER_OPENER], day, precision)
+               for i, word in enumerate(words))
+
+
+def names_day(words: list[str], day: date, precision: int) -> bool:
+    """Whether the few words after 'since' name `day` on the calendar: its month, with its day number for a
+    date known to the day, and no other year. A weekday is left alone: 'a truce in place since Monday' may
+    be the Monday a week before the report's."""
+    if not any(w in MONTHS and w[:3] == MONTH_PREFIXES[day.month - 1] for w in words):
+        return False
+    numbers = [int(w) for w in words if w.isdigit()]
+    if any(n > 31 and n != day.year for n in numbers):
+        return False
+    return day.day in numbers if precision == 1 else True
 
 
 # Places ------------------------------------------------------------------------------------------
@@ -218,13 +265,32 @@ def why_compatible(a: Mention, b: Mention) -> list[str] | None:
         return None
     if not subtypes_compatible(a.get("sub_event_type"), b.get("sub_event_type")):
         return None
-    if modality_class(a) != modality_class(b):
+    if modality_class(a) != modality_class(b) or tally_from_its_day(a) != tally_from_its_day(b):
         return None
     ties = [date_tie(a, b), place_tie(a, b), actor_tie(a, b)]
-    if None in ties or sum(tie.specific for tie in ties) < SPECIFIC_TIES_NEEDED:
+    if None in ties:
+        return None
+    if specific_count(a, b, *ties) < SPECIFIC_TIES_NEEDED:
         return None
     types = {a.get("sub_event_type"), b.get("sub_event_type")}
     return [f"{a.get('event_type')}: {' / '.join(sorted(types))}", *(tie.reason for tie in ties)]
+
+
+def specific_count(a: Mention, b: Mention, day: Tie, place: Tie, actors: Tie) -> int:
+    """How many of day, place and actors name the same thing. A place named loosely (geo_precision 2:
+    a city for its districts or its province) counts only on a known day: a report dated only to its
+    week, placed at 'Aleppo' and naming the army, fits every army strike on Aleppo that week; but two
+    copies of one story (`same_wording`) tell the same one."""
+    place_counts = place.specific and (day.specific or coarser_geo_precision(a, b) != 2 or same_wording(a, b))
+    return day.specific + place_counts + actors.specific
+
+
+def same_wording(a: Mention, b: Mention) -> bool:
+    """The shorter notes (about a sentence at least) appear nearly verbatim in the longer: one story."""
+    shorter, longer = sorted((a.get("notes") or "", b.get("notes") or ""), key=len)
+    if len(shorter) < WORDING_MIN_CHARS:
+        return False
+    return fuzz.partial_ratio(shorter, longer, processor=utils.default_process) >= WORDING_MIN_SIMILARITY
 
 
 def cluster(mentions: list[Mention]) -> list[list[Mention]]:
