@@ -684,3 +684,8 @@ def test_a_label_read_as_a_default_in_one_sentence_stays_one_when_merged(extract
                                 "near a vegetable market in the city of Homs on Tuesday, killing six civilians.")
     assert [(e.sub_event_type, e.actor1) for e in events] == [
         ("Remote explosive/landmine/IED", "Unidentified Armed Group (Syria)")]
+
+
+def test_a_place_cleared_from_fighters_is_taken_the_fighters_are_who_lost_it(extractor):
+    events = factual(extractor, "The village of Kafr Hamra was cleared from IS fighters on Monday.")
+    assert [(e.control, e.actor2) for e in events] == [("gain", "Islamic State (Syria)")]

@@ -233,13 +233,13 @@ def default_patterns() -> Patterns:
 def object_lemmas(token: Token) -> set[str]:
     """Lemmas of the token's objects, including objects of its prepositions and the noun it modifies."""
     lemmas = set()
-    has_direct_object = any(c.dep_ == "dobj" for c in token.children)
+    has_direct_object = any(c.dep_ in ("dobj", "auxpass") for c in token.children)  # or a passive's subject
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
             lemmas |= {child.lemma_.lower(), child.lower_}  # the model lemmatises "bases" as "basis"
             lemmas |= quantified_lemmas(child)
         if child.dep_ == "prep" and child.lower_ == "from" and has_direct_object:
-            continue  # 'captured the town from NLF fighters': who lost it, not what was taken
+            continue  # 'captured the town from NLF fighters', 'was cleared from IS fighters': who lost it
         if child.dep_ in ("prep", "agent", "prt"):
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
