@@ -5,6 +5,9 @@ A trigger pattern sees one sentence, but a story tells its means once: "Airstrik
 blamed the coalition for the strikes that hit two villages." The second "strikes" names no aircraft, yet it is no
 protest. The sense is read from the word's own modifiers first ("hunger strike", "air strikes"), then from the
 phrases around it ("went on strike"), then from the sentence and its neighbours (data/words/senses.txt).
+
+Some event words also have a sense that is no event at all: "the wounded" are people, "the opposition is split" a
+state of things.
 """
 
 from __future__ import annotations
