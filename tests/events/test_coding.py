@@ -658,3 +658,34 @@ def test_attack_on_a_town_an_armed_group_holds_is_a_battle(extractor):
 def test_a_protest_crushed_is_no_fight(extractor):
     events = factual(extractor, "Security forces crushed a protest by students in Daraa on Friday.")
     assert "Battles" not in {e.event_type for e in events}
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish forces now control about a quarter of Syria.",
+    "Airstrikes hit a market in the opposition controlled town of Ariha on Tuesday.",
+])
+def test_who_holds_a_place_now_is_no_capture(extractor, text):
+    assert not [e for e in factual(extractor, text) if e.control is not None]
+
+
+def test_an_offensive_targeting_a_district_is_the_offensive(extractor):
+    events = factual(extractor, "The offensive began on Sunday and is targeting the Ramouseh district of Aleppo.")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+
+
+def test_a_title_case_headline_names_its_bombing(extractor):
+    events = factual(extractor, "Six Civilians Killed in Terrorist Bombing in Homs")
+    assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_label_read_as_a_default_in_one_sentence_stays_one_when_merged(extractor):
+    """The headline's 'Terrorist' gives a default doer, which names no group for a bombing."""
+    events = factual(extractor, "Six Civilians Killed in Terrorist Bombing in Homs\nA terrorist car bomb exploded "
+                                "near a vegetable market in the city of Homs on Tuesday, killing six civilians.")
+    assert [(e.sub_event_type, e.actor1) for e in events] == [
+        ("Remote explosive/landmine/IED", "Unidentified Armed Group (Syria)")]
+
+
+def test_a_place_cleared_from_fighters_is_taken_the_fighters_are_who_lost_it(extractor):
+    events = factual(extractor, "The village of Kafr Hamra was cleared from IS fighters on Monday.")
+    assert [(e.control, e.actor2) for e in events] == [("gain", "Islamic State (Syria)")]

@@ -126,3 +126,49 @@ def test_a_retelling_dated_only_by_an_old_day_told_before_is_background(extracto
     text = ("Inspectors are due in Damascus this week to look into an alleged chemical attack in Douma on April 7. "
             "Washington blames the Syrian government for the attack, which rescuers say killed 40 people.")
     assert factual_types(extractor, text) == set()
+
+
+@pytest.mark.parametrize("text, news, ahead", [
+    ("Shelling of Daraa's southern districts went on through Monday ahead of a nationwide truce.",
+     "Shelling/artillery/missile attack", "Agreement"),
+    ("Government jets pounded Jisr al-Shughur in the run-up to a ground offensive.", "Air/drone strike",
+     "Armed clash"),
+])
+def test_what_a_phrase_looks_ahead_to_has_not_happened(extractor, text, news, ahead):
+    found = kinds(extractor, text)
+    assert (news, "occurred") in found and (ahead, "planned") in found
+    assert (ahead, "occurred") not in found
+
+
+@pytest.mark.parametrize("text", [
+    "Conflicting death tolls are common after large bombings in Iraq.",
+    "Such raids on villages in the Hama countryside are frequent.",
+])
+def test_how_often_a_kind_of_event_happens_is_no_event(extractor, text):
+    found = events(extractor, text)
+    assert found and not [e for e in found if e.is_factual]
+
+
+def test_a_habit_beside_the_news_leaves_the_news(extractor):
+    found = kinds(extractor, "Air raids on the province are common, and on Tuesday jets struck the town of Saraqib.")
+    assert ("Air/drone strike", "occurred") in found and ("Air/drone strike", "background") in found
+
+
+def test_a_sweep_over_recent_weeks_is_background(extractor):
+    text = ("Islamic State fighters have overrun dozens of villages south of Kirkuk in recent weeks, driving out "
+            "Iraqi army units.")
+    found = events(extractor, text)
+    assert found and not [e for e in found if e.is_factual]
+
+
+def test_a_day_weeks_old_in_the_sentence_dates_a_clause_the_parse_does_not_reach(extractor):
+    """'on March 3' hangs on 'recapture', not on 'launched', the verb above the strikes."""
+    text = ("The army, backed by Russian air strikes, launched a campaign to recapture Palmyra from IS on March 3.")
+    assert not factual_types(extractor, text)
+    assert factual_types(extractor, text, published=date(2021, 3, 4))
+
+
+def test_a_choice_between_deeds_is_none_of_them(extractor):
+    found = events(extractor, "Clans in eastern Deir ez-Zor now face a choice between fighting the militants or "
+                              "handing over their weapons.")
+    assert found and not [e for e in found if e.is_factual]

@@ -1,6 +1,8 @@
-"""Word senses of 'strike' and 'attempt' in sentences written for these tests, with the real model."""
+"""Word senses ('strike', 'attempt', 'the wounded', 'is split') in sentences written for these tests."""
 
 from datetime import date
+
+import pytest
 
 from fieldreport.model import Document
 
@@ -45,3 +47,17 @@ def test_a_strike_is_made_with_aircraft_or_guns_not_with_what_it_hit(extractor):
                                 "conducted 18 strikes near Manbij on Monday and destroyed two car bombs.")
     types = {e.sub_event_type for e in events}
     assert "Air/drone strike" in types and "Remote explosive/landmine/IED" not in types
+
+
+@pytest.mark.parametrize("text", [
+    "Doctors at the field hospital in Saraqib said many of the wounded were in critical condition.",
+    "Rescuers carried the injured out of the rubble in Douma.",
+])
+def test_the_wounded_are_people_not_a_wounding(extractor, text):
+    assert factual(extractor, text) == []
+
+
+def test_a_group_divided_is_a_state_a_group_splitting_a_change(extractor):
+    assert factual(extractor, "The opposition in Daraa is split between rival factions.") == []
+    [change] = factual(extractor, "Rebel factions in Daraa split into two rival groups on Monday.")
+    assert change.sub_event_type == "Change to group/activity"

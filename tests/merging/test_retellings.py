@@ -117,3 +117,14 @@ GUESSED = ("Twenty children were killed in airstrikes on a school in rebel-held 
 def test_a_doer_told_as_a_guess_does_not_split_the_event(extractor):
     strikes = [e for e in extracted(extractor, GUESSED) if e.sub_event_type == STRIKE and e.is_factual]
     assert [e.location for e in strikes] == ["Hass"]
+
+
+HEADLINE_TOLL = ("Fighting between rival militias in southern Libya killed 120 fighters\n"
+                 "Clashes between the two militias around Sabha have killed 120 fighters over the past two months, a "
+                 "local council said.")
+
+
+def test_a_headline_whose_figure_the_body_gives_as_a_long_toll_is_that_background(extractor):
+    events = extracted(extractor, HEADLINE_TOLL)
+    assert events and not [e for e in events if e.is_factual]
+    assert {e.modality for e in events} == {"background"}

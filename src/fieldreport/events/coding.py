@@ -31,6 +31,7 @@ from fieldreport.events.triggers import (
     instrument_for,
     protest_kind,
     strike_instrument,
+    subject_heads,
     subject_words,
 )
 from fieldreport.geo.location import Location
@@ -559,7 +560,7 @@ def build_events(doc: Doc, document_id: str, contexts: list[SentenceContext], pa
         if not triggers or is_coders_comment(ctx.sentence) and any(d.section == ctx.section for d in drafts):
             add_tally(drafts, ctx)
             continue
-        triggers = subordinate_attacks_dropped(triggers)
+        triggers = subordinate_attacks_dropped(attacks_by_events_dropped(triggers))
         triggers = repelled_attacks_folded(triggers, patterns)
         triggers = background_clauses_dropped(triggers)
         strong = [t for t in triggers if not t.is_weak]
@@ -908,6 +909,15 @@ def subordinate_attacks_dropped(triggers: list[Trigger]) -> list[Trigger]:
     return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.dep_ in SUBORDINATE_DEPS)]
 
 
+def attacks_by_events_dropped(triggers: list[Trigger]) -> list[Trigger]:
+    """'The assault started on Sunday and is targeting the Ramussa district', 'the offensive attacked the town':
+    an attack verb whose subject is an event word of the sentence tells what that event aimed at; the event word
+    names the event, as it does after a light verb ('launched an assault')."""
+    nouns = {t.token.i for t in triggers if t.token.pos_ in ("NOUN", "PROPN")}
+    return [t for t in triggers if not (t.pattern.event == ATTACK and t.token.pos_ == "VERB"
+                                        and any(s.i in nouns for s in subject_heads(t.token)))]
+
+
 def repelled_attacks_folded(triggers: list[Trigger], patterns: Patterns) -> list[Trigger]:
     """'The army thwarted an attack by IS', 'Kurdish forces crushed the attack': an attack fought off is the fight
     between attacker and defender (a protest crushed is still a protest). The verb that fights it off names that
@@ -1061,9 +1071,7 @@ def draft_event(trigger: Trigger, ctx: SentenceContext, contexts: list[SentenceC
     if crowd_acts or crowd_fights:
         event_type, sub_event_type = typed(VIOLENT_DEMONSTRATION)
     event_date, precision, date_span = date_for(trigger, ctx, last_date, published)
-    carried = date_span if date_span is not None and not ctx.sentence.start <= date_span.start < ctx.sentence.end \
-        else None
-    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality, carried)
+    modality, modality_cue = clause_modality(trigger.token, published, patterns.modality, date_span)
     event = Event(
         document_id=document_id, event_type=event_type, sub_event_type=sub_event_type,
         event_date=event_date, time_precision=precision,
@@ -1213,6 +1221,7 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
     event, other = keep.event, drop.event
     if not event.actor1 and other.actor1:
         set_actor(keep, 1, drop.actor1, Actor(other.actor1, other.inter1))
+        keep.defaulted_actor1 = drop.defaulted_actor1  # a label's default stays one (fill_attacker reads it)
     if not event.actor2 and other.actor2 and other.actor2 != event.actor1:
         set_actor(keep, 2, drop.actor2, Actor(other.actor2, other.inter2))
     if drop.location is not None and (keep.location is None or keep.location_inherited or

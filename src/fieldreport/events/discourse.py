@@ -13,7 +13,7 @@ stops at the first thing that dates it:
   "last year", "earlier this month", "in six years of conflict") or opens a span reaching back ("since 2013",
   "since the conflict began");
 - the clause's tense and aspect: a pluperfect not backshifted by a reporting verb ("had captured"), a perfect that
-  counts a toll ("has killed hundreds of thousands"), a habit ("is regularly targeted");
+  counts a toll ("has killed hundreds of thousands"), a habit ("is regularly targeted", "such attacks are common");
 - a relative clause set off by a comma that describes a place or a group ("Aleppo, which the army retook").
 A clause with none of these is news. Publication-relative rules are skipped when the publication date is unknown.
 Words are in data/words/discourse.txt.
@@ -42,6 +42,7 @@ REPORTING_VERBS = word_set("discourse", "reporting_verbs")
 CUMULATIVE_WORDS = word_set("discourse", "cumulative_words")
 TOLL_VERBS = word_set("discourse", "toll_verbs")
 HABITUAL = word_set("discourse", "habitual")
+GENERIC_STATES = word_set("discourse", "generic_states")
 MONTHS = word_set("dates", "months")
 PAST_MARKERS = {"last", "previous"}
 NEWS, BACKGROUND = "news", "background"
@@ -67,16 +68,18 @@ class Verdict:
 
 
 def clause_modality(token: Token, published: date | None, cues: ModalityCues,
-                    carried: Span | None = None) -> tuple[str, Span | None]:
+                    dated: Span | None = None) -> tuple[str, Span | None]:
     """The modality of an event word (events/modality.py), made `background` when its clause reports background;
-    with the words that tell a background. `carried` is the date an earlier sentence gave the event: a clause that
-    nothing dates ('Washington blames the government for the attack') is as old as that date."""
+    with the words that tell a background. `dated` is the date the event was given, by its own sentence or an
+    earlier one: a clause that nothing on its way up dates ('Washington blames the government for the attack',
+    'the SDF backed by coalition air strikes launched an offensive to retake Manbij on May 31') is as old as that
+    date."""
     modality = modality_of(token, cues)
     if modality not in FACTUAL:
         return modality, None
     verdict = clause_verdict(token, published)
-    if verdict is None and carried is not None and time_class(carried.text, published) == BACKGROUND:
-        verdict = Verdict(BACKGROUND, carried)
+    if verdict is None and dated is not None and time_class(dated.text, published) == BACKGROUND:
+        verdict = Verdict(BACKGROUND, dated)
     if verdict is not None and verdict.kind == BACKGROUND:
         return BACKGROUND, verdict.cue
     return modality, None
@@ -128,9 +131,10 @@ def aspect_verdict(node: Token) -> Verdict | None:
     anterior = perfect_participle(node)
     if anterior is not None:
         return Verdict(BACKGROUND, anterior)  # "with Iraqi forces having retaken Ramadi"
-    habit = next((c for c in children if c.dep_ == "advmod" and c.lower_ in HABITUAL), None)
+    habit = next((c for c in children if c.dep_ == "advmod" and c.lower_ in HABITUAL
+                  or c.dep_ == "acomp" and c.lower_ in GENERIC_STATES), None)
     if habit is not None:
-        return Verdict(BACKGROUND, node.doc[habit.i:habit.i + 1])  # "Douma is regularly targeted"
+        return Verdict(BACKGROUND, node.doc[habit.i:habit.i + 1])  # "Douma is regularly targeted", "are common"
     if is_descriptive_clause(node):
         return Verdict(BACKGROUND, node.doc[node.i:node.i + 1])  # "Aleppo, which the army retook"
     return None

@@ -29,6 +29,7 @@ class ModalityCues:
     assembly_events: frozenset[str] = frozenset()
     claim_nouns: frozenset[str] = frozenset()
     dismissals: frozenset[str] = frozenset()
+    upcoming_phrases: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict) -> ModalityCues:
@@ -73,6 +74,16 @@ def is_denied_report(token: Token, cues: ModalityCues) -> bool:
     return head.lemma_.lower() in cues.claim_nouns and head.head.lemma_.lower() in cues.denied_heads
 
 
+def is_upcoming(token: Token, cues: ModalityCues) -> bool:
+    """'violence continues ahead of the ceasefire', 'in the run-up to the offensive': what a phrase of looking
+    ahead introduces lies after the time the clause tells."""
+    if token.dep_ != "pobj" or token.head.dep_ != "prep":
+        return False
+    prep = token.head
+    before = " " + " ".join(token.doc[max(prep.i - 5, token.sent.start):prep.i + 1].text.lower().split())
+    return any(before.endswith(" " + phrase) for phrase in cues.upcoming_phrases)
+
+
 def modality_of(trigger: Token, cues: ModalityCues) -> str:
     """occurred, ongoing, planned, predicted, denied or hypothetical for an event word."""
     token, ongoing = trigger, False
@@ -82,6 +93,8 @@ def modality_of(trigger: Token, cues: ModalityCues) -> str:
             return found
         if is_dismissed(token, cues):
             return "denied"  # "the reports of the strike were fake"
+        if is_upcoming(token, cues):
+            return "planned"
         if any(c.dep_ == "aux" and c.tag_ == "VBP" for c in token.children) and token.tag_ == "VBG":
             ongoing = True
         if token.dep_ in ("ccomp", "acl") and token.head.i != token.i and is_denied_report(token, cues):

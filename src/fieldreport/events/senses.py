@@ -5,6 +5,9 @@ A trigger pattern sees one sentence, but a story tells its means once: "Airstrik
 blamed the coalition for the strikes that hit two villages." The second "strikes" names no aircraft, yet it is no
 protest. The sense is read from the word's own modifiers first ("hunger strike", "air strikes"), then from the
 phrases around it ("went on strike"), then from the sentence and its neighbours (data/words/senses.txt).
+
+Some event words also have a sense that is no event at all: "the wounded" are people, "the opposition is split" a
+state of things.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ MILITARY_CONTEXT = word_set("senses", "strike_context")
 LABOUR_WORDS = word_set("senses", "labour_strike")
 LABOUR_PHRASES = word_set("senses", "labour_phrases")
 ATTEMPT_WORDS = word_set("senses", "attempt_words")
+CASUALTY_WORDS = word_set("senses", "casualty_words")
+STATE_PARTICIPLES = word_set("senses", "state_participles")
+NOUN_PHRASE_DEPS = {"pobj", "nsubj", "nsubjpass", "dobj"}
+CLAUSE_DEPS = {"aux", "auxpass", "nsubj", "nsubjpass", "dobj", "agent"}
 MODIFIER_DEPS = {"compound", "amod", "nmod", "poss", "npadvmod"}
 MILITARY, LABOUR = "military", "labour"
 PHRASE_REACH = 4  # words either side of the strike in which a labour phrase counts
@@ -85,3 +92,21 @@ def attempts_other_deed(token: Token, event_words: Collection[str]) -> bool:
     deeds = [c for c in token.children if c.dep_ in ("acl", "relcl", "xcomp")
              and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     return bool(deeds) and not any(d.lemma_.lower() in event_words or d.lower_ in event_words for d in deeds)
+
+
+def names_casualties(token: Token) -> bool:
+    """'many of the wounded are in critical condition', 'medics evacuated the wounded': a participle used as a noun
+    names the people hurt in an event the text tells, not an event of its own."""
+    if token.lower_ not in CASUALTY_WORDS or token.dep_ not in NOUN_PHRASE_DEPS:
+        return False
+    children = list(token.children)
+    if any(c.dep_ in CLAUSE_DEPS for c in children):
+        return False
+    return any(c.dep_ == "det" for c in children) or token.dep_ == "pobj" and token.head.lower_ in ("of", "among")
+
+
+def describes_state(token: Token) -> bool:
+    """'the insurgency is split between competing factions', 'the city is divided': a participle of these verbs in
+    the present passive says how things stand, not that they changed."""
+    return token.tag_ == "VBN" and token.lower_ in STATE_PARTICIPLES and any(
+        c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in token.children)

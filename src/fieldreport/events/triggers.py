@@ -12,7 +12,16 @@ from spacy.tokens import Span, Token
 
 from fieldreport import taxonomy
 from fieldreport.events.modality import ModalityCues, modality_of
-from fieldreport.events.senses import LABOUR, MILITARY, attempts_other_deed, is_strike, neighbourhood, strike_sense
+from fieldreport.events.senses import (
+    LABOUR,
+    MILITARY,
+    attempts_other_deed,
+    describes_state,
+    is_strike,
+    names_casualties,
+    neighbourhood,
+    strike_sense,
+)
 from fieldreport.model import CONTROL_CHANGES
 from fieldreport.rules import (
     WORD_GROUPS,
@@ -224,13 +233,13 @@ def default_patterns() -> Patterns:
 def object_lemmas(token: Token) -> set[str]:
     """Lemmas of the token's objects, including objects of its prepositions and the noun it modifies."""
     lemmas = set()
-    has_direct_object = any(c.dep_ == "dobj" for c in token.children)
+    has_direct_object = any(c.dep_ in ("dobj", "auxpass") for c in token.children)  # or a passive's subject
     for child in token.children:
         if child.dep_ in OBJECT_DEPS:
             lemmas |= {child.lemma_.lower(), child.lower_}  # the model lemmatises "bases" as "basis"
             lemmas |= quantified_lemmas(child)
         if child.dep_ == "prep" and child.lower_ == "from" and has_direct_object:
-            continue  # 'captured the town from NLF fighters': who lost it, not what was taken
+            continue  # 'captured the town from NLF fighters', 'was cleared from IS fighters': who lost it
         if child.dep_ in ("prep", "agent", "prt"):
             lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
     if token.dep_ in ("amod", "compound") or token.pos_ == "VERB" and token.dep_ in ("acl", "relcl"):
@@ -375,7 +384,14 @@ def pos_fits(token: Token, pattern: TriggerPattern) -> bool:
         return True
     if is_misparsed_verb(token):
         return "VERB" in pattern.pos
-    return token.pos_ == "PROPN" and token.is_sent_start and "NOUN" in pattern.pos
+    return token.pos_ == "PROPN" and (token.is_sent_start or in_title_case(token.sent)) and "NOUN" in pattern.pos
+
+
+def in_title_case(sentence: Span) -> bool:
+    """'Eight Civilians Killed in Terrorist Bombing in Damascus': a headline in title case, whose nouns the parser
+    reads as names. Every word of four letters or more is capitalised, which a sentence with a verb in it is not."""
+    words = [t.text for t in sentence if t.is_alpha and len(t.text) >= 4]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
 
 
 def is_misparsed_verb(token: Token) -> bool:
@@ -425,7 +441,13 @@ def describes_holder(token: Token, patterns: Patterns) -> bool:
     """'villages controlled by HTS', 'fighters occupying the town': who holds a place, not a capture. A vehicle
     'targeted by a suicide bomber' or shells 'fired by the rebels' are events all the same."""
     return is_passive_description(token) or is_holding_description(token, patterns) \
-        or is_held_description(token, patterns)
+        or is_held_description(token, patterns) or is_present_holding(token, patterns)
+
+
+def is_present_holding(token: Token, patterns: Patterns) -> bool:
+    """'IS now controls roughly a third of Syria', 'the rebels hold the eastern districts': a holding verb in the
+    simple present tells who holds a place today, not that it changed hands."""
+    return token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in patterns.territory.get("holding", [])
 
 
 def is_held_description(token: Token, patterns: Patterns) -> bool:
@@ -470,14 +492,14 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
+        misparsed_verb = token.i - 1 in blocked and not is_attributive(token)  # "QSD captured parts of ..."
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
             continue  # "the released civilians": a description, not an event
         if attempts_other_deed(token, patterns.by_word):
             continue
         if is_mandate(token):
             continue
-        if is_heard(token):
+        if is_heard(token) or names_casualties(token) or describes_state(token):
             continue
         sense = strike_sense(token)
         holding = [p for p in patterns.for_token(word_forms(token))
@@ -487,6 +509,13 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
             best = max(holding, key=lambda p: (p.specificity, p.rank))
             found.append(Trigger(token, best))
     return background_dropped(found, patterns.modality)
+
+
+def is_attributive(participle: Token) -> bool:
+    """'the rebel controlled city', 'IS held villages': the actor before the participle modifies it (a compound
+    adjective written without its hyphen), where 'QSD captured parts', read as 'captured parts', has it as subject."""
+    before = participle.doc[participle.i - 1] if participle.i > 0 else None
+    return before is not None and before.head.i == participle.i and before.dep_ in ("npadvmod", "compound", "amod")
 
 
 def fits_sense(pattern: TriggerPattern, sense: str | None) -> bool:

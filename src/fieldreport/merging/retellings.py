@@ -12,6 +12,7 @@ do not contradict, and no opposite change of control (a capture is not a withdra
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from fieldreport import taxonomy
@@ -35,6 +36,7 @@ from fieldreport.rules import word_set
 SAME_POINT_KM = 1.0  # two spellings of one place resolve to points this close
 NEAR_KM = 10.0  # a place given as 'near X' or 'in X city' (geo_precision 2) holds what lies this close to X
 BATTLES = taxonomy.event_type("Battles")
+BACKGROUND = "background"
 DOUBT_WORDS = word_set("merging", "doubt_words")
 
 
@@ -46,7 +48,7 @@ def merge_retellings(drafts: list[DraftEvent]) -> list[DraftEvent]:
     merged: list[DraftEvent] = []
     figures: dict[int, list[Figure]] = {}
     for draft in drafts:
-        target = next((m for m in merged if retells(m, draft)), None)
+        target = next((m for m in merged if retells(m, draft, tolls)), None)
         if target is None:
             merged.append(draft)
             figures[id(draft)] = told_figures(draft, tolls)
@@ -91,6 +93,8 @@ def best_supported(figures: list[Figure]) -> int | None:
 
 
 def fold(target: DraftEvent, draft: DraftEvent) -> None:
+    if draft.event.modality == BACKGROUND:
+        target.event.modality = BACKGROUND  # a headline the body tells as background (headline_told_as_background)
     if subtype_strength(draft.event.sub_event_type) > subtype_strength(target.event.sub_event_type):
         target.event.sub_event_type = draft.event.sub_event_type
     if is_country_wide(target) and not is_country_wide(draft) and not actors_agree(target, draft):
@@ -128,17 +132,27 @@ def named_doer(target: DraftEvent, draft: DraftEvent) -> None:
         set_actor(target, 1, draft.actor1, Actor(doer, draft.event.inter1))
 
 
-def retells(a: DraftEvent, b: DraftEvent) -> bool:
-    """True when `b` can tell the event `a` tells (see the module's docstring)."""
+def retells(a: DraftEvent, b: DraftEvent, tolls: Collection[int] = ()) -> bool:
+    """True when `b` can tell the event `a` tells (see the module's docstring); `tolls` are the figures the article
+    gives as tolls over a long time."""
     ea, eb = a.event, b.event
     if ea.event_type != eb.event_type or not subtypes_compatible(ea.sub_event_type, eb.sub_event_type):
         return False
-    if ea.modality != eb.modality or (ea.control and eb.control and ea.control != eb.control):
+    if ea.modality != eb.modality and not headline_told_as_background(a, b, tolls) or (
+            ea.control and eb.control and ea.control != eb.control):
         return False
     if a.sentences & b.sentences:
         return False  # told apart in one sentence (one event per listed place): kept apart on purpose
     return (days_compatible(ea.event_date, day_precision(a), eb.event_date, day_precision(b))
             and places_compatible(a.location, b.location) and (actors_agree(a, b) or summarises(a, b)))
+
+
+def headline_told_as_background(a: DraftEvent, b: DraftEvent, tolls: Collection[int]) -> bool:
+    """'Infighting in Eastern Ghouta Killed More than 350 Militants' over 'clashes ... in less than one month have
+    killed over 350 militants': a headline has no tense, so when its figure is a toll the body gives over a long
+    time, the body's background telling of that toll says what the headline is."""
+    return any(x.sentence_index == 0 and x.event.is_factual and x.event.fatalities in tolls
+               and y.event.modality == BACKGROUND for x, y in ((a, b), (b, a)))
 
 
 def summarises(a: DraftEvent, b: DraftEvent) -> bool:
