@@ -13,7 +13,7 @@ from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
 from fieldreport.storage import EventFilter, FilterError, LearnedPlace, Store
-from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
+from fieldreport.storage.schema import MIGRATIONS, REVISED_TABLES, events_table, schema_version
 
 TEXT = (
     "Field sources confirmed on Wednesday that Abu Hamzah Turki, a notorious field commander of "
@@ -605,3 +605,55 @@ def test_store_made_before_learned_places_gets_their_table(store_url):
         assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 9
         assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
         assert store.counts()["documents"] == 1
+
+
+def test_a_count_follows_every_write_of_another_connection(store_url):
+    """Counts are kept per store revision; a write through another store (as another process writes), or a
+    plain SQL statement of another tool, raises it and drops them."""
+    with open_store(store_url) as reader, open_store(store_url) as writer:
+        save_all(writer, report("a", "SANA", {}))
+        first = reader.revision()
+        assert reader.query_events()[1] == 1
+        save_all(writer, report("b", "Enab Baladi", DOUMA))
+        assert reader.revision() > first
+        events, total = reader.query_events()
+        assert total == 2
+        douma = next(event["id"] for event in events if event["location"] == "Douma")
+        assert writer.review(douma, "amal", "rejected") is not None
+        assert reader.query_events()[1] == 1
+        with writer.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE canonical_events SET review_status = NULL")
+        assert reader.query_events()[1] == 2
+        assert reader.query_events(EventFilter(review="rejected"))[1] == 0
+
+
+def test_lists_read_evidence_only_when_asked(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        [with_spans], _ = store.query_events()
+        [without], _ = store.query_events(evidence=False)
+    assert with_spans["evidence"] == [{"field": "event_type", "start": 21, "end": 28, "text": "clashes"}]
+    assert "evidence" not in without
+    assert without == {key: value for key, value in with_spans.items() if key != "evidence"}
+    assert without["updated_at"] is not None
+
+
+def test_store_made_before_the_revision_gets_it(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the schema of version 10
+            if store.dialect == "sqlite":
+                for name in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                 "AND name LIKE '%revision%'").scalars().all():
+                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            else:
+                for table in REVISED_TABLES:
+                    conn.exec_driver_sql(f"DROP TRIGGER {table}_revision ON {table}")
+            conn.exec_driver_sql("DROP TABLE store_revision")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 11")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 11
+        before = store.revision()
+        save_all(store, report("b", "Enab Baladi", DOUMA))
+        assert store.revision() > before
+        assert store.query_events()[1] == 2

@@ -31,18 +31,27 @@ def parse_event_date(value: str | None) -> date | None:
         return None
 
 
-def canonical_from_row(row: Row, spans: list[Evidence]) -> dict:
-    """Event.as_record() shape plus id, mentions (count), corroboration, sources and the fatalities range."""
+def canonical_from_row(row: Row, spans: list[Evidence] | None, updated_at: datetime | str | None) -> dict:
+    """Event.as_record() shape plus id, mentions (count), corroboration, sources, the fatalities range and
+    `updated_at` (when the last report telling it was stored); without `evidence` when `spans` is None."""
     values = row._asdict()  # a plain dict: a Row mapping's get() is slow, and lists read 100 rows a page
     record = {name: values.get(name) for name in ACLED_COLUMNS + EXTRA_COLUMNS}
     record["event_date"] = row.event_date.isoformat() if row.event_date else None
-    record["cited_sources"] = json.loads(row.cited_sources)
-    record["evidence"] = [span.as_dict() for span in spans]
+    record["cited_sources"] = json_list(row.cited_sources)
+    if spans is None:
+        del record["evidence"]
+    else:
+        record["evidence"] = [span.as_dict() for span in spans]
     record.update(id=row.id, mentions=row.n_mentions, corroboration=row.corroboration,
-                  sources=json.loads(row.sources), fatalities_low=row.fatalities_low,
+                  sources=json_list(row.sources), fatalities_low=row.fatalities_low,
                   fatalities_best=row.fatalities_best, fatalities_high=row.fatalities_high,
-                  review_status=values.get("review_status"), updated_at=stored_time(values.get("updated_at")))
+                  review_status=values.get("review_status"), updated_at=stored_time(updated_at))
     return record
+
+
+def json_list(text: str) -> list:
+    """A stored JSON list; the empty one, most events' cited sources, without parsing."""
+    return [] if text == "[]" else json.loads(text)
 
 
 def stored_time(value: datetime | str | None) -> str | None:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Date,
@@ -183,6 +184,13 @@ reviews_table = Table(
     Index("ix_reviews_mention_id", "mention_id"),
 )
 
+store_revision_table = Table(  # one row; see add_store_revision
+    "store_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", BigInteger, nullable=False),
+)
+
 control_table = Table(
     "control_changes",
     metadata,
@@ -331,6 +339,32 @@ def index_default_visibility(conn: Connection, _merger: Merger | None) -> None:
     conn.execute(CreateIndex(visibility, if_not_exists=True))
 
 
+# Tables whose every write changes what event lists answer (canonical rows; documents give `updated_at`).
+REVISED_TABLES = ("canonical_events", "documents")
+
+
+def add_store_revision(conn: Connection, _merger: Merger | None) -> None:
+    """Version 11: a store revision that triggers raise on every write to REVISED_TABLES, whoever writes
+    (any process, any tool): readers key their caches of counts and pages on it, so a cached answer is
+    never served once the rows under it changed."""
+    metadata.create_all(conn, tables=[store_revision_table])
+    conn.exec_driver_sql("INSERT INTO store_revision (id, revision) SELECT 1, 0 WHERE NOT EXISTS "
+                         "(SELECT 1 FROM store_revision)")
+    bump = "UPDATE store_revision SET revision = revision + 1"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE OR REPLACE FUNCTION fieldreport_bump_revision() RETURNS trigger AS "
+                             f"$$ BEGIN {bump}; RETURN NULL; END $$ LANGUAGE plpgsql")
+        for table in REVISED_TABLES:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_revision ON {table}")
+            conn.exec_driver_sql(f"CREATE TRIGGER {table}_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION fieldreport_bump_revision()")
+        return
+    for table in REVISED_TABLES:
+        for operation in ("INSERT", "UPDATE", "DELETE"):
+            conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_revision_{operation.lower()} AFTER "
+                                 f"{operation} ON {table} BEGIN {bump}; END")
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
@@ -342,6 +376,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (8, add_reviews),
     (9, add_learned_places),
     (10, index_default_visibility),
+    (11, add_store_revision),
 ]
 
 
