@@ -33,6 +33,7 @@ from fieldreport.storage.reviews import reapply_reviews, review_event, reviews_o
 from fieldreport.storage.rows import (
     LearnedPlace,
     canonical_from_row,
+    canonical_records,
     document_summary,
     event_from_row,
     learned_place_from_row,
@@ -167,9 +168,7 @@ class Store:
             ids = [row.id for row in rows]
             updated = updated_times(conn, ids)
             spans = evidence_by_event(conn, ids) if evidence else None
-        if spans is None:
-            return [canonical_from_row(row, None, updated.get(row.id)) for row in rows], count
-        return [canonical_from_row(row, spans.get(row.id, []), updated.get(row.id)) for row in rows], count
+        return canonical_records(rows, spans, updated), count
 
     def revision(self) -> int:
         """The store's revision: it grows with every write to the events or documents, by any process."""
@@ -223,7 +222,7 @@ class Store:
             for rows in result.partitions(batch):
                 ids = [row.id for row in rows]
                 spans, updated = evidence_by_event(conn, ids), updated_times(conn, ids)
-                yield from (canonical_from_row(row, spans.get(row.id, []), updated.get(row.id)) for row in rows)
+                yield from canonical_records(rows, spans, updated)
 
     def event(self, event_id: int) -> dict | None:
         """One canonical event with its mentions (document, outlet, notes, evidence, cited sources),
