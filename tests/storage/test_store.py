@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from stores import DOUMA, report, save_all, synthetic_events
 
 from fieldreport.errors import StoreError
@@ -657,3 +657,28 @@ def test_store_made_before_the_revision_gets_it(store_url):
         save_all(store, report("b", "Enab Baladi", DOUMA))
         assert store.revision() > before
         assert store.query_events()[1] == 2
+
+
+def test_store_made_before_the_visible_count_indexes_gets_them(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the indexes of version 11
+            for name, columns in (("ix_canonical_date_lat_lon", "event_date, latitude, longitude"),
+                                  ("ix_canonical_lower_admin1_date", "lower(admin1), event_date"),
+                                  ("ix_canonical_lower_type_date", "lower(event_type), event_date")):
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+                conn.exec_driver_sql(f"CREATE INDEX {name} ON canonical_events ({columns})")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 12")
+        assert "review_status" not in index_definition(store, "ix_canonical_lower_type_date")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 12
+        for name in ("ix_canonical_date_lat_lon", "ix_canonical_lower_admin1_date", "ix_canonical_lower_type_date"):
+            assert "modality, review_status" in index_definition(store, name)
+        assert store.query_events(EventFilter(event_type="battles", admin1="Idlib"))[1] == 1
+
+
+def index_definition(store: Store, name: str) -> str:
+    query = ("SELECT sql FROM sqlite_master WHERE name = :name" if store.dialect == "sqlite" else
+             "SELECT indexdef FROM pg_indexes WHERE indexname = :name")
+    with store.engine.connect() as conn:
+        return conn.execute(text(query), {"name": name}).scalar_one()
