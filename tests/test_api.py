@@ -212,6 +212,7 @@ def test_a_kept_page_is_dropped_when_another_process_writes(seed_db: Path, tmp_p
     with TestClient(create_app(str(path))) as api:
         before = all_events(api)
         assert all_events(api) == before  # the same page, kept
+        timeline, grid = api.get("/api/timeline").json(), api.get("/api/grid").json()
         first = before["events"][0]
         with sqlite3.connect(path) as conn:  # another process's write: a plain SQL connection
             conn.execute("UPDATE canonical_events SET location = 'Elsewhere' WHERE id = ?", (first["id"],))
@@ -221,6 +222,8 @@ def test_a_kept_page_is_dropped_when_another_process_writes(seed_db: Path, tmp_p
         after = all_events(api)
         assert after["total"] == before["total"] - 1 == int(api.get("/api/events").headers["x-total-count"])
         assert first["id"] not in {event["id"] for event in after["events"]}
+        assert api.get("/api/timeline").json()["total"] == timeline["total"] - (first["event_date"] is not None)
+        assert api.get("/api/grid").json()["total"] == grid["total"] - (first["latitude"] is not None)
 
 
 @pytest.mark.parametrize(("params", "field"), [

@@ -46,6 +46,8 @@ MAX_WAIT = 600
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
 CHUNK_BYTES = 64 * 1024
+KEPT_PAGES = 64  # answers each process keeps per store revision (see storage.cache)
+KEPT_PAGE_BYTES = 512 * 1024  # a larger page (limit=1000 with evidence) is made anew each time
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
 SWAGGER_UI = "swagger-ui"  # the vendored Swagger UI's folder under web/vendor
@@ -280,7 +282,14 @@ def page_file(name: str) -> FileResponse:
 
 
 def add_read_routes(app: FastAPI, store: Store) -> None:
-    pages = RevisionCache()  # answers of GET /api/events by query string, at one store revision
+    # Answers by path and query string, at one store revision: pages of events (at most KEPT_PAGES of up to
+    # KEPT_PAGE_BYTES each) and the map's summaries (timeline and grid).
+    pages, summaries = RevisionCache(KEPT_PAGES), RevisionCache(KEPT_PAGES)
+
+    def kept(request: Request, cache: RevisionCache, make: Callable[[], Any],
+             worth_keeping: Callable[[Any], bool] | None = None) -> Any:
+        revision = store.revision()  # read before the rows: an answer kept under it is never older than it
+        return cache.get(revision, (request.url.path, request.url.query), make, worth_keeping)
 
     @app.get("/api/events", response_model=EventPage, responses=LIST_RESPONSES, tags=["events"])
     def list_events(
@@ -293,9 +302,8 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
                                                     "them; GET /api/events/{id} has them laid out).")] = False,
     ) -> Response:
         """Events matching every given filter, newest first, one page at a time."""
-        revision = store.revision()  # read before the page: a page kept under it is never older than it
-        page = pages.get(revision, request.url.query,
-                         lambda: events_page(store, filters, limit, offset, format, evidence))
+        page = kept(request, pages, lambda: events_page(store, filters, limit, offset, format, evidence),
+                    lambda page: len(page.body) <= KEPT_PAGE_BYTES)
         return Response(page.body, media_type=page.media_type, headers={"X-Total-Count": str(page.total)})
 
     @app.get("/api/events/{event_id}", tags=["events"], responses={
@@ -312,20 +320,19 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         return RedirectResponse(f"{current}", status_code=307)
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"])
-    def timeline(filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:
+    def timeline(request: Request, filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:
         """Events per day matching every given filter, over all matches (the map's timeline)."""
-        days = store.daily_counts(filters)
-        return Timeline(total=sum(day["count"] for day in days), days=days)
+        return kept(request, summaries, lambda: timeline_of(store.daily_counts(filters)))
 
     @app.get("/api/grid", response_model=Grid, tags=["events"])
     def grid(
+        request: Request,
         filters: Annotated[EventFilter, Depends(event_filter)],
         cell: Annotated[float, Query(gt=0, le=90, description="Cell size in degrees.")] = 1.0,
     ) -> Grid:
         """Matching events counted per square cell: the map draws these when a view holds too many events to
         draw one by one."""
-        cells = store.grid_counts(filters, cell)
-        return Grid(total=sum(one["count"] for one in cells), cell=cell, cells=cells)
+        return kept(request, summaries, lambda: grid_of(store.grid_counts(filters, cell), cell))
 
     @app.get("/api/export", tags=["events"], responses={
         200: {"description": "Every matching event, as a file in the chosen format."},
@@ -461,6 +468,14 @@ def parsed_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 def invalid_query(name: str, value: str, message: str) -> RequestValidationError:
     """The same 422 shape FastAPI gives for its own validation errors."""
     return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}])
+
+
+def timeline_of(days: list[dict]) -> Timeline:
+    return Timeline(total=sum(day["count"] for day in days), days=days)
+
+
+def grid_of(cells: list[dict], cell: float) -> Grid:
+    return Grid(total=sum(one["count"] for one in cells), cell=cell, cells=cells)
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,9 @@ def test_a_failure_reaches_every_waiter_and_is_not_kept() -> None:
     with pytest.raises(ValueError, match="bad filter"):
         cache.get(1, "page", fail)
     assert cache.get(1, "page", lambda: "page") == "page"
+
+
+def test_an_answer_not_worth_keeping_is_made_each_time() -> None:
+    cache = RevisionCache()
+    assert cache.get(1, "big", lambda: "x" * 100, lambda answer: len(answer) < 10) == "x" * 100
+    assert cache.get(1, "big", lambda: "made anew", lambda answer: len(answer) < 10) == "made anew"

@@ -23,9 +23,11 @@ class RevisionCache:
         self.making: dict[tuple[int, Hashable], Future] = {}
         self.lock = threading.Lock()  # sync routes run on a thread pool
 
-    def get(self, revision: int, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The answer kept for `key` at `revision`, or `make()`'s, kept. `revision` must be read before
-        `make` reads the rows: an answer is then never older than the revision it is kept under."""
+    def get(self, revision: int, key: Hashable, make: Callable[[], Any],
+            worth_keeping: Callable[[Any], bool] | None = None) -> Any:
+        """The answer kept for `key` at `revision`, or `make()`'s, kept unless `worth_keeping` says not (a
+        large one). `revision` must be read before `make` reads the rows: an answer is then never older
+        than the revision it is kept under."""
         with self.lock:
             if revision == self.revision and key in self.entries:
                 return self.entries[key]
@@ -43,7 +45,8 @@ class RevisionCache:
             pending.set_exception(error)
             raise
         with self.lock:
-            self.keep(revision, key, value)
+            if worth_keeping is None or worth_keeping(value):
+                self.keep(revision, key, value)
             del self.making[(revision, key)]
         pending.set_result(value)
         return value
