@@ -1,14 +1,15 @@
 """The API under load, side by side with datasette serving the same SQLite table.
 
     python bench/api_load.py STORE [--fill 100000] [--clients 50] [--seconds 60] [--posts 20] [--workers 1]
-                             [--no-datasette]
+                             [--pages 1] [--no-datasette]
 
 STORE is a SQLite file, topped up with synthetic events as bench/api_latency.py does. Then:
 
 1. `fieldreport serve --workers N` on 127.0.0.1; wrk (Debian package `wrk`) keeps `--clients`
    connections asking for a 100-event page (`GET /api/events?limit=100`, newest first) for
    `--seconds`, while `--posts` articles from ../shared/articles are POSTed one after another (each
-   runs the real extractor).
+   runs the real extractor). With `--pages N`, each request asks for one of the first N pages at random
+   (`&offset=`), so that most answers are not the one the server kept from the request before.
 2. datasette (`pip install datasette`) serving the same file, the same load on the equivalent
    query (`/DB/canonical_events.json?_size=100&_sort_desc=event_date&_shape=objects`, with the
    facet suggestions turned off and the row count kept, as ours counts), with no POSTs.
@@ -44,6 +45,12 @@ done = function(summary, latency, requests)
 end
 """
 
+WRK_PAGES = """
+request = function()
+  return wrk.format(nil, wrk.path .. "&offset=" .. (math.random(%d) - 1) * 100)
+end
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,6 +60,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--pages", type=int, default=1, help="fieldreport: ask for one of the first N pages")
     parser.add_argument("--no-datasette", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -75,7 +83,7 @@ def load_fieldreport(args: argparse.Namespace) -> dict:
     with running(command, f"http://127.0.0.1:{port}/api/events?limit=1") as base:
         posts = PostingThread(base, args.posts, args.seconds)
         posts.start()
-        result = wrk(f"{base}/api/events?limit=100", args.clients, args.seconds)
+        result = wrk(f"{base}/api/events?limit=100", args.clients, args.seconds, args.pages)
         posts.join()
     print(f"fieldreport: {posts.summary()}")
     return result
@@ -119,9 +127,11 @@ class running:
             self.process.wait()
 
 
-def wrk(url: str, clients: int, seconds: int) -> dict:
+def wrk(url: str, clients: int, seconds: int, pages: int = 1) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT)
+        if pages > 1:
+            script.write(WRK_PAGES % pages)
     output = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
                              url], capture_output=True, text=True, check=True).stdout
     Path(script.name).unlink()

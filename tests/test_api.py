@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 import sqlite3
 import time
@@ -193,6 +194,38 @@ def test_csv_has_one_row_per_event_as_the_acled_export_writes_it(client: TestCli
     assert exported.text == response.text  # one page of all of them is the whole export
 
 
+def test_lists_give_evidence_spans_only_when_asked(client: TestClient) -> None:
+    plain = all_events(client)["events"]
+    spanned = all_events(client, evidence="true")["events"]
+    assert all("evidence" not in event and event["updated_at"] for event in plain)
+    assert all(event["evidence"] for event in spanned)
+    assert plain == [{key: value for key, value in event.items() if key != "evidence"} for event in spanned]
+    first = client.get(f"/api/events/{spanned[0]['id']}").json()
+    assert spanned[0]["evidence"] == first["evidence"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/events", params={"format": "csv"}).text)))
+    assert all(json.loads(row["evidence"]) for row in rows)
+
+
+def test_a_kept_page_is_dropped_when_another_process_writes(seed_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "copy.db"
+    path.write_bytes(seed_db.read_bytes())
+    with TestClient(create_app(str(path))) as api:
+        before = all_events(api)
+        assert all_events(api) == before  # the same page, kept
+        timeline, grid = api.get("/api/timeline").json(), api.get("/api/grid").json()
+        first = before["events"][0]
+        with sqlite3.connect(path) as conn:  # another process's write: a plain SQL connection
+            conn.execute("UPDATE canonical_events SET location = 'Elsewhere' WHERE id = ?", (first["id"],))
+        assert all_events(api)["events"][0]["location"] == "Elsewhere"
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE canonical_events SET review_status = 'rejected' WHERE id = ?", (first["id"],))
+        after = all_events(api)
+        assert after["total"] == before["total"] - 1 == int(api.get("/api/events").headers["x-total-count"])
+        assert first["id"] not in {event["id"] for event in after["events"]}
+        assert api.get("/api/timeline").json()["total"] == timeline["total"] - (first["event_date"] is not None)
+        assert api.get("/api/grid").json()["total"] == grid["total"] - (first["latitude"] is not None)
+
+
 @pytest.mark.parametrize(("params", "field"), [
     ({"start": "2018-13-01"}, "start"),
     ({"end": "yesterday"}, "end"),
@@ -320,6 +353,20 @@ def test_post_of_a_stored_id_with_another_text_is_409_naming_the_stored_hash(emp
     with open_store(empty_db) as store:
         assert store.counts()["documents"] == 1
         assert store.documents()[0]["content_hash"] == content_id(first["text"])
+
+
+def test_a_post_in_another_language_is_422_with_the_reason(empty_db: Path) -> None:
+    german = ("Bei Luftangriffen auf die Stadt Idlib sind nach Angaben von Aktivisten mindestens zwanzig Zivilisten "
+              "getötet worden. Die Kämpfe zwischen den Regierungstruppen und den Rebellen dauern seit Tagen an, "
+              "und die Vereinten Nationen warnen vor einer neuen Fluchtbewegung in Richtung der türkischen Grenze, "
+              "wo schon jetzt Hunderttausende Menschen in Lagern leben.")
+    with TestClient(create_app(str(empty_db), token=TOKEN)) as api:
+        response = api.post("/api/documents", json={"id": "dpa-1", "text": german}, headers=auth())
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"] == ("document 'dpa-1' has no English text: fieldreport extracts events "
+                                             "from English text only; nothing stored")
+    with open_store(empty_db) as store:
+        assert store.counts()["documents"] == 0
 
 
 def test_post_validates_the_body(empty_db: Path) -> None:

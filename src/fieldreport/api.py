@@ -12,10 +12,12 @@ import secrets
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal
 
+import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -27,13 +29,14 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fieldreport.errors import ConflictError, FieldreportError
+from fieldreport.errors import ConflictError, FieldreportError, LanguageError
 from fieldreport.export import EXPORT_FORMATS, ExportFormat, write_acled_csv, write_geojson
 from fieldreport.ingest import open_store
 from fieldreport.jobs import IngestJobs, JobResult
 from fieldreport.model import MODALITIES, Document
 from fieldreport.review import add_review_routes, reviewer_tokens
 from fieldreport.storage import REVIEW_FILTERS, EventFilter, FilterError, Store
+from fieldreport.storage.cache import RevisionCache
 
 TOKEN_ENV = "FIELDREPORT_API_TOKEN"
 DB_ENV = "FIELDREPORT_DB"  # the store of `serve --workers N`'s processes
@@ -43,6 +46,8 @@ MAX_WAIT = 600
 MAX_ID = 2**63 - 1  # SQL BIGINT; larger numbers are a 422, not a driver overflow
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
 CHUNK_BYTES = 64 * 1024
+KEPT_PAGES = 64  # answers each process keeps per store revision (see storage.cache)
+KEPT_PAGE_BYTES = 512 * 1024  # a larger page (limit=1000 with evidence) is made anew each time
 WEB_DIR = Path(__file__).resolve().parent / "web"
 PAGE_FILES = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
 SWAGGER_UI = "swagger-ui"  # the vendored Swagger UI's folder under web/vendor
@@ -277,24 +282,29 @@ def page_file(name: str) -> FileResponse:
 
 
 def add_read_routes(app: FastAPI, store: Store) -> None:
+    # Answers by path and query string, at one store revision: pages of events (at most KEPT_PAGES of up to
+    # KEPT_PAGE_BYTES each) and the map's summaries (timeline and grid).
+    pages, summaries = RevisionCache(KEPT_PAGES), RevisionCache(KEPT_PAGES)
+
+    def kept(request: Request, cache: RevisionCache, make: Callable[[], Any],
+             worth_keeping: Callable[[Any], bool] | None = None) -> Any:
+        revision = store.revision()  # read before the rows: an answer kept under it is never older than it
+        return cache.get(revision, (request.url.path, request.url.query), make, worth_keeping)
+
     @app.get("/api/events", response_model=EventPage, responses=LIST_RESPONSES, tags=["events"])
     def list_events(
+        request: Request,
         filters: Annotated[EventFilter, Depends(event_filter)],
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Events to skip; see next_offset.")] = 0,
         format: Annotated[OutputFormat, Query(description="json, geojson or csv.")] = "json",
+        evidence: Annotated[bool, Query(description="With each event's evidence spans (JSON; CSV always has "
+                                                    "them; GET /api/events/{id} has them laid out).")] = False,
     ) -> Response:
         """Events matching every given filter, newest first, one page at a time."""
-        records, total = store.query_events(filters, limit=limit, offset=offset)
-        next_offset = offset + len(records) if offset + len(records) < total else None
-        headers = {"X-Total-Count": str(total)}
-        if format == "geojson":
-            return Response(feature_collection(records, total, next_offset), headers=headers,
-                            media_type="application/geo+json")
-        if format == "csv":
-            return Response(csv_text(records), headers=headers, media_type="text/csv; charset=utf-8")
-        page = EventPage(total=total, limit=limit, offset=offset, next_offset=next_offset, events=records)
-        return JSONResponse(page.model_dump(mode="json"), headers=headers)
+        page = kept(request, pages, lambda: events_page(store, filters, limit, offset, format, evidence),
+                    lambda page: len(page.body) <= KEPT_PAGE_BYTES)
+        return Response(page.body, media_type=page.media_type, headers={"X-Total-Count": str(page.total)})
 
     @app.get("/api/events/{event_id}", tags=["events"], responses={
         404: {"description": "No such event."},
@@ -310,20 +320,19 @@ def add_read_routes(app: FastAPI, store: Store) -> None:
         return RedirectResponse(f"{current}", status_code=307)
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"])
-    def timeline(filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:
+    def timeline(request: Request, filters: Annotated[EventFilter, Depends(event_filter)]) -> Timeline:
         """Events per day matching every given filter, over all matches (the map's timeline)."""
-        days = store.daily_counts(filters)
-        return Timeline(total=sum(day["count"] for day in days), days=days)
+        return kept(request, summaries, lambda: timeline_of(store.daily_counts(filters)))
 
     @app.get("/api/grid", response_model=Grid, tags=["events"])
     def grid(
+        request: Request,
         filters: Annotated[EventFilter, Depends(event_filter)],
         cell: Annotated[float, Query(gt=0, le=90, description="Cell size in degrees.")] = 1.0,
     ) -> Grid:
         """Matching events counted per square cell: the map draws these when a view holds too many events to
         draw one by one."""
-        cells = store.grid_counts(filters, cell)
-        return Grid(total=sum(one["count"] for one in cells), cell=cell, cells=cells)
+        return kept(request, summaries, lambda: grid_of(store.grid_counts(filters, cell), cell))
 
     @app.get("/api/export", tags=["events"], responses={
         200: {"description": "Every matching event, as a file in the chosen format."},
@@ -359,7 +368,9 @@ def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_toke
                          403: {"description": "The server has no token configured: ingestion is off."},
                          409: {"description": "The id is already stored with another text; `stored_hash` is the "
                                               "stored text's content hash."},
-                         413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."}})
+                         413: {"description": f"Body over {MAX_BODY_BYTES:,} bytes."},
+                         422: {"description": "Malformed body, or a text with no English (the extractor reads "
+                                              "English only)."}})
     async def ingest(
         body: DocumentIn, response: Response,
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for the extraction; "
@@ -373,6 +384,9 @@ def add_ingest_routes(app: FastAPI, store: Store, jobs: IngestJobs, require_toke
             result = await jobs.wait(jobs.submit(document), wait)
         except ConflictError as error:
             return JSONResponse({"detail": str(error), "stored_hash": error.stored_hash}, status_code=409)
+        except LanguageError:
+            return JSONResponse({"detail": f"document {document.id!r} has no English text: fieldreport extracts "
+                                           "events from English text only; nothing stored"}, status_code=422)
         if result is None:
             status_url = f"/api/documents/{document.id}/status"
             return JSONResponse(Queued(document_id=document.id, state=jobs.state(document.id) or "queued",
@@ -454,6 +468,36 @@ def parsed_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 def invalid_query(name: str, value: str, message: str) -> RequestValidationError:
     """The same 422 shape FastAPI gives for its own validation errors."""
     return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}])
+
+
+def timeline_of(days: list[dict]) -> Timeline:
+    return Timeline(total=sum(day["count"] for day in days), days=days)
+
+
+def grid_of(cells: list[dict], cell: float) -> Grid:
+    return Grid(total=sum(one["count"] for one in cells), cell=cell, cells=cells)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One answer of GET /api/events, as sent."""
+
+    body: bytes
+    media_type: str
+    total: int
+
+
+def events_page(store: Store, filters: EventFilter, limit: int, offset: int, format: str, evidence: bool) -> Page:
+    """A page of events in `format`. JSON is written by orjson straight from the records (plain dicts of JSON
+    values), not through the EventPage model: validating and dumping a page cost more than reading it."""
+    records, total = store.query_events(filters, limit=limit, offset=offset, evidence=evidence or format == "csv")
+    next_offset = offset + len(records) if offset + len(records) < total else None
+    if format == "geojson":
+        return Page(feature_collection(records, total, next_offset).encode(), "application/geo+json", total)
+    if format == "csv":
+        return Page(csv_text(records).encode(), "text/csv; charset=utf-8", total)
+    body = {"total": total, "limit": limit, "offset": offset, "next_offset": next_offset, "events": records}
+    return Page(orjson.dumps(body), "application/json", total)
 
 
 def feature_collection(records: list[dict], total: int, next_offset: int | None) -> str:

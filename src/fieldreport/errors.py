@@ -2,6 +2,7 @@
 
     FieldreportError
      ├── InputError        a document or input line cannot be read (empty, binary, too big, bad JSON...)
+     │    └── LanguageError  a document is not in the language the extractor reads (English)
      ├── InputWarning      a document is read, but part of it is not (a publication date that does not parse)
      ├── GazetteerError    the gazetteer is missing, or a file given to `gazetteer import` is malformed
      ├── StoreError        the database cannot be opened or written
@@ -15,6 +16,10 @@ class FieldreportError(Exception):
 
 
 class InputError(FieldreportError):
+    pass
+
+
+class LanguageError(InputError):
     pass
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from fieldreport.errors import FieldreportError
+from fieldreport.errors import FieldreportError, LanguageError
 from fieldreport.events.coding import SentenceContext, build_events
 from fieldreport.events.triggers import default_patterns, load_patterns
 from fieldreport.geo.distance import km_between
@@ -54,6 +54,10 @@ DEFAULT_TIME_LIMIT = 600.0
 
 class ExtractionError(FieldreportError):
     """One document could not be processed; the message names it."""
+
+
+class NotEnglish(ExtractionError, LanguageError):
+    """One document has no English text (the extractor reads English only) and was skipped."""
 
 
 class TimeLimitExceeded(ExtractionError):
@@ -127,7 +131,7 @@ class Extractor:
             if self.time_limit is not None and time.monotonic() - started > self.time_limit:
                 return over_time_limit(document, self.time_limit)
         if not is_english(words):
-            return ExtractionError(f"{name}: no English text: skipped")
+            return NotEnglish(f"{name}: no English text: skipped")
         return failure or events
 
     def events_from(self, document: Document, doc: Doc) -> list[Event]:

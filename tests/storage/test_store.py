@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from stores import DOUMA, report, save_all, synthetic_events
 
 from fieldreport.errors import StoreError
@@ -13,7 +13,7 @@ from fieldreport.ingest import open_store
 from fieldreport.merging import clusters as corroborate
 from fieldreport.model import Document, Event, Evidence, content_id
 from fieldreport.storage import EventFilter, FilterError, LearnedPlace, Store
-from fieldreport.storage.schema import MIGRATIONS, events_table, schema_version
+from fieldreport.storage.schema import MIGRATIONS, REVISED_TABLES, events_table, schema_version
 
 TEXT = (
     "Field sources confirmed on Wednesday that Abu Hamzah Turki, a notorious field commander of "
@@ -609,3 +609,80 @@ def test_store_made_before_learned_places_gets_their_table(store_url):
         assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 9
         assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
         assert store.counts()["documents"] == 1
+
+
+def test_a_count_follows_every_write_of_another_connection(store_url):
+    """Counts are kept per store revision; a write through another store (as another process writes), or a
+    plain SQL statement of another tool, raises it and drops them."""
+    with open_store(store_url) as reader, open_store(store_url) as writer:
+        save_all(writer, report("a", "SANA", {}))
+        first = reader.revision()
+        assert reader.query_events()[1] == 1
+        save_all(writer, report("b", "Enab Baladi", DOUMA))
+        assert reader.revision() > first
+        events, total = reader.query_events()
+        assert total == 2
+        douma = next(event["id"] for event in events if event["location"] == "Douma")
+        assert writer.review(douma, "amal", "rejected") is not None
+        assert reader.query_events()[1] == 1
+        with writer.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE canonical_events SET review_status = NULL")
+        assert reader.query_events()[1] == 2
+        assert reader.query_events(EventFilter(review="rejected"))[1] == 0
+
+
+def test_lists_read_evidence_only_when_asked(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        [with_spans], _ = store.query_events()
+        [without], _ = store.query_events(evidence=False)
+    assert with_spans["evidence"] == [{"field": "event_type", "start": 21, "end": 28, "text": "clashes"}]
+    assert "evidence" not in without
+    assert without == {key: value for key, value in with_spans.items() if key != "evidence"}
+    assert without["updated_at"] is not None
+
+
+def test_store_made_before_the_revision_gets_it(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the schema of version 10
+            if store.dialect == "sqlite":
+                for name in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                 "AND name LIKE '%revision%'").scalars().all():
+                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            else:
+                for table in REVISED_TABLES:
+                    conn.exec_driver_sql(f"DROP TRIGGER {table}_revision ON {table}")
+            conn.exec_driver_sql("DROP TABLE store_revision")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 11")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 11
+        before = store.revision()
+        save_all(store, report("b", "Enab Baladi", DOUMA))
+        assert store.revision() > before
+        assert store.query_events()[1] == 2
+
+
+def test_store_made_before_the_visible_count_indexes_gets_them(store_url):
+    with open_store(store_url) as store:
+        save_all(store, report("a", "SANA", {}))
+        with store.engine.begin() as conn:  # back to the indexes of version 11
+            for name, columns in (("ix_canonical_date_lat_lon", "event_date, latitude, longitude"),
+                                  ("ix_canonical_lower_admin1_date", "lower(admin1), event_date"),
+                                  ("ix_canonical_lower_type_date", "lower(event_type), event_date")):
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+                conn.exec_driver_sql(f"CREATE INDEX {name} ON canonical_events ({columns})")
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 12")
+        assert "review_status" not in index_definition(store, "ix_canonical_lower_type_date")
+    with open_store(store_url) as store:
+        assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 12
+        for name in ("ix_canonical_date_lat_lon", "ix_canonical_lower_admin1_date", "ix_canonical_lower_type_date"):
+            assert "modality, review_status" in index_definition(store, name)
+        assert store.query_events(EventFilter(event_type="battles", admin1="Idlib"))[1] == 1
+
+
+def index_definition(store: Store, name: str) -> str:
+    query = ("SELECT sql FROM sqlite_master WHERE name = :name" if store.dialect == "sqlite" else
+             "SELECT indexdef FROM pg_indexes WHERE indexname = :name")
+    with store.engine.connect() as conn:
+        return conn.execute(text(query), {"name": name}).scalar_one()

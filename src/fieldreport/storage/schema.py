@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Date,
@@ -157,15 +158,22 @@ canonical_table = Table(
     Column("explanation", Text, nullable=False, default="[]"),  # JSON list of lines
     Column("search_text", Text, nullable=False, default=""),  # all mentions' notes, for full text
     Column("review_status", String),  # NULL (not reviewed) or one of REVIEW_STATUSES (storage/reviews.py)
-    Index("ix_canonical_date_lat_lon", "event_date", "latitude", "longitude"),
+    # Lists are newest first (date, then id) and filter on dates and a box, and every list hides background
+    # and rejected events (see below): with the id, a page is read in index order, however deep (100k events,
+    # offset 99000: 42 -> 10 ms); with modality and review_status, counts read the index alone (a 90-day
+    # window: 1.9 -> 0.2 ms; a box: 24 -> 5 ms).
+    Index("ix_canonical_date_lat_lon", "event_date", "id", "latitude", "longitude", "modality", "review_status"),
     # Every list hides background and rejected events by default, so every count filters on these two:
     # a covering index makes that count read the index, not the rows (100k events: 22 ms -> 6 ms).
     Index("ix_canonical_modality_review", "modality", "review_status"),
 )
-# The admin1 and event type filters match case-insensitively, so their indexes are on lower(...).
+# The admin1 and event type filters match case-insensitively, so their indexes are on lower(...). Then the date
+# and id, the lists' order, and the visibility columns, so that a count reads the index alone (100k events, a
+# governorate: 20 -> 1.1 ms; an event type: 16 -> 1.5 ms).
 CASELESS_INDEXES = [
-    Index("ix_canonical_lower_admin1_date", func.lower(canonical_table.c.admin1), canonical_table.c.event_date),
-    Index("ix_canonical_lower_type_date", func.lower(canonical_table.c.event_type), canonical_table.c.event_date),
+    Index(f"ix_canonical_lower_{name}_date", func.lower(canonical_table.c[column]), canonical_table.c.event_date,
+          canonical_table.c.id, canonical_table.c.modality, canonical_table.c.review_status)
+    for name, column in (("admin1", "admin1"), ("type", "event_type"))
 ]
 
 REVIEW_STATUSES = ("confirmed", "corrected", "rejected")
@@ -181,6 +189,13 @@ reviews_table = Table(
     Column("before", Text),  # JSON
     Column("after", Text),  # JSON
     Index("ix_reviews_mention_id", "mention_id"),
+)
+
+store_revision_table = Table(  # one row; see add_store_revision
+    "store_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", BigInteger, nullable=False),
 )
 
 control_table = Table(
@@ -296,11 +311,13 @@ def add_merge_components(conn: Connection, merger: Merger | None) -> None:
 
 
 def index_caseless_filters(conn: Connection, _merger: Merger | None) -> None:
-    """Version 6: the admin1 and event type indexes on lower(...), which the filters can use."""
+    """Version 6: the admin1 and event type indexes on lower(...), which the filters can use (on the date
+    alone: review_status comes at version 8; version 12 widens them)."""
     for old_name in ("ix_canonical_admin1_date", "ix_canonical_type_date"):
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {old_name}")
-    for index in CASELESS_INDEXES:
-        conn.execute(CreateIndex(index, if_not_exists=True))
+    for name, column in (("admin1", "admin1"), ("type", "event_type")):
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_canonical_lower_{name}_date ON canonical_events "
+                             f"(lower({column}), event_date)")
 
 
 def add_event_control(conn: Connection, _merger: Merger | None) -> None:
@@ -331,6 +348,41 @@ def index_default_visibility(conn: Connection, _merger: Merger | None) -> None:
     conn.execute(CreateIndex(visibility, if_not_exists=True))
 
 
+# Tables whose every write changes what event lists answer (canonical rows; documents give `updated_at`).
+REVISED_TABLES = ("canonical_events", "documents")
+
+
+def add_store_revision(conn: Connection, _merger: Merger | None) -> None:
+    """Version 11: a store revision that triggers raise on every write to REVISED_TABLES, whoever writes
+    (any process, any tool): readers key their caches of counts and pages on it, so a cached answer is
+    never served once the rows under it changed."""
+    metadata.create_all(conn, tables=[store_revision_table])
+    conn.exec_driver_sql("INSERT INTO store_revision (id, revision) SELECT 1, 0 WHERE NOT EXISTS "
+                         "(SELECT 1 FROM store_revision)")
+    bump = "UPDATE store_revision SET revision = revision + 1"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE OR REPLACE FUNCTION fieldreport_bump_revision() RETURNS trigger AS "
+                             f"$$ BEGIN {bump}; RETURN NULL; END $$ LANGUAGE plpgsql")
+        for table in REVISED_TABLES:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_revision ON {table}")
+            conn.exec_driver_sql(f"CREATE TRIGGER {table}_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION fieldreport_bump_revision()")
+        return
+    for table in REVISED_TABLES:
+        for operation in ("INSERT", "UPDATE", "DELETE"):
+            conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_revision_{operation.lower()} AFTER "
+                                 f"{operation} ON {table} BEGIN {bump}; END")
+
+
+def index_visible_counts(conn: Connection, _merger: Merger | None) -> None:
+    """Version 12: the date and box index and the caseless ones hold the id (the lists' order) and the
+    visibility columns, so that the lists' pages and counts read the indexes alone."""
+    date_index = next(index for index in canonical_table.indexes if index.name == "ix_canonical_date_lat_lon")
+    for index in (date_index, *CASELESS_INDEXES):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
+        conn.execute(CreateIndex(index))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (1, create_ingest_tables),
     (2, add_canonical_events),
@@ -342,6 +394,8 @@ MIGRATIONS: list[tuple[int, Callable[[Connection, Merger | None], None]]] = [
     (8, add_reviews),
     (9, add_learned_places),
     (10, index_default_visibility),
+    (11, add_store_revision),
+    (12, index_visible_counts),
 ]
 
 

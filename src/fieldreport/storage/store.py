@@ -27,12 +27,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from fieldreport.aliases import admin1_spellings
 from fieldreport.errors import StoreError
 from fieldreport.model import Document, Event, Evidence, Mention, content_id
+from fieldreport.storage.cache import RevisionCache
 from fieldreport.storage.connection import create_store_engine, database_url, one_line
 from fieldreport.storage.filters import EventFilter, FilterError, check_page, checked_date, checked_filter, escape_like
 from fieldreport.storage.reviews import reapply_reviews, review_event, reviews_of
 from fieldreport.storage.rows import (
     LearnedPlace,
     canonical_from_row,
+    canonical_records,
     document_summary,
     event_from_row,
     learned_place_from_row,
@@ -52,6 +54,7 @@ from fieldreport.storage.schema import (
     has_column,
     learned_places_table,
     migrate,
+    store_revision_table,
 )
 
 DEFAULT_DB = "fieldreport.db"
@@ -66,6 +69,7 @@ class Store:
         `merger` folds each saved document's mentions into canonical events in the same transaction
         (fieldreport.ingest.open_store passes the cross-report one); without it, `save` stores mentions only."""
         self.merger = merger
+        self._counts = RevisionCache()  # matches per filter, at one store revision
         url = database_url(url_or_path)
         self.name = str(url_or_path) if url.drivername.startswith("sqlite") else url.render_as_string()
         try:
@@ -145,20 +149,35 @@ class Store:
             spans = evidence_by_event(conn, [row.id for row in rows])
         return [event_from_row(row, spans.get(row.id, [])).as_record() for row in rows]
 
-    def query_events(self, filters: EventFilter | None = None, limit: int = 100,
-                     offset: int = 0) -> tuple[list[dict], int]:
-        """One page of canonical events (newest first) matching `filters`, and how many match in all."""
+    def query_events(self, filters: EventFilter | None = None, limit: int = 100, offset: int = 0,
+                     evidence: bool = True) -> tuple[list[dict], int]:
+        """One page of canonical events (newest first) matching `filters`, and how many match in all.
+
+        `evidence=False` leaves each event's evidence spans out (the `evidence` key too): lists that do not
+        show them need not read them. The count is kept per store revision, so paging through one filter
+        counts once until the store changes."""
         filters = checked_filter(filters or EventFilter())
         check_page(limit, offset)
         conditions = self._conditions(filters)
-        page = (canonical_select().where(*conditions).order_by(*self._newest_first())
-                .limit(limit).offset(offset))
-        total = select(func.count()).select_from(canonical_table).where(*conditions)
+        # The page's ids first, then their rows: skipping `offset` events then reads an index, not the rows
+        # (100k events, offset 10000: 40 -> 2.5 ms), and the first page costs the same.
+        ids_of_page = (select(canonical_table.c.id).where(*conditions).order_by(*self._newest_first())
+                       .limit(limit).offset(offset))
+        page = select(canonical_table).where(canonical_table.c.id.in_(ids_of_page)).order_by(*self._newest_first())
         with self._reading() as conn:
+            revision = read_revision(conn)  # before the rows: a count kept under it is never older than it
             rows = conn.execute(page).all()
-            count = conn.execute(total).scalar_one()
-            spans = evidence_by_event(conn, [row.id for row in rows])
-        return [canonical_from_row(row, spans.get(row.id, [])) for row in rows], count
+            count = self._counts.get(revision, dataclasses.astuple(filters), lambda: conn.execute(
+                select(func.count()).select_from(canonical_table).where(*conditions)).scalar_one())
+            ids = [row.id for row in rows]
+            updated = updated_times(conn, ids)
+            spans = evidence_by_event(conn, ids) if evidence else None
+        return canonical_records(rows, spans, updated), count
+
+    def revision(self) -> int:
+        """The store's revision: it grows with every write to the events or documents, by any process."""
+        with self._reading() as conn:
+            return read_revision(conn)
 
     def daily_counts(self, filters: EventFilter | None = None) -> list[dict]:
         """How many canonical events match `filters` on each date, oldest first (undated events left out);
@@ -201,12 +220,13 @@ class Store:
     def iter_events(self, filters: EventFilter | None = None, batch: int = 1000) -> Iterator[dict]:
         """Every canonical event matching `filters`, newest first, streamed in batches (for exports)."""
         filters = checked_filter(filters or EventFilter())
-        query = canonical_select().where(*self._conditions(filters)).order_by(*self._newest_first())
+        query = select(canonical_table).where(*self._conditions(filters)).order_by(*self._newest_first())
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
             for rows in result.partitions(batch):
-                spans = evidence_by_event(conn, [row.id for row in rows])
-                yield from (canonical_from_row(row, spans.get(row.id, [])) for row in rows)
+                ids = [row.id for row in rows]
+                spans, updated = evidence_by_event(conn, ids), updated_times(conn, ids)
+                yield from canonical_records(rows, spans, updated)
 
     def event(self, event_id: int) -> dict | None:
         """One canonical event with its mentions (document, outlet, notes, evidence, cited sources),
@@ -214,12 +234,13 @@ class Store:
         if isinstance(event_id, bool) or not isinstance(event_id, int):
             raise FilterError(f"event id must be an integer, not {event_id!r}")
         with self._reading() as conn:
-            row = conn.execute(canonical_select().where(canonical_table.c.id == event_id)).first()
+            row = conn.execute(select(canonical_table).where(canonical_table.c.id == event_id)).first()
             if row is None:
                 return None
             mention_rows = conn.execute(mentions_query().where(events_table.c.canonical_id == event_id)).all()
             spans = evidence_by_event(conn, [m.id for m in mention_rows])
-        record = canonical_from_row(row, spans.get(row.id, []))
+            updated = updated_times(conn, [event_id])
+        record = canonical_from_row(row, spans.get(row.id, []), updated.get(event_id))
         record["mentions"] = [mention_summary(m, spans.get(m.id, [])) for m in mention_rows]
         record["explanation"] = json.loads(row.explanation)
         return record
@@ -469,13 +490,19 @@ class Store:
         return func.lower(canonical_table.c.search_text).like(f"%{escape_like(word.lower())}%", escape="\\")
 
 
-def canonical_select() -> Select:
-    """Canonical events with `updated_at`: when the last report telling the event was stored."""
-    updated_at = (select(func.max(documents_table.c.ingested_at))
-                  .select_from(events_table.join(documents_table, documents_table.c.id == events_table.c.document_id))
-                  .where(events_table.c.canonical_id == canonical_table.c.id)
-                  .scalar_subquery().label("updated_at"))
-    return select(canonical_table, updated_at)
+def updated_times(conn: Connection, canonical_ids: list[int]) -> dict[int, Any]:
+    """When the last report telling each event was stored, by canonical id: read for one page of events, not
+    per row of the page's query (where a correlated subquery ran for every row the sort saw)."""
+    if not canonical_ids:
+        return {}
+    query = (select(events_table.c.canonical_id, func.max(documents_table.c.ingested_at))
+             .join(documents_table, documents_table.c.id == events_table.c.document_id)
+             .where(events_table.c.canonical_id.in_(canonical_ids)).group_by(events_table.c.canonical_id))
+    return {canonical_id: time for canonical_id, time in conn.execute(query)}
+
+
+def read_revision(conn: Connection) -> int:
+    return conn.execute(select(store_revision_table.c.revision)).scalar_one()
 
 
 # Queries that merging reads through --------------------------------------------------------------
