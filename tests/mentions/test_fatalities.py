@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldreport.mentions.fatalities import fatalities_in, stated_tally
+from fieldreport.mentions.fatalities import allocations, fatalities_in, stated_tally
 from fieldreport.nlp import load_pipeline
 
 
@@ -106,3 +106,23 @@ def test_the_day_of_a_dateline_counts_nobody(nlp):
 ])
 def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
     assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Total fatalities of 9 are split as follows: 3 Kafr Zita, 2 Latamneh, and 4 Morek.",
+     {"kafrzita": 3, "latamneh": 2, "morek": 4}),
+    ("Total fatalities of 20 split as follows: Kafr Zita 8, Latamneh 6, Morek 6.",
+     {"kafrzita": 8, "latamneh": 6, "morek": 6}),
+    ("Fatalities coded to 10 and split with 6 coded to al-Hamra and 4 coded to Tell Abyad.",
+     {"alhamra": 6, "tellabyad": 4}),
+    ("The 20 fatalities are split between known locations, with Souran allocated 8 and Taiba and Morek each "
+     "allocated 6.", {"souran": 8, "taiba": 6, "morek": 6}),
+    ("Fatalities split between 4 locations, with 3 each allocated to Souran, Taiba and Morek and 1 allocated to "
+     "Halfaya.", {"souran": 3, "taiba": 3, "morek": 3, "halfaya": 1}),
+    ("Five fatalities distributed over three locations: two fatalities to Souran, two to Taiba, and one fatality "
+     "to Morek.", {"souran": 2, "taiba": 2, "morek": 1}),
+    ("Total fatalities 15 are split, 5 each, between the three locations.", {}),
+    ("Unknown fatalities coded as 10 and split between 2 events.", {}),
+])
+def test_a_coders_shares_are_read_per_place(text, expected):
+    assert allocations(text) == expected

@@ -10,6 +10,7 @@ and never gives one event a toll over a long time ("killed since the conflict be
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -77,7 +78,7 @@ GAP = r"(?:(?!(?:and|or|were|was|have|had|injured|wounded|killed)\b)[^\s,;.]+\s+
 CONJOINED_TOLL = re.compile(
     rf"\b{COUNT}\s+{GAP}(?:and|as well as)\s+(?:at least\s+|more than\s+|some\s+)?{COUNT}\s+{GAP}"
     rf"(?:were|have been|had been|was)\s+(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead)\b", re.I)
-SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b|"
+SPLIT_TALLY = re.compile(r"\b(\d+) (?:fatalit(?:y|ies) )?(?:were )?(?:coded|allocated|assigned) to each\b|"
                          r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
 SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
                         r"(\d+|two|three|four|five|six|seven|eight|nine|ten) "
@@ -362,3 +363,68 @@ def surface_toll(text: str) -> int | None:
             if number is not None and not any(abs(match.start(1) - at) < 3 for at in counts):
                 counts[match.start(1)] = number
     return sum(counts.values()) if counts else None
+
+
+ALLOCATION_CUE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'allocation_cues'))})\b", re.I)
+ALLOCATION_FILLER = word_set("fatalities", "allocation_filler")
+ALLOCATION_ITEM = re.compile(r"\s*(?:[,;:]|\band\b|\bwith\b|\bwhile\b)\s*", re.I)
+ALLOTTED = re.compile(rf"\(?\b(\d+|{UNITS}|{TEENS}|twenty)\b\)?", re.I)
+SENTENCE_END = re.compile(r"[.!?](?:\s+|(?=[A-Z]))")
+
+
+def allocations(text: str) -> dict[str, int]:
+    """Each place's share of a figure a coder's note splits out by name ('split as follows: 3 Mushaymis,
+    2 Barsa', 'with Abu Rweil allocated 15 and Rasm Hama and Smow each allocated 14', 'with 8 each allocated to
+    Abbas and Jalaa'), keyed by the place's folded name; {} when the text lists no shares."""
+    shares: dict[str, int] = {}
+    for sentence in SENTENCE_END.split(text):
+        cue = ALLOCATION_CUE.search(sentence)
+        if cue:
+            shares.update(listed_shares(ALLOCATION_ITEM.split(sentence[cue.end():])))
+    return shares if len(shares) > 1 else {}
+
+
+def listed_shares(items: list[str]) -> dict[str, int]:
+    """The shares of one list's items: a place without a figure takes the figure given to 'each' of a group
+    it belongs to, before it ('8 each allocated to A, B') or after it ('A, B and C each allocated 7')."""
+    shares: dict[str, int] = {}
+    waiting: list[str] = []
+    carried: int | None = None
+    for item in items:
+        number = ALLOTTED.search(item)
+        if number is None:
+            place = place_key(item)
+            if place and carried is not None:
+                shares[place] = carried
+            elif place:
+                waiting.append(place)
+            continue
+        count = parse_number(number.group(1))
+        each = bool(re.search(r"\beach\b", item, re.I))
+        before, after = place_key(item[:number.start()]), place_key(item[number.end():])
+        if before:  # 'Qasabiyeh 12', 'Shatib each allocated 7'
+            shares[before] = count
+            if each:
+                shares.update(dict.fromkeys(waiting, count))
+            carried = None
+        else:  # '3 Mushaymis', '15 coded to al-Rashdeen', '8 each allocated to Abbas'
+            if after:
+                shares[after] = count
+            carried = count if each else None
+        waiting = []
+    return shares
+
+
+def place_key(text: str) -> str:
+    """A place's name in a list of shares, folded, without the words around it ('fighting at', 'each')."""
+    words = re.sub(r"[()'\u2019]", "", text).split()
+    while words and words[0].lower() in ALLOCATION_FILLER:
+        words.pop(0)
+    while words and words[-1].lower() in ALLOCATION_FILLER:
+        words.pop()
+    return folded_name(" ".join(words))
+
+
+def folded_name(name: str) -> str:
+    """A place name compared across spellings: lower case, letters and digits only ('Al-Rashdeen' 'alrashdeen')."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
