@@ -33,6 +33,11 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
     ("6 fatalities split between the three events with 2 fatalities coded to each.", 2),
     ("There were an unspecified number of fatalities on both sides that are coded as 10.", 10),
     ("Unknown number of fatalaties coded as 10.", 10),
+    ("The group took two hills from the army, killing an unknown number, coded as 10.", 10),
+    ("Total fatalities for 12 March coded to 6.", 6),
+    ("Casualties unknown. Coded fatalities to one for the driver of the car bomb.", 1),
+    ("Unknown fatalities coded as 10 with 1 additional fatality added for the suicide attacker.", 11),
+    ("Fatalities are coded as 5 and added 1 for the suicide bomber.", 6),
     ("Clashes went on for hours.", None),
 ])
 def test_coders_stated_tallies(text, expected):
@@ -126,3 +131,23 @@ def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
 ])
 def test_a_coders_shares_are_read_per_place(text, expected):
     assert allocations(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At least 4 army soldiers were killed and the unknown number of rebel fatalities coded as 10.", 14),
+    ("2 SDF fighters were killed in the clashes while an unknown number of IS fatalities, coded as 10, were reported.",
+     12),
+    ("The attacks killed dozens of soldiers near the base, with the unknown number of fatalities coded as 12.", 12),
+    ("An unknown number of fighters, including 1 commander, were killed; unknown fatalities coded as 10.", 10),
+    ("At least 1 fatality took place, other casualties unknown.", 1),
+])
+def test_a_coders_figure_for_one_sides_unknown_dead_adds_to_the_other_sides_count(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fighting near the dam resulted in the killing of 5 rebel fighters and the injuring of several others.", 5),
+    ("The ambush resulted in the killing of 2 army officers and the injuring of 4 others.", 2),
+])
+def test_the_injuring_of_others_is_not_a_killing(nlp, text, expected):
+    assert count(nlp, text) == expected

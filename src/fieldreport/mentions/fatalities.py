@@ -52,18 +52,31 @@ ZERO_PATTERNS = re.compile(
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
 CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
-# "fatalities coded as 10", "fatalities on both sides which are coded as 10" (and the notes' "fatalaties")
-FATALITIES_WORD = r"fatal(?:it|at)(?:y|ies)(?: on both sides)?(?: that| which)?"
-CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD} (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
-                         r"\bcoded (?:fatalities|as \d)", re.I)
-ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\b{FATALITIES_WORD} (?:are |were )?(?:coded|assumed)"
-                         r"(?: to be| to| as| at)? (\d[\d,]*)", re.I)
 # Surface forms of a death count, for sentences the parser gets wrong ("16 IS fighters were killed", where
 # the small model reads "IS" as a verb): a count, a few words, then a passive killing; or a killing, then a count.
 UNITS = "one|two|three|four|five|six|seven|eight|nine"
 TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 COUNT = rf"(\d[\d,]*|(?:{TENS})(?:[\s-](?:{UNITS})\b)?|{TEENS}|{UNITS})"
+# "fatalities coded as 10", "fatalities on both sides which are coded as 10" (and the notes' "fatalaties"),
+# "Total fatalities for 23 August coded to 8", "killing an unknown number, coded as 10"
+FATALITIES_WORD = (r"(?:fatal(?:it|at)(?:y|ies)|unknown number)(?: on both sides)?(?: for(?: \S+){1,3}?)?"
+                   r"(?: that| which)?")
+TALLY_FIGURE = rf"(\d[\d,]*|{UNITS}|ten)\b"
+CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
+                         r"\bcoded (?:fatalities|as \d)", re.I)
+ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b"
+                         rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed)"
+                         rf"(?: to be| to| as| at)? {TALLY_FIGURE}"
+                         rf"|\bcoded fatalit(?:y|ies) (?:are|is|to|of|at|as) {TALLY_FIGURE}", re.I)
+# A coder's addition to the figure: "with 1 additional fatality added for the suicide attacker", "and added 1 for
+# the suicide bomber".
+ADDED_FATALITIES = re.compile(rf"\b{TALLY_FIGURE} (?:additional|extra|more) fatalit(?:y|ies)\b|\badded {TALLY_FIGURE}",
+                              re.I)
+# The figure given to the unknown dead of a side, which adds to the counted dead of the other ("At least 6
+# Hezbollah fighters were killed and the unknown number of IS fatalities coded as 10": 16).
+SUBSET_WORDS = re.compile(r"\b(?:including|among them|of whom|of them)\b", re.I)
+UNKNOWN_TALLY = re.compile(r"\b(?:an? |the )?(?:unknown|unspecified|unidentified)(?: number)?(?: of)?\b", re.I)
 SURFACE_TOLLS = [
     re.compile(rf"\b{COUNT}\s+(?:[\w'-]+\s+){{0,6}}?(?:were|was|have been|had been|got|reported)\s+"
                rf"(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead|dead)\b", re.I),
@@ -234,10 +247,15 @@ def stated_tally(text: str) -> int | None:
     tally = ACLED_TALLY.search(text)
     if not tally:
         return None
-    total = int((tally.group(1) or tally.group(2)).replace(",", ""))
+    total = parse_number(next(g for g in tally.groups() if g is not None)) or 0
     ways = SPLIT_WAYS.search(text)
     parts = parse_number(ways.group(1)) if ways else None
-    return total // parts if parts else total  # 'coded as 10 and divided over two events': 5 each
+    if parts:
+        return total // parts  # 'coded as 10 and divided over two events': 5 each
+    added = ADDED_FATALITIES.search(text, tally.end())
+    if added is None:
+        return total
+    return total + (parse_number(next(g for g in added.groups() if g is not None)) or 0)
 
 
 def tally_is_per_event(text: str) -> bool:
@@ -250,7 +268,7 @@ def fatalities_in(sentence: Span) -> int | None:
     (or only a toll over a long time)."""
     tally = stated_tally(sentence.text)
     if tally is not None:
-        return tally
+        return tally + counted_beside_unknown(sentence)
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     counts: list[int] = []
@@ -270,6 +288,23 @@ def fatalities_in(sentence: Span) -> int | None:
     if found and total >= CUMULATIVE_TOLL:
         return None
     return total if found else None
+
+
+def counted_beside_unknown(sentence: Span) -> int:
+    """The dead counted before a coder's figure for the unknown dead of another side ('At least 6 Hezbollah
+    fighters were killed and the unknown number of IS fatalities coded as 10': 6); 0 when the figure covers
+    every side, is shared out between events, or the counted dead are among the unknown ('including 1 commander')."""
+    text = sentence.text
+    tally = ACLED_TALLY.search(text)
+    unknown = next((m for m in UNKNOWN_TALLY.finditer(text, 0, tally.start() + 1) if tally.start() - m.end() < 25),
+                   None) if tally else None
+    if unknown is None or unknown.start() == 0 or tally_is_per_event(text) or SUBSET_WORDS.search(text):
+        return 0
+    before = sentence.char_span(0, unknown.start(), alignment_mode="contract")
+    if before is None or is_vague(before.text):  # 'killed dozens ..., the unknown number coded as 12': one figure
+        return 0
+    counts = [k.count for k in killings_counted(before) if not k.cumulative]
+    return sum(counts)
 
 
 @dataclass(frozen=True)
