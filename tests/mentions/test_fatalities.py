@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldreport.mentions.fatalities import allocations, fatalities_in, stated_tally
+from fieldreport.mentions.fatalities import allocations, fatalities_in, stated_tally, summed_figures_in
 from fieldreport.nlp import load_pipeline
 
 
@@ -151,3 +151,13 @@ def test_a_coders_figure_for_one_sides_unknown_dead_adds_to_the_other_sides_coun
 ])
 def test_the_injuring_of_others_is_not_a_killing(nlp, text, expected):
     assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Twenty five rebel fighters have been killed in clashes and government air strikes over the last day.", {25}),
+    ("Nine fighters were killed in fighting and Russian air strikes near the airport.", {9}),
+    ("12 soldiers were killed in clashes near the airport.", set()),
+    ("12 soldiers were killed in air strikes and raids on the town.", set()),
+])
+def test_the_dead_of_events_of_several_kinds_are_a_sum(nlp, text, expected):
+    assert summed_figures_in(next(nlp(text).sents)) == expected

@@ -117,3 +117,16 @@ GUESSED = ("Twenty children were killed in airstrikes on a school in rebel-held 
 def test_a_doer_told_as_a_guess_does_not_split_the_event(extractor):
     strikes = [e for e in extracted(extractor, GUESSED) if e.sub_event_type == STRIKE and e.is_factual]
     assert [e.location for e in strikes] == ["Hass"]
+
+
+ROUND_UP = ("Army says 25 rebels killed in northern Syria\n"
+            "Twenty five rebel fighters have been killed in clashes and government air strikes in northern Syria "
+            "over the last 24 hours, the army said on Monday. Government warplanes struck rebel positions near "
+            "the town of Kafr Nabl on Monday, the army said. Another 15 rebel fighters were killed in the air "
+            "strikes on Kafr Nabl, the army said in its daily statement.")
+
+
+def test_a_sum_over_events_of_several_kinds_yields_to_one_events_own_figure(extractor):
+    strikes = [e for e in extracted(extractor, ROUND_UP) if e.sub_event_type == STRIKE]
+    assert strikes and all(e.fatalities != 25 for e in strikes)
+    assert 15 in {e.fatalities for e in strikes}

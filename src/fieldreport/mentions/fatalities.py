@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from fieldreport.mentions.dates import MONTHS
-from fieldreport.rules import int_map, word_sequence, word_set
+from fieldreport.rules import int_map, word_map, word_sequence, word_set
 
 KILL_LEMMAS = word_set("fatalities", "kill_lemmas")
 NUMBER_WORDS = int_map("fatalities", "number_words")
@@ -30,6 +30,7 @@ BODY_WORDS = word_set("fatalities", "body_words")
 FOUND_LEMMAS = word_set("fatalities", "found_lemmas")
 COMPANY_WORDS = word_sequence("fatalities", "company_words")
 LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
+EVENT_KINDS = word_map("fatalities", "event_kinds")
 
 
 def phrases(words: frozenset[str] | tuple[str, ...]) -> str:
@@ -353,6 +354,26 @@ def tolls_in(sentence: Span) -> set[int]:
     """The figures a sentence gives as tolls over a long time ('350 have been killed in less than a month'):
     the same figure elsewhere in the article (its headline) is that toll too, not one event's dead."""
     return {killing.count for killing in killings_counted(sentence) if killing.cumulative}
+
+
+def summed_figures_in(sentence: Span) -> set[int]:
+    """The figures a sentence gives as the dead of events of several kinds ('31 militants have been killed in
+    clashes and coalition air strikes'): a sum, which a telling of one of those events with its own figure beats."""
+    figures = set()
+    for token in sentence:
+        if token.lemma_ in KILL_LEMMAS and token.pos_ == "VERB" and is_summed_over_events(token):
+            number = deaths_told(token)
+            if number is not None:
+                figures.add(number)
+    return figures
+
+
+def is_summed_over_events(kill: Token) -> bool:
+    """True when a killing is told to come from events of different kinds ('killed in clashes and air strikes')."""
+    causes = [o for p in kill.children if p.dep_ == "prep" and p.lower_ in ("in", "during", "by", "amid")
+              for o in p.children if o.dep_ == "pobj"]
+    return any(len({EVENT_KINDS.get(t.lemma_.lower()) for t in (cause, *cause.conjuncts)} - {None}) > 1
+               for cause in causes)
 
 
 VAGUE_FIGURE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'vague_plurals'))})\b", re.I)
