@@ -73,6 +73,17 @@ def test_coders_tally_goes_to_the_main_event(extractor):
     assert battle.fatalities == 10
 
 
+@pytest.mark.parametrize("text", [
+    "Regime forces, supported by Russian airstrikes, made advances after clashes with IS fighters near Arak. "
+    "Unknown fatalities coded as 10.",
+    "Regime forces shelled Al-Sukhnah as warplanes carried out strikes and clashes took place with IS fighters "
+    "near the town. Unknown number of fatalities coded as 10.",
+])
+def test_coders_tally_goes_to_the_battle_the_strikes_accompany(extractor, text):
+    battle = next(e for e in factual(extractor, text) if e.event_type == "Battles")
+    assert battle.fatalities == 10
+
+
 def test_arrests_at_a_protest_are_a_protest_with_intervention(extractor):
     events = factual(extractor, "Police detained dozens of activists during a protest against fuel prices in the "
                                 "capital on Sunday.")

@@ -1005,7 +1005,9 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     target = same_section[-1]
     stated = stated_tally(ctx.sentence.text) is not None
     if stated:
-        target = next((d for d in same_section if d.event.is_factual), target)
+        factual = [d for d in same_section if d.event.is_factual]
+        # a battle's figure counts the dead of the strikes and shelling that accompany it, as ACLED codes them
+        target = next((d for d in factual if d.event.event_type == BATTLES), factual[0] if factual else target)
         target.tally_stated = True
         target.tally_per_event = tally_is_per_event(ctx.sentence.text)
     elif ctx.index - target.sentence_index > 1:
