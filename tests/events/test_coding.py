@@ -669,3 +669,10 @@ def test_attack_on_a_town_an_armed_group_holds_is_a_battle(extractor):
 def test_a_protest_crushed_is_no_fight(extractor):
     events = factual(extractor, "Security forces crushed a protest by students in Daraa on Friday.")
     assert "Battles" not in {e.event_type for e in events}
+
+
+def test_clashes_that_took_place_between_men_are_no_detention(extractor):
+    events = factual(extractor, "Clashes took place between members of two clans in the town of Tell Abiad over a "
+                                "land dispute. 2 people were killed and 5 others were wounded.")
+    assert {e.sub_event_type for e in events} == {"Armed clash"}
+    assert events[0].fatalities == 2
