@@ -676,3 +676,10 @@ def test_clashes_that_took_place_between_men_are_no_detention(extractor):
                                 "land dispute. 2 people were killed and 5 others were wounded.")
     assert {e.sub_event_type for e in events} == {"Armed clash"}
     assert events[0].fatalities == 2
+
+
+def test_a_figure_distributed_over_listed_places_gives_the_event_its_share(extractor):
+    text = ("Clashes took place between regime forces and rebel fighters in Kafr Zita in northern Hama. The clashes "
+            "killed 9 regime soldiers. Fatalities distributed over two locations: Kafr Zita and Latamneh.")
+    battle = next(e for e in factual(extractor, text) if e.event_type == "Battles")
+    assert battle.fatalities == 5  # 9 shared 5 and 4, the remainder to the first place

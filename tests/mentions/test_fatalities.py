@@ -2,7 +2,13 @@
 
 import pytest
 
-from fieldreport.mentions.fatalities import allocations, fatalities_in, stated_tally, summed_figures_in
+from fieldreport.mentions.fatalities import (
+    allocations,
+    fatalities_in,
+    shared_between,
+    stated_tally,
+    summed_figures_in,
+)
 from fieldreport.nlp import load_pipeline
 
 
@@ -161,3 +167,14 @@ def test_the_injuring_of_others_is_not_a_killing(nlp, text, expected):
 ])
 def test_the_dead_of_events_of_several_kinds_are_a_sum(nlp, text, expected):
     assert summed_figures_in(next(nlp(text).sents)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fatalities distributed over two locations: Souran and Taiba.", (2, ["souran", "taiba"])),
+    ("Distributed fatalities over the activities in Souran, Taiba and Morek.", (3, ["souran", "taiba", "morek"])),
+    ("Fatalities split evenly between three locations.", (3, [])),
+    ("Unknown fatalities coded as 10 and split between 2 events.", None),
+    ("Total fatalities of 9 are split as follows: 3 Souran, 6 Taiba.", None),
+])
+def test_a_figure_shared_out_evenly_between_places(text, expected):
+    assert shared_between(text) == expected

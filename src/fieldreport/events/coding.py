@@ -37,7 +37,14 @@ from fieldreport.geo.location import Location
 from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.mentions.dates import DateMention
-from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
+from fieldreport.mentions.fatalities import (
+    CODED_TALLY,
+    fatalities_in,
+    folded_name,
+    shared_between,
+    stated_tally,
+    tally_is_per_event,
+)
 from fieldreport.mentions.sources import SourceMention
 from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
@@ -1000,6 +1007,8 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     that happened, however far it comes: clashes 'amid air strikes' come first, the air strikes after."""
     count = fatalities_in(ctx.sentence)
     same_section = [d for d in drafts if d.section == ctx.section]
+    if count is None and same_section:
+        share_out(same_section, ctx.sentence)
     if count is None or not same_section:
         return
     target = same_section[-1]
@@ -1014,6 +1023,24 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
         return
     target.event.fatalities = count
     target.event.evidence += evidence_for(ctx.sentence, "fatalities")
+
+
+def share_out(section: list[DraftEvent], sentence: Span) -> None:
+    """'Fatalities distributed over two locations: Rihan and Hosh': the section's figure is shared out evenly,
+    ACLED's way (the remainder to the first places); the event takes its place's share, or the even share."""
+    division = shared_between(sentence.text)
+    counted = [d for d in section if d.event.fatalities is not None and d.event.is_factual and not d.tally_per_event]
+    if division is None or not counted:
+        return
+    target = next((d for d in counted if d.event.event_type == BATTLES), counted[0])
+    ways, names = division
+    location = target.location
+    place = [location.location, *((location.mention.name,) if location.mention else ())] if location else []
+    at = next((names.index(key) for key in map(folded_name, place) if key in names), ways - 1)
+    share, rest = divmod(target.event.fatalities, ways)
+    target.event.fatalities = share + (at < rest)
+    target.tally_stated = target.tally_per_event = True
+    target.event.evidence += evidence_for(sentence, "fatalities")
 
 
 def is_crowd(mention: ActorMention) -> bool:

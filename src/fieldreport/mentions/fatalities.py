@@ -65,7 +65,8 @@ FATALITIES_WORD = (r"(?:fatal(?:it|at)(?:y|ies)|unknown number)(?: on both sides
                    r"(?: that| which)?")
 TALLY_FIGURE = rf"(\d[\d,]*|{UNITS}|ten)\b"
 CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
-                         r"\bcoded (?:fatalities|as \d)", re.I)
+                         r"\bcoded (?:fatalities|as \d)"
+                         r"|\b(?:split|divided|distributed) (?:the )?(?:fatalities|casualties)\b", re.I)
 ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b"
                          rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed)"
                          rf"(?: to be| to| as| at)? {TALLY_FIGURE}"
@@ -484,3 +485,24 @@ def place_key(text: str) -> str:
 def folded_name(name: str) -> str:
     """A place name compared across spellings: lower case, letters and digits only ('Al-Rashdeen' 'alrashdeen')."""
     return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+
+
+# A coder's note sharing one figure out evenly without saying each share: "Fatalities distributed over two
+# locations: Rihan and Hosh", "Distributed fatalities over the activities in Jawalek and Al-Mahta".
+SHARED_OUT = re.compile(r"\b(?:(?:fatalities|casualties|deaths) (?:are |were )?(?:split|divided|distributed|spread)"
+                        r"|(?:split|divided|distributed|spread) (?:the )?(?:fatalities|casualties|deaths))"
+                        r"(?: evenly)? (?:between|over|across|among)\b(?P<tail>[^.;]*)", re.I)
+
+
+def shared_between(text: str) -> tuple[int, list[str]] | None:
+    """Into how many parts a coder's note shares its figure out evenly, with the places' folded names in the
+    note's order when it lists them; None when the text shares nothing out or says each share."""
+    shared = SHARED_OUT.search(text)
+    if shared is None or SPLIT_TALLY.search(text) or allocations(text):
+        return None
+    tail = shared.group("tail")
+    listed = tail.split(":", 1)[1] if ":" in tail else re.split(r"\b(?:in|at)\b", tail, maxsplit=1)[-1]
+    names = [key for key in map(place_key, ALLOCATION_ITEM.split(listed)) if key and not ALLOTTED.fullmatch(key)]
+    number = ALLOTTED.search(tail.split(":", 1)[0])
+    ways = parse_number(number.group(1)) if number else len(names)
+    return (ways, names) if ways and ways > 1 else None
