@@ -133,6 +133,10 @@ def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
     ("Five fatalities distributed over three locations: two fatalities to Souran, two to Taiba, and one fatality "
      "to Morek.", {"souran": 2, "taiba": 2, "morek": 1}),
     ("Total fatalities 15 are split, 5 each, between the three locations.", {}),
+    ("9 fatalities coded to fighting on the Souran front and 4 to fighting in Taiba.", {"souran": 9, "taiba": 4}),
+    ("3 fatalities allocated to Souran and 1 to Taiba.", {"souran": 3, "taiba": 1}),
+    ("Total fatalities coded to 15 and split between two locations; Tell Abyad (Girê Spî) 8, Suluk 7.",
+     {"tellabyad": 8, "girespi": 8, "suluk": 7}),
     ("Unknown fatalities coded as 10 and split between 2 events.", {}),
 ])
 def test_a_coders_shares_are_read_per_place(text, expected):

@@ -435,9 +435,14 @@ def allocations(text: str) -> dict[str, int]:
     Abbas and Jalaa'), keyed by the place's folded name; {} when the text lists no shares."""
     shares: dict[str, int] = {}
     for sentence in SENTENCE_END.split(text):
-        cue = ALLOCATION_CUE.search(sentence)
-        if cue:
-            shares.update(listed_shares(ALLOCATION_ITEM.split(sentence[cue.end():])))
+        items = ALLOCATION_ITEM.split(sentence)
+        first = next((i for i, item in enumerate(items) if ALLOCATION_CUE.search(item)), None)
+        if first is None:
+            continue
+        cue = ALLOCATION_CUE.search(items[first])
+        if ALLOTTED.search(items[first], cue.end()):  # 'Total fatalities of 12 are split as follows', not '2 fatalities
+            items[first] = items[first][cue.start():]  # allocated to Tehmaz'
+        shares.update(listed_shares(items[first:]))
     return shares if len(shares) > 1 else {}
 
 
@@ -450,34 +455,41 @@ def listed_shares(items: list[str]) -> dict[str, int]:
     for item in items:
         number = ALLOTTED.search(item)
         if number is None:
-            place = place_key(item)
-            if place and carried is not None:
-                shares[place] = carried
-            elif place:
-                waiting.append(place)
+            places = place_keys(item)
+            if carried is not None:
+                shares.update(dict.fromkeys(places, carried))
+            else:
+                waiting.extend(places)
             continue
         count = parse_number(number.group(1))
         each = bool(re.search(r"\beach\b", item, re.I))
-        before, after = place_key(item[:number.start()]), place_key(item[number.end():])
-        if before:  # 'Qasabiyeh 12', 'Shatib each allocated 7'
-            shares[before] = count
+        before, after = place_keys(item[:number.start()]), place_keys(item[number.end():])
+        if before:  # 'Qasabiyeh 12', 'Shatib each allocated 7', 'Al Manara (Tanjarah) 21'
+            shares.update(dict.fromkeys(before, count))
             if each:
                 shares.update(dict.fromkeys(waiting, count))
             carried = None
         else:  # '3 Mushaymis', '15 coded to al-Rashdeen', '8 each allocated to Abbas'
-            if after:
-                shares[after] = count
+            shares.update(dict.fromkeys(after, count))
             carried = count if each else None
         waiting = []
     return shares
 
 
+def place_keys(text: str) -> list[str]:
+    """The folded names of a place in a list of shares: its name and the other name it gives in brackets
+    ('Al Manara (Tanjarah)'); [] when only filler words are left."""
+    aliases = re.findall(r"\(([^()\d]+)\)", text)
+    keys = [place_key(re.sub(r"\([^()\d]*\)", " ", text)), *map(place_key, aliases)]
+    return [key for key in keys if key]
+
+
 def place_key(text: str) -> str:
     """A place's name in a list of shares, folded, without the words around it ('fighting at', 'each')."""
     words = re.sub(r"[()'\u2019]", "", text).split()
-    while words and words[0].lower() in ALLOCATION_FILLER:
+    while words and (words[0].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[0])):
         words.pop(0)
-    while words and words[-1].lower() in ALLOCATION_FILLER:
+    while words and (words[-1].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[-1])):
         words.pop()
     return folded_name(" ".join(words))
 
