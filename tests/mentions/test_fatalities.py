@@ -182,3 +182,15 @@ def test_the_dead_of_events_of_several_kinds_are_a_sum(nlp, text, expected):
 ])
 def test_a_figure_shared_out_evenly_between_places(text, expected):
     assert shared_between(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Unknown gunmen stabbed a police officer to death near the market.", 1),
+    ("Three prisoners were beaten to death in the jail.", 3),
+    ("Rebels killed the brigade's deputy commander near the airport.", 1),
+    ("A rebel fighter was killed and another was injured while a farmer was killed in the crossfire.", 2),
+    ("Gunmen shot and killed a police officer in the town, killing him instantly.", 1),
+    ("Gunmen attacked the house of a man accused of killing the group's leader.", None),
+])
+def test_single_deaths_are_counted_once_each(nlp, text, expected):
+    assert count(nlp, text) == expected

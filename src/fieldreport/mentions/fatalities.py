@@ -31,6 +31,7 @@ FOUND_LEMMAS = word_set("fatalities", "found_lemmas")
 COMPANY_WORDS = word_sequence("fatalities", "company_words")
 LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
 EVENT_KINDS = word_map("fatalities", "event_kinds")
+ACCUSATION_LEMMAS = word_set("fatalities", "accusation_lemmas")
 
 
 def phrases(words: frozenset[str] | tuple[str, ...]) -> str:
@@ -157,8 +158,8 @@ def count_of(victim: Token) -> int | None:
     if victim.ent_type_ == "PERSON" or victim.lower_ in SINGULAR_PRONOUNS or (
             victim.pos_ == "PROPN" and victim.ent_type_ in ("", "PERSON")):  # a named person, not 'AFP' or 'Aleppo'
         return 1
-    if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
-        return 1
+    if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS or c.dep_ == "poss" for c in victim.children):
+        return 1  # 'a soldier', "the Brigade's field commander"
     return None
 
 
@@ -203,6 +204,9 @@ def victims_of(kill: Token) -> list[Token]:
         return subjects
     else:
         passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
+        if not passive and any(c.dep_ == "auxpass" for c in kill.children):
+            # 'A man, believed to be a fighter, was killed': the parser reads the passive's subject as active
+            passive = [c for c in kill.children if c.dep_ == "nsubj"]
         # a verb has one object (its conjuncts join it): more are a headline glued to its dateline and lead
         objects = [c for c in kill.children if c.dep_ == "dobj"][:1]
         objects = [c for c in objects if not is_wounded(c)]
@@ -274,11 +278,14 @@ def fatalities_in(sentence: Span) -> int | None:
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     counts: list[int] = []
+    kept: list[Killing] = []
     told = killings_counted(sentence)
     for killing in told:
-        # one figure told twice (a headline glued to its lead) is one figure; 'two others' are two more
-        if not killing.cumulative and (killing.additive or killing.count not in counts):
+        # one figure told twice (a headline glued to its lead) is one figure; 'two others' are two more, and so
+        # is one more victim of another kind ('a member was killed ... while a biker was killed')
+        if not killing.cumulative and (killing.additive or not any(is_retold(killing, k) for k in kept)):
             counts.append(killing.count)
+            kept.append(killing)
     cumulative = any(k.cumulative for k in told)
     total, found = sum(counts), bool(counts)
     conjoined = None if cumulative else conjoined_toll(sentence.text)
@@ -316,6 +323,16 @@ class Killing:
     count: int
     cumulative: bool  # a toll over a long time
     additive: bool  # told as more dead ('two others', 'another 39')
+    victims: frozenset[str] = frozenset()  # the victims' words and their lemmas
+
+
+def is_retold(killing: Killing, earlier: Killing) -> bool:
+    """True when a killing tells an earlier one's figure again: the same figure, and for a single death the
+    same kind of victim ('Girl killed ... a girl was killed', not 'a member ... a biker')."""
+    either = killing.victims | earlier.victims
+    return killing.count == earlier.count and (
+        killing.count != 1 or not killing.victims or not earlier.victims or bool(killing.victims & earlier.victims)
+        or bool(either & SINGULAR_PRONOUNS))  # 'shot and killed a rebel ..., killing him'
 
 
 def killings_counted(sentence: Span) -> list[Killing]:
@@ -325,10 +342,30 @@ def killings_counted(sentence: Span) -> list[Killing]:
         if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
                 or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
             continue
-        number = deaths_told(token)
+        number = deaths_told(token) if not is_charged(token) else None
         if number is not None:
-            told.append(Killing(number, is_cumulative(token), is_additive(token)))
+            victims = frozenset(w for v in victims_of(token) for w in (v.lemma_.lower(), v.lower_)) \
+                if token.pos_ != "NOUN" else frozenset()
+            told.append(Killing(number, is_cumulative(token), is_additive(token), victims))
+    told += [Killing(count, False, False) for count in map(done_to_death, sentence) if count is not None]
     return told
+
+
+def is_charged(kill: Token) -> bool:
+    """'a man accused of killing the group's leader': a killing someone is charged with, not one told here."""
+    return kill.head.dep_ == "prep" and kill.head.head.lemma_.lower() in ACCUSATION_LEMMAS
+
+
+def done_to_death(token: Token) -> int | None:
+    """The dead of a verb done 'to death' ('stabbed a fighter to death', 'was beaten to death'); None for any
+    other word."""
+    if token.pos_ != "VERB" or token.lemma_ in KILL_LEMMAS or not any(
+            c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_ == "death" for g in c.children)
+            for c in token.children):
+        return None
+    victims = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    counts = [n for n in map(count_of, victims) if n is not None]
+    return sum(counts) if counts else None
 
 
 def bodies_found(token: Token) -> int | None:
