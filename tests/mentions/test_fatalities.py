@@ -44,6 +44,10 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
     ("Casualties unknown. Coded fatalities to one for the driver of the car bomb.", 1),
     ("Unknown fatalities coded as 10 with 1 additional fatality added for the suicide attacker.", 11),
     ("Fatalities are coded as 5 and added 1 for the suicide bomber.", 6),
+    ("Total fatalities 14.", 14),
+    ("Total number of fatalities 16.", 16),
+    ("Unknown number of fatalities coded as 10 and split, 5 each, between the two locations.", 5),
+    ("Unknown number of fatalities coded as 10 and split between Souran and Taiba, each allocated 5 fatalities.", 5),
     ("Clashes went on for hours.", None),
 ])
 def test_coders_stated_tallies(text, expected):
@@ -133,6 +137,8 @@ def test_the_dead_found_or_named_by_a_pronoun_are_counted(nlp, text, expected):
     ("Five fatalities distributed over three locations: two fatalities to Souran, two to Taiba, and one fatality "
      "to Morek.", {"souran": 2, "taiba": 2, "morek": 1}),
     ("Total fatalities 15 are split, 5 each, between the three locations.", {}),
+    ("Unknown number of fatalities coded as 10 and split between events in Souran and Taiba, each allocated 5 "
+     "fatalities.", {"souran": 5, "taiba": 5}),
     ("9 fatalities coded to fighting on the Souran front and 4 to fighting in Taiba.", {"souran": 9, "taiba": 4}),
     ("3 fatalities allocated to Souran and 1 to Taiba.", {"souran": 3, "taiba": 1}),
     ("Total fatalities coded to 15 and split between two locations; Tell Abyad (Girê Spî) 8, Suluk 7.",

@@ -71,7 +71,9 @@ CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|as
 ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b"
                          rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed)"
                          rf"(?: to be| to| as| at)? {TALLY_FIGURE}"
-                         rf"|\bcoded fatalit(?:y|ies) (?:are|is|to|of|at|as) {TALLY_FIGURE}", re.I)
+                         rf"|\bcoded fatalit(?:y|ies) (?:are|is|to|of|at|as) {TALLY_FIGURE}"
+                         rf"|\btotal (?:number of )?fatalit(?:y|ies)(?: is| are| was| were| of| at)?:? {TALLY_FIGURE}",
+                         re.I)
 # A coder's addition to the figure: "with 1 additional fatality added for the suicide attacker", "and added 1 for
 # the suicide bomber".
 ADDED_FATALITIES = re.compile(rf"\b{TALLY_FIGURE} (?:additional|extra|more) fatalit(?:y|ies)\b|\badded {TALLY_FIGURE}",
@@ -95,6 +97,7 @@ CONJOINED_TOLL = re.compile(
     rf"\b{COUNT}\s+{GAP}(?:and|as well as)\s+(?:at least\s+|more than\s+|some\s+)?{COUNT}\s+{GAP}"
     rf"(?:were|have been|had been|was)\s+(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead)\b", re.I)
 SPLIT_TALLY = re.compile(r"\b(\d+) (?:fatalit(?:y|ies) )?(?:were )?(?:coded|allocated|assigned) to each\b|"
+                         r"\b(?:split|divided),? (\d+) each\b|(?:\bwith|,) each allocated (\d+)\b|"
                          r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
 SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
                         r"(\d+|two|three|four|five|six|seven|eight|nine|ten) "
@@ -249,7 +252,7 @@ def stated_tally(text: str) -> int | None:
     '3 fatalities split between the three events with 1 fatality coded to each' -> 1)."""
     split = SPLIT_TALLY.search(text)
     if split:
-        return int(split.group(1) or split.group(2))
+        return int(next(g for g in split.groups() if g is not None))
     tally = ACLED_TALLY.search(text)
     if not tally:
         return None
@@ -506,8 +509,10 @@ def listed_shares(items: list[str]) -> dict[str, int]:
             if each:
                 shares.update(dict.fromkeys(waiting, count))
             carried = None
-        else:  # '3 Mushaymis', '15 coded to al-Rashdeen', '8 each allocated to Abbas'
+        else:  # '3 Mushaymis', '15 coded to al-Rashdeen', '8 each allocated to Abbas', 'A and B, each allocated 5'
             shares.update(dict.fromkeys(after, count))
+            if each and not after:
+                shares.update(dict.fromkeys(waiting, count))
             carried = count if each else None
         waiting = []
     return shares
@@ -523,7 +528,7 @@ def place_keys(text: str) -> list[str]:
 
 def place_key(text: str) -> str:
     """A place's name in a list of shares, folded, without the words around it ('fighting at', 'each')."""
-    words = re.sub(r"[()'\u2019]", "", text).split()
+    words = re.sub(r"[()'\u2019.,;:]", "", text).split()
     while words and (words[0].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[0])):
         words.pop(0)
     while words and (words[-1].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[-1])):
