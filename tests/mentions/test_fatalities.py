@@ -46,6 +46,8 @@ def test_death_counts_survive_parser_slips(nlp, text, expected):
     ("Fatalities are coded as 5 and added 1 for the suicide bomber.", 6),
     ("Total fatalities 14.", 14),
     ("Total number of fatalities 16.", 16),
+    ("There were an unknown number of reported fatalities that are recorded at 10.", 10),
+    ("Unknown fatalities reported as 10.", 10),
     ("Unknown number of fatalities coded as 10 and split, 5 each, between the two locations.", 5),
     ("Unknown number of fatalities coded as 10 and split between Souran and Taiba, each allocated 5 fatalities.", 5),
     ("Clashes went on for hours.", None),
@@ -199,4 +201,13 @@ def test_a_figure_shared_out_evenly_between_places(text, expected):
     ("Gunmen attacked the house of a man accused of killing the group's leader.", None),
 ])
 def test_single_deaths_are_counted_once_each(nlp, text, expected):
+    assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At least 20 rebels were killed in clashes with the army, which had 4 soldiers killed as well.", 24),
+    ("Four killed and dozens got injured during clashes between two rebel groups in the village.", 4),
+    ("The town fell after clashes with 3 soldiers killed.", 3),
+])
+def test_dead_told_by_a_participle_after_their_count(nlp, text, expected):
     assert count(nlp, text) == expected

@@ -69,7 +69,7 @@ CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|as
                          r"\bcoded (?:fatalities|as \d)"
                          r"|\b(?:split|divided|distributed) (?:the )?(?:fatalities|casualties)\b", re.I)
 ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b"
-                         rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed)"
+                         rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed|recorded|reported)"
                          rf"(?: to be| to| as| at)? {TALLY_FIGURE}"
                          rf"|\bcoded fatalit(?:y|ies) (?:are|is|to|of|at|as) {TALLY_FIGURE}"
                          rf"|\btotal (?:number of )?fatalit(?:y|ies)(?: is| are| was| were| of| at)?:? {TALLY_FIGURE}",
@@ -219,8 +219,9 @@ def victims_of(kill: Token) -> list[Token]:
         if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | HARM_LEMMAS:
             # 'was shot and killed', 'shot and killed a soldier': the victims of the first verb
             victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
-        if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
-            victims = [kill.head]
+        if not victims and (kill.dep_ == "amod" or kill.dep_ == "acl" and kill.tag_ == "VBN") \
+                and kill.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            victims = [kill.head]  # 'killed fighters', 'had 3 fighters killed', 'Four killed and dozens injured'
         victims = victims + company_of(kill)
     expanded = []
     for victim in victims:
