@@ -211,3 +211,11 @@ def test_single_deaths_are_counted_once_each(nlp, text, expected):
 ])
 def test_dead_told_by_a_participle_after_their_count(nlp, text, expected):
     assert count(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A soldier was found dead near the checkpoint on Monday.", 1),
+    ("Police found a man dead in his car outside the town.", 1),
+])
+def test_the_dead_found_dead_are_counted(nlp, text, expected):
+    assert count(nlp, text) == expected

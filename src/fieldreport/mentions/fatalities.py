@@ -219,6 +219,8 @@ def victims_of(kill: Token) -> list[Token]:
         if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | HARM_LEMMAS:
             # 'was shot and killed', 'shot and killed a soldier': the victims of the first verb
             victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
+        if not victims and kill.lower_ == "dead" and kill.dep_ in ("oprd", "acomp"):
+            victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]  # 'found dead'
         if not victims and (kill.dep_ == "amod" or kill.dep_ == "acl" and kill.tag_ == "VBN") \
                 and kill.head.pos_ in ("NOUN", "PROPN", "NUM"):
             victims = [kill.head]  # 'killed fighters', 'had 3 fighters killed', 'Four killed and dozens injured'
