@@ -353,7 +353,8 @@ def killings_counted(sentence: Span) -> list[Killing]:
             victims = frozenset(w for v in victims_of(token) for w in (v.lemma_.lower(), v.lower_)) \
                 if token.pos_ != "NOUN" else frozenset()
             told.append(Killing(number, is_cumulative(token), is_additive(token), victims))
-    told += [Killing(count, False, False) for count in map(done_to_death, sentence) if count is not None]
+    told += [Killing(count, False, False) for count in (done_to_death(t) for t in sentence if t.pos_ == "VERB")
+             if count is not None]
     return told
 
 
@@ -477,7 +478,11 @@ def allocations(text: str) -> dict[str, int]:
     2 Barsa', 'with Abu Rweil allocated 15 and Rasm Hama and Smow each allocated 14', 'with 8 each allocated to
     Abbas and Jalaa'), keyed by the place's folded name; {} when the text lists no shares."""
     shares: dict[str, int] = {}
+    if not ALLOCATION_CUE.search(text):
+        return shares
     for sentence in SENTENCE_END.split(text):
+        if not ALLOCATION_CUE.search(sentence):
+            continue
         items = ALLOCATION_ITEM.split(sentence)
         first = next((i for i, item in enumerate(items) if ALLOCATION_CUE.search(item)), None)
         if first is None:

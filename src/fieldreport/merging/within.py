@@ -149,7 +149,9 @@ def stated_shares(drafts: list[DraftEvent]) -> list[DraftEvent]:
     by_text: dict[int, dict[str, int]] = {}
     for draft in drafts:
         doc = draft.trigger.token.doc
-        shares = by_text.setdefault(id(doc), allocations(doc.text))
+        if id(doc) not in by_text:
+            by_text[id(doc)] = allocations(doc.text)
+        shares = by_text[id(doc)]
         location = draft.location
         if not shares or location is None:
             continue
