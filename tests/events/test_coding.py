@@ -73,6 +73,17 @@ def test_coders_tally_goes_to_the_main_event(extractor):
     assert battle.fatalities == 10
 
 
+@pytest.mark.parametrize("text", [
+    "Regime forces, supported by Russian airstrikes, made advances after clashes with IS fighters near Arak. "
+    "Unknown fatalities coded as 10.",
+    "Regime forces shelled Al-Sukhnah as warplanes carried out strikes and clashes took place with IS fighters "
+    "near the town. Unknown number of fatalities coded as 10.",
+])
+def test_coders_tally_goes_to_the_battle_the_strikes_accompany(extractor, text):
+    battle = next(e for e in factual(extractor, text) if e.event_type == "Battles")
+    assert battle.fatalities == 10
+
+
 def test_arrests_at_a_protest_are_a_protest_with_intervention(extractor):
     events = factual(extractor, "Police detained dozens of activists during a protest against fuel prices in the "
                                 "capital on Sunday.")
@@ -689,3 +700,17 @@ def test_a_label_read_as_a_default_in_one_sentence_stays_one_when_merged(extract
 def test_a_place_cleared_from_fighters_is_taken_the_fighters_are_who_lost_it(extractor):
     events = factual(extractor, "The village of Kafr Hamra was cleared from IS fighters on Monday.")
     assert [(e.control, e.actor2) for e in events] == [("gain", "Islamic State (Syria)")]
+
+
+def test_clashes_that_took_place_between_men_are_no_detention(extractor):
+    events = factual(extractor, "Clashes took place between members of two clans in the town of Tell Abiad over a "
+                                "land dispute. 2 people were killed and 5 others were wounded.")
+    assert {e.sub_event_type for e in events} == {"Armed clash"}
+    assert events[0].fatalities == 2
+
+
+def test_a_figure_distributed_over_listed_places_gives_the_event_its_share(extractor):
+    text = ("Clashes took place between regime forces and rebel fighters in Kafr Zita in northern Hama. The clashes "
+            "killed 9 regime soldiers. Fatalities distributed over two locations: Kafr Zita and Latamneh.")
+    battle = next(e for e in factual(extractor, text) if e.event_type == "Battles")
+    assert battle.fatalities == 5  # 9 shared 5 and 4, the remainder to the first place

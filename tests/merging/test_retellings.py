@@ -128,3 +128,16 @@ def test_a_headline_whose_figure_the_body_gives_as_a_long_toll_is_that_backgroun
     events = extracted(extractor, HEADLINE_TOLL)
     assert events and not [e for e in events if e.is_factual]
     assert {e.modality for e in events} == {"background"}
+
+
+ROUND_UP = ("Army says 25 rebels killed in northern Syria\n"
+            "Twenty five rebel fighters have been killed in clashes and government air strikes in northern Syria "
+            "over the last 24 hours, the army said on Monday. Government warplanes struck rebel positions near "
+            "the town of Kafr Nabl on Monday, the army said. Another 15 rebel fighters were killed in the air "
+            "strikes on Kafr Nabl, the army said in its daily statement.")
+
+
+def test_a_sum_over_events_of_several_kinds_yields_to_one_events_own_figure(extractor):
+    strikes = [e for e in extracted(extractor, ROUND_UP) if e.sub_event_type == STRIKE]
+    assert strikes and all(e.fatalities != 25 for e in strikes)
+    assert 15 in {e.fatalities for e in strikes}

@@ -38,7 +38,14 @@ from fieldreport.geo.location import Location
 from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
 from fieldreport.mentions.dates import DateMention
-from fieldreport.mentions.fatalities import CODED_TALLY, fatalities_in, stated_tally, tally_is_per_event
+from fieldreport.mentions.fatalities import (
+    CODED_TALLY,
+    fatalities_in,
+    folded_name,
+    shared_between,
+    stated_tally,
+    tally_is_per_event,
+)
 from fieldreport.mentions.sources import SourceMention
 from fieldreport.model import Event, Evidence
 from fieldreport.rules import word_set
@@ -1010,18 +1017,40 @@ def add_tally(drafts: list[DraftEvent], ctx: SentenceContext) -> None:
     that happened, however far it comes: clashes 'amid air strikes' come first, the air strikes after."""
     count = fatalities_in(ctx.sentence)
     same_section = [d for d in drafts if d.section == ctx.section]
+    if count is None and same_section:
+        share_out(same_section, ctx.sentence)
     if count is None or not same_section:
         return
     target = same_section[-1]
     stated = stated_tally(ctx.sentence.text) is not None
     if stated:
-        target = next((d for d in same_section if d.event.is_factual), target)
+        factual = [d for d in same_section if d.event.is_factual]
+        # a battle's figure counts the dead of the strikes and shelling that accompany it, as ACLED codes them
+        target = next((d for d in factual if d.event.event_type == BATTLES), factual[0] if factual else target)
         target.tally_stated = True
         target.tally_per_event = tally_is_per_event(ctx.sentence.text)
     elif ctx.index - target.sentence_index > 1:
         return
     target.event.fatalities = count
     target.event.evidence += evidence_for(ctx.sentence, "fatalities")
+
+
+def share_out(section: list[DraftEvent], sentence: Span) -> None:
+    """'Fatalities distributed over two locations: Rihan and Hosh': the section's figure is shared out evenly,
+    ACLED's way (the remainder to the first places); the event takes its place's share, or the even share."""
+    division = shared_between(sentence.text)
+    counted = [d for d in section if d.event.fatalities is not None and d.event.is_factual and not d.tally_per_event]
+    if division is None or not counted:
+        return
+    target = next((d for d in counted if d.event.event_type == BATTLES), counted[0])
+    ways, names = division
+    location = target.location
+    place = [location.location, *((location.mention.name,) if location.mention else ())] if location else []
+    at = next((names.index(key) for key in map(folded_name, place) if key in names), ways - 1)
+    share, rest = divmod(target.event.fatalities, ways)
+    target.event.fatalities = share + (at < rest)
+    target.tally_stated = target.tally_per_event = True
+    target.event.evidence += evidence_for(sentence, "fatalities")
 
 
 def is_crowd(mention: ActorMention) -> bool:

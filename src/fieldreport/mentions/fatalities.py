@@ -10,12 +10,13 @@ and never gives one event a toll over a long time ("killed since the conflict be
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
 from fieldreport.mentions.dates import MONTHS
-from fieldreport.rules import int_map, word_sequence, word_set
+from fieldreport.rules import int_map, word_map, word_sequence, word_set
 
 KILL_LEMMAS = word_set("fatalities", "kill_lemmas")
 NUMBER_WORDS = int_map("fatalities", "number_words")
@@ -29,6 +30,8 @@ BODY_WORDS = word_set("fatalities", "body_words")
 FOUND_LEMMAS = word_set("fatalities", "found_lemmas")
 COMPANY_WORDS = word_sequence("fatalities", "company_words")
 LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
+EVENT_KINDS = word_map("fatalities", "event_kinds")
+ACCUSATION_LEMMAS = word_set("fatalities", "accusation_lemmas")
 
 
 def phrases(words: frozenset[str] | tuple[str, ...]) -> str:
@@ -51,18 +54,34 @@ ZERO_PATTERNS = re.compile(
     r"deaths|losses)|nobody was killed|there were no fatalities)\b", re.I,
 )
 CUMULATIVE_TOLL = 10_000  # "300,000 killed since 2011" is a war's toll, not one event's
-# "fatalities coded as 10", "fatalities on both sides which are coded as 10" (and the notes' "fatalaties")
-FATALITIES_WORD = r"fatal(?:it|at)(?:y|ies)(?: on both sides)?(?: that| which)?"
-CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD} (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
-                         r"\bcoded (?:fatalities|as \d)", re.I)
-ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b|\b{FATALITIES_WORD} (?:are |were )?(?:coded|assumed)"
-                         r"(?: to be| to| as| at)? (\d[\d,]*)", re.I)
 # Surface forms of a death count, for sentences the parser gets wrong ("16 IS fighters were killed", where
 # the small model reads "IS" as a verb): a count, a few words, then a passive killing; or a killing, then a count.
 UNITS = "one|two|three|four|five|six|seven|eight|nine"
 TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 COUNT = rf"(\d[\d,]*|(?:{TENS})(?:[\s-](?:{UNITS})\b)?|{TEENS}|{UNITS})"
+# "fatalities coded as 10", "fatalities on both sides which are coded as 10" (and the notes' "fatalaties"),
+# "Total fatalities for 23 August coded to 8", "killing an unknown number, coded as 10"
+FATALITIES_WORD = (r"(?:fatal(?:it|at)(?:y|ies)|unknown number)(?: on both sides)?(?: for(?: \S+){1,3}?)?"
+                   r"(?: that| which)?")
+TALLY_FIGURE = rf"(\d[\d,]*|{UNITS}|ten)\b"
+CODED_TALLY = re.compile(rf"\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed|allocated|split|distributed)\b|"
+                         r"\bcoded (?:fatalities|as \d)"
+                         r"|\b(?:split|divided|distributed) (?:the )?(?:fatalities|casualties)\b", re.I)
+ACLED_TALLY = re.compile(rf"\b(\d[\d,]*)\s+fatalit(?:y|ies)\b"
+                         rf"|\b{FATALITIES_WORD},? (?:are |were |is )?(?:coded|assumed|recorded|reported)"
+                         rf"(?: to be| to| as| at)? {TALLY_FIGURE}"
+                         rf"|\bcoded fatalit(?:y|ies) (?:are|is|to|of|at|as) {TALLY_FIGURE}"
+                         rf"|\btotal (?:number of )?fatalit(?:y|ies)(?: is| are| was| were| of| at)?:? {TALLY_FIGURE}",
+                         re.I)
+# A coder's addition to the figure: "with 1 additional fatality added for the suicide attacker", "and added 1 for
+# the suicide bomber".
+ADDED_FATALITIES = re.compile(rf"\b{TALLY_FIGURE} (?:additional|extra|more) fatalit(?:y|ies)\b|\badded {TALLY_FIGURE}",
+                              re.I)
+# The figure given to the unknown dead of a side, which adds to the counted dead of the other ("At least 6
+# Hezbollah fighters were killed and the unknown number of IS fatalities coded as 10": 16).
+SUBSET_WORDS = re.compile(r"\b(?:including|among them|of whom|of them)\b", re.I)
+UNKNOWN_TALLY = re.compile(r"\b(?:an? |the )?(?:unknown|unspecified|unidentified)(?: number)?(?: of)?\b", re.I)
 SURFACE_TOLLS = [
     re.compile(rf"\b{COUNT}\s+(?:[\w'-]+\s+){{0,6}}?(?:were|was|have been|had been|got|reported)\s+"
                rf"(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead|dead)\b", re.I),
@@ -77,7 +96,8 @@ GAP = r"(?:(?!(?:and|or|were|was|have|had|injured|wounded|killed)\b)[^\s,;.]+\s+
 CONJOINED_TOLL = re.compile(
     rf"\b{COUNT}\s+{GAP}(?:and|as well as)\s+(?:at least\s+|more than\s+|some\s+)?{COUNT}\s+{GAP}"
     rf"(?:were|have been|had been|was)\s+(?:reportedly\s+|also\s+)?(?:killed|executed|shot dead|found dead)\b", re.I)
-SPLIT_TALLY = re.compile(r"\b(\d+) fatalit(?:y|ies) (?:were )?(?:coded|allocated|assigned) to each\b|"
+SPLIT_TALLY = re.compile(r"\b(\d+) (?:fatalit(?:y|ies) )?(?:were )?(?:coded|allocated|assigned) to each\b|"
+                         r"\b(?:split|divided),? (\d+) each\b|(?:\bwith|,) each allocated (\d+)\b|"
                          r"\b(?:divided|split|coded|allocated|distributed) (\d+) (?:on|to|for|in|at) each\b", re.I)
 SPLIT_WAYS = re.compile(r"\b(?:split|divided|distributed) (?:evenly )?(?:between|over|across|among|into) (?:the )?"
                         r"(\d+|two|three|four|five|six|seven|eight|nine|ten) "
@@ -141,8 +161,8 @@ def count_of(victim: Token) -> int | None:
     if victim.ent_type_ == "PERSON" or victim.lower_ in SINGULAR_PRONOUNS or (
             victim.pos_ == "PROPN" and victim.ent_type_ in ("", "PERSON")):  # a named person, not 'AFP' or 'Aleppo'
         return 1
-    if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS for c in victim.children):
-        return 1
+    if victim.tag_ in ("NN",) and any(c.lower_ in SINGULAR_DETERMINERS or c.dep_ == "poss" for c in victim.children):
+        return 1  # 'a soldier', "the Brigade's field commander"
     return None
 
 
@@ -187,6 +207,9 @@ def victims_of(kill: Token) -> list[Token]:
         return subjects
     else:
         passive = [c for c in kill.children if c.dep_ == "nsubjpass"]
+        if not passive and any(c.dep_ == "auxpass" for c in kill.children):
+            # 'A man, believed to be a fighter, was killed': the parser reads the passive's subject as active
+            passive = [c for c in kill.children if c.dep_ == "nsubj"]
         # a verb has one object (its conjuncts join it): more are a headline glued to its dateline and lead
         objects = [c for c in kill.children if c.dep_ == "dobj"][:1]
         objects = [c for c in objects if not is_wounded(c)]
@@ -196,8 +219,11 @@ def victims_of(kill: Token) -> list[Token]:
         if not victims and kill.dep_ in ("conj",) and kill.head.lemma_ in KILL_LEMMAS | HARM_LEMMAS:
             # 'was shot and killed', 'shot and killed a soldier': the victims of the first verb
             victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "dobj")]
-        if not victims and kill.dep_ == "amod" and kill.head.pos_ in ("NOUN", "PROPN"):
-            victims = [kill.head]
+        if not victims and kill.lower_ == "dead" and kill.dep_ in ("oprd", "acomp"):
+            victims = [c for c in kill.head.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]  # 'found dead'
+        if not victims and (kill.dep_ == "amod" or kill.dep_ == "acl" and kill.tag_ == "VBN") \
+                and kill.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            victims = [kill.head]  # 'killed fighters', 'had 3 fighters killed', 'Four killed and dozens injured'
         victims = victims + company_of(kill)
     expanded = []
     for victim in victims:
@@ -229,14 +255,19 @@ def stated_tally(text: str) -> int | None:
     '3 fatalities split between the three events with 1 fatality coded to each' -> 1)."""
     split = SPLIT_TALLY.search(text)
     if split:
-        return int(split.group(1) or split.group(2))
+        return int(next(g for g in split.groups() if g is not None))
     tally = ACLED_TALLY.search(text)
     if not tally:
         return None
-    total = int((tally.group(1) or tally.group(2)).replace(",", ""))
+    total = parse_number(next(g for g in tally.groups() if g is not None)) or 0
     ways = SPLIT_WAYS.search(text)
     parts = parse_number(ways.group(1)) if ways else None
-    return total // parts if parts else total  # 'coded as 10 and divided over two events': 5 each
+    if parts:
+        return total // parts  # 'coded as 10 and divided over two events': 5 each
+    added = ADDED_FATALITIES.search(text, tally.end())
+    if added is None:
+        return total
+    return total + (parse_number(next(g for g in added.groups() if g is not None)) or 0)
 
 
 def tally_is_per_event(text: str) -> bool:
@@ -249,15 +280,18 @@ def fatalities_in(sentence: Span) -> int | None:
     (or only a toll over a long time)."""
     tally = stated_tally(sentence.text)
     if tally is not None:
-        return tally
+        return tally + counted_beside_unknown(sentence)
     if ZERO_PATTERNS.search(sentence.text):
         return 0
     counts: list[int] = []
+    kept: list[Killing] = []
     told = killings_counted(sentence)
     for killing in told:
-        # one figure told twice (a headline glued to its lead) is one figure; 'two others' are two more
-        if not killing.cumulative and (killing.additive or killing.count not in counts):
+        # one figure told twice (a headline glued to its lead) is one figure; 'two others' are two more, and so
+        # is one more victim of another kind ('a member was killed ... while a biker was killed')
+        if not killing.cumulative and (killing.additive or not any(is_retold(killing, k) for k in kept)):
             counts.append(killing.count)
+            kept.append(killing)
     cumulative = any(k.cumulative for k in told)
     total, found = sum(counts), bool(counts)
     conjoined = None if cumulative else conjoined_toll(sentence.text)
@@ -271,6 +305,23 @@ def fatalities_in(sentence: Span) -> int | None:
     return total if found else None
 
 
+def counted_beside_unknown(sentence: Span) -> int:
+    """The dead counted before a coder's figure for the unknown dead of another side ('At least 6 Hezbollah
+    fighters were killed and the unknown number of IS fatalities coded as 10': 6); 0 when the figure covers
+    every side, is shared out between events, or the counted dead are among the unknown ('including 1 commander')."""
+    text = sentence.text
+    tally = ACLED_TALLY.search(text)
+    unknown = next((m for m in UNKNOWN_TALLY.finditer(text, 0, tally.start() + 1) if tally.start() - m.end() < 25),
+                   None) if tally else None
+    if unknown is None or unknown.start() == 0 or tally_is_per_event(text) or SUBSET_WORDS.search(text):
+        return 0
+    before = sentence.char_span(0, unknown.start(), alignment_mode="contract")
+    if before is None or is_vague(before.text):  # 'killed dozens ..., the unknown number coded as 12': one figure
+        return 0
+    counts = [k.count for k in killings_counted(before) if not k.cumulative]
+    return sum(counts)
+
+
 @dataclass(frozen=True)
 class Killing:
     """What one word of killing counts."""
@@ -278,6 +329,16 @@ class Killing:
     count: int
     cumulative: bool  # a toll over a long time
     additive: bool  # told as more dead ('two others', 'another 39')
+    victims: frozenset[str] = frozenset()  # the victims' words and their lemmas
+
+
+def is_retold(killing: Killing, earlier: Killing) -> bool:
+    """True when a killing tells an earlier one's figure again: the same figure, and for a single death the
+    same kind of victim ('Girl killed ... a girl was killed', not 'a member ... a biker')."""
+    either = killing.victims | earlier.victims
+    return killing.count == earlier.count and (
+        killing.count != 1 or not killing.victims or not earlier.victims or bool(killing.victims & earlier.victims)
+        or bool(either & SINGULAR_PRONOUNS))  # 'shot and killed a rebel ..., killing him'
 
 
 def killings_counted(sentence: Span) -> list[Killing]:
@@ -287,10 +348,31 @@ def killings_counted(sentence: Span) -> list[Killing]:
         if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
                 or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
             continue
-        number = deaths_told(token)
+        number = deaths_told(token) if not is_charged(token) else None
         if number is not None:
-            told.append(Killing(number, is_cumulative(token), is_additive(token)))
+            victims = frozenset(w for v in victims_of(token) for w in (v.lemma_.lower(), v.lower_)) \
+                if token.pos_ != "NOUN" else frozenset()
+            told.append(Killing(number, is_cumulative(token), is_additive(token), victims))
+    told += [Killing(count, False, False) for count in (done_to_death(t) for t in sentence if t.pos_ == "VERB")
+             if count is not None]
     return told
+
+
+def is_charged(kill: Token) -> bool:
+    """'a man accused of killing the group's leader': a killing someone is charged with, not one told here."""
+    return kill.head.dep_ == "prep" and kill.head.head.lemma_.lower() in ACCUSATION_LEMMAS
+
+
+def done_to_death(token: Token) -> int | None:
+    """The dead of a verb done 'to death' ('stabbed a fighter to death', 'was beaten to death'); None for any
+    other word."""
+    if token.pos_ != "VERB" or token.lemma_ in KILL_LEMMAS or not any(
+            c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_ == "death" for g in c.children)
+            for c in token.children):
+        return None
+    victims = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    counts = [n for n in map(count_of, victims) if n is not None]
+    return sum(counts) if counts else None
 
 
 def bodies_found(token: Token) -> int | None:
@@ -317,6 +399,26 @@ def tolls_in(sentence: Span) -> set[int]:
     """The figures a sentence gives as tolls over a long time ('350 have been killed in less than a month'):
     the same figure elsewhere in the article (its headline) is that toll too, not one event's dead."""
     return {killing.count for killing in killings_counted(sentence) if killing.cumulative}
+
+
+def summed_figures_in(sentence: Span) -> set[int]:
+    """The figures a sentence gives as the dead of events of several kinds ('31 militants have been killed in
+    clashes and coalition air strikes'): a sum, which a telling of one of those events with its own figure beats."""
+    figures = set()
+    for token in sentence:
+        if token.lemma_ in KILL_LEMMAS and token.pos_ == "VERB" and is_summed_over_events(token):
+            number = deaths_told(token)
+            if number is not None:
+                figures.add(number)
+    return figures
+
+
+def is_summed_over_events(kill: Token) -> bool:
+    """True when a killing is told to come from events of different kinds ('killed in clashes and air strikes')."""
+    causes = [o for p in kill.children if p.dep_ == "prep" and p.lower_ in ("in", "during", "by", "amid")
+              for o in p.children if o.dep_ == "pobj"]
+    return any(len({EVENT_KINDS.get(t.lemma_.lower()) for t in (cause, *cause.conjuncts)} - {None}) > 1
+               for cause in causes)
 
 
 VAGUE_FIGURE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'vague_plurals'))})\b", re.I)
@@ -362,3 +464,107 @@ def surface_toll(text: str) -> int | None:
             if number is not None and not any(abs(match.start(1) - at) < 3 for at in counts):
                 counts[match.start(1)] = number
     return sum(counts.values()) if counts else None
+
+
+ALLOCATION_CUE = re.compile(rf"\b(?:{phrases(word_set('fatalities', 'allocation_cues'))})\b", re.I)
+ALLOCATION_FILLER = word_set("fatalities", "allocation_filler")
+ALLOCATION_ITEM = re.compile(r"\s*(?:[,;:]|\band\b|\bwith\b|\bwhile\b)\s*", re.I)
+ALLOTTED = re.compile(rf"\(?\b(\d+|{UNITS}|{TEENS}|twenty)\b\)?", re.I)
+SENTENCE_END = re.compile(r"[.!?](?:\s+|(?=[A-Z]))")
+
+
+def allocations(text: str) -> dict[str, int]:
+    """Each place's share of a figure a coder's note splits out by name ('split as follows: 3 Mushaymis,
+    2 Barsa', 'with Abu Rweil allocated 15 and Rasm Hama and Smow each allocated 14', 'with 8 each allocated to
+    Abbas and Jalaa'), keyed by the place's folded name; {} when the text lists no shares."""
+    shares: dict[str, int] = {}
+    if not ALLOCATION_CUE.search(text):
+        return shares
+    for sentence in SENTENCE_END.split(text):
+        if not ALLOCATION_CUE.search(sentence):
+            continue
+        items = ALLOCATION_ITEM.split(sentence)
+        first = next((i for i, item in enumerate(items) if ALLOCATION_CUE.search(item)), None)
+        if first is None:
+            continue
+        cue = ALLOCATION_CUE.search(items[first])
+        if ALLOTTED.search(items[first], cue.end()):  # 'Total fatalities of 12 are split as follows', not '2 fatalities
+            items[first] = items[first][cue.start():]  # allocated to Tehmaz'
+        shares.update(listed_shares(items[first:]))
+    return shares if len(shares) > 1 else {}
+
+
+def listed_shares(items: list[str]) -> dict[str, int]:
+    """The shares of one list's items: a place without a figure takes the figure given to 'each' of a group
+    it belongs to, before it ('8 each allocated to A, B') or after it ('A, B and C each allocated 7')."""
+    shares: dict[str, int] = {}
+    waiting: list[str] = []
+    carried: int | None = None
+    for item in items:
+        number = ALLOTTED.search(item)
+        if number is None:
+            places = place_keys(item)
+            if carried is not None:
+                shares.update(dict.fromkeys(places, carried))
+            else:
+                waiting.extend(places)
+            continue
+        count = parse_number(number.group(1))
+        each = bool(re.search(r"\beach\b", item, re.I))
+        before, after = place_keys(item[:number.start()]), place_keys(item[number.end():])
+        if before:  # 'Qasabiyeh 12', 'Shatib each allocated 7', 'Al Manara (Tanjarah) 21'
+            shares.update(dict.fromkeys(before, count))
+            if each:
+                shares.update(dict.fromkeys(waiting, count))
+            carried = None
+        else:  # '3 Mushaymis', '15 coded to al-Rashdeen', '8 each allocated to Abbas', 'A and B, each allocated 5'
+            shares.update(dict.fromkeys(after, count))
+            if each and not after:
+                shares.update(dict.fromkeys(waiting, count))
+            carried = count if each else None
+        waiting = []
+    return shares
+
+
+def place_keys(text: str) -> list[str]:
+    """The folded names of a place in a list of shares: its name and the other name it gives in brackets
+    ('Al Manara (Tanjarah)'); [] when only filler words are left."""
+    aliases = re.findall(r"\(([^()\d]+)\)", text)
+    keys = [place_key(re.sub(r"\([^()\d]*\)", " ", text)), *map(place_key, aliases)]
+    return [key for key in keys if key]
+
+
+def place_key(text: str) -> str:
+    """A place's name in a list of shares, folded, without the words around it ('fighting at', 'each')."""
+    words = re.sub(r"[()'\u2019.,;:]", "", text).split()
+    while words and (words[0].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[0])):
+        words.pop(0)
+    while words and (words[-1].lower() in ALLOCATION_FILLER or ALLOCATION_CUE.fullmatch(words[-1])):
+        words.pop()
+    return folded_name(" ".join(words))
+
+
+def folded_name(name: str) -> str:
+    """A place name compared across spellings: lower case, letters and digits only ('Al-Rashdeen' 'alrashdeen')."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+
+
+# A coder's note sharing one figure out evenly without saying each share: "Fatalities distributed over two
+# locations: Rihan and Hosh", "Distributed fatalities over the activities in Jawalek and Al-Mahta".
+SHARED_OUT = re.compile(r"\b(?:(?:fatalities|casualties|deaths) (?:are |were )?(?:split|divided|distributed|spread)"
+                        r"|(?:split|divided|distributed|spread) (?:the )?(?:fatalities|casualties|deaths))"
+                        r"(?: evenly)? (?:between|over|across|among)\b(?P<tail>[^.;]*)", re.I)
+
+
+def shared_between(text: str) -> tuple[int, list[str]] | None:
+    """Into how many parts a coder's note shares its figure out evenly, with the places' folded names in the
+    note's order when it lists them; None when the text shares nothing out or says each share."""
+    shared = SHARED_OUT.search(text)
+    if shared is None or SPLIT_TALLY.search(text) or allocations(text):
+        return None
+    tail = shared.group("tail")
+    listed = tail.split(":", 1)[1] if ":" in tail else re.split(r"\b(?:in|at)\b", tail, maxsplit=1)[-1]
+    names = [key for key in map(place_key, ALLOCATION_ITEM.split(listed)) if key and not ALLOTTED.fullmatch(key)]
+    number = ALLOTTED.search(tail.split(":", 1)[0])
+    ways = parse_number(number.group(1)) if number else len(names)
+    return (ways, names) if ways and ways > 1 else None

@@ -22,7 +22,7 @@ from fieldreport.geo.gazetteer import COUNTRY
 from fieldreport.geo.location import Location
 from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.actors import Actor
-from fieldreport.mentions.fatalities import is_vague, tolls_in
+from fieldreport.mentions.fatalities import is_vague, summed_figures_in, tolls_in
 from fieldreport.merging.compatibility import (
     DEFAULT_ACTORS,
     WILDCARD_ACTOR_PREFIXES,
@@ -44,16 +44,18 @@ def merge_retellings(drafts: list[DraftEvent]) -> list[DraftEvent]:
     """Fold each draft into the first earlier event it retells; keep the others in text order."""
     if not drafts:
         return drafts
-    tolls = set().union(*(tolls_in(sentence) for sentence in drafts[0].trigger.token.doc.sents))
+    sentences = list(drafts[0].trigger.token.doc.sents)
+    tolls = set().union(*(tolls_in(sentence) for sentence in sentences))
+    sums = set().union(*(summed_figures_in(sentence) for sentence in sentences))
     merged: list[DraftEvent] = []
     figures: dict[int, list[Figure]] = {}
     for draft in drafts:
         target = next((m for m in merged if retells(m, draft, tolls)), None)
         if target is None:
             merged.append(draft)
-            figures[id(draft)] = told_figures(draft, tolls)
+            figures[id(draft)] = told_figures(draft, tolls, sums)
             continue
-        figures[id(target)] += told_figures(draft, tolls)
+        figures[id(target)] += told_figures(draft, tolls, sums)
         fold(target, draft)
     for draft in merged:
         event = draft.event
@@ -69,16 +71,17 @@ class Figure:
     """A fatality figure as one retelling gives it."""
 
     count: int
-    vague: bool  # only a vague plural's fixed figure ('dozens': 12)
+    vague: bool  # a figure any stated one beats: a vague plural's ('dozens': 12), or a sum over several events
 
 
-def told_figures(draft: DraftEvent, tolls: set[int]) -> list[Figure]:
-    """The draft's figure, unless the article gives that figure as a toll over a long time."""
+def told_figures(draft: DraftEvent, tolls: set[int], sums: set[int]) -> list[Figure]:
+    """The draft's figure, unless the article gives that figure as a toll over a long time; weak when the
+    article gives it as the dead of several events ('killed in clashes and air strikes')."""
     count = draft.event.fatalities
     if count is None or count in tolls and not draft.tally_stated:
         return []
     texts = [e.text for e in draft.event.evidence if e.field == "fatalities"]
-    return [Figure(count, bool(texts) and all(is_vague(text) for text in texts))]
+    return [Figure(count, count in sums or bool(texts) and all(is_vague(text) for text in texts))]
 
 
 def best_supported(figures: list[Figure]) -> int | None:

@@ -20,6 +20,7 @@ from fieldreport.events.coding import (
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.location import Location
 from fieldreport.mentions.actors import Actor
+from fieldreport.mentions.fatalities import allocations, folded_name
 from fieldreport.mentions.places import NAME_GLUE
 from fieldreport.merging.compatibility import DEFAULT_ACTORS, subtype_strength, subtypes_compatible
 from fieldreport.rules import word_set
@@ -139,7 +140,26 @@ def split_by_place(drafts: list[DraftEvent], contexts: list[SentenceContext]) ->
         shares = divided(draft.event.fatalities, len(places), draft.tally_per_event)
         for place, share in zip(places, shares, strict=True):
             result.append(copy_at(draft, place, share))
-    return result
+    return stated_shares(result)
+
+
+def stated_shares(drafts: list[DraftEvent]) -> list[DraftEvent]:
+    """A coder's note that gives each place its own share of the dead ('split as follows: 3 Kabani, 2 Haddada')
+    gives each event at a listed place that share, not an even split of the total."""
+    by_text: dict[int, dict[str, int]] = {}
+    for draft in drafts:
+        doc = draft.trigger.token.doc
+        if id(doc) not in by_text:
+            by_text[id(doc)] = allocations(doc.text)
+        shares = by_text[id(doc)]
+        location = draft.location
+        if not shares or location is None:
+            continue
+        names = {location.location, *((location.mention.name, location.mention.span.text) if location.mention else ())}
+        share = next((shares[key] for key in map(folded_name, names) if key in shares), None)
+        if share is not None:
+            draft.event.fatalities, draft.tally_stated, draft.tally_per_event = share, True, True
+    return drafts
 
 
 def listed_places(draft: DraftEvent, contexts: list[SentenceContext]) -> list[Location]:
