@@ -605,3 +605,10 @@ def test_store_made_before_learned_places_gets_their_table(store_url):
         assert schema_version(store.engine) == MIGRATIONS[-1][0] >= 9
         assert store.add_learned_places([learned("Rihan", "Hama", "a")]) == 1
         assert store.counts()["documents"] == 1
+
+
+def test_a_sqlite_store_writes_its_log_in_wal_mode_syncing_at_checkpoints(db_path):
+    with open_store(db_path) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
