@@ -107,7 +107,7 @@ class Patterns:
     def for_token(self, forms: set[str]) -> list[TriggerPattern]:
         """Patterns whose lemma list holds one of the token's forms, in file order."""
         found = {id(p): p for form in forms for p in self.by_word.get(form, ())}
-        return [p for p in self.triggers if id(p) in found]
+        return [p for p in self.triggers if id(p) in found] if found else []
 
 
 @dataclass
@@ -475,10 +475,13 @@ def is_heard(token: Token) -> bool:
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
-    has_instrument = instrument_class(sentence, patterns) is not None
+    has_instrument: bool | None = None  # looked for once a word has patterns: most sentences have none
     found = []
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        candidates = patterns.for_token(word_forms(token))
+        if not candidates:
             continue
         misparsed_verb = token.i - 1 in blocked  # "QSD captured parts of ...", read as "captured parts"
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
@@ -489,8 +492,10 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
             continue
         if is_heard(token):
             continue
+        if has_instrument is None:
+            has_instrument = instrument_class(sentence, patterns) is not None
         sense = strike_sense(token)
-        holding = [p for p in patterns.for_token(word_forms(token))
+        holding = [p for p in candidates
                    if pattern_holds(token, p, has_instrument or sense == MILITARY) and fits_sense(p, sense)
                    and not (p.event == TERRITORY and describes_holder(token, patterns))]
         if holding:
