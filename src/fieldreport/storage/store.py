@@ -381,11 +381,13 @@ class Store:
         inserted = conn.execute(events_table.insert().returning(events_table.c.id, sort_by_parameter_order=True),
                                 rows)
         ids = list(inserted.scalars())
-        spans = [{"event_id": event_id, **span.as_dict()} for event_id, item in zip(ids, events, strict=True)
-                 for span in item.evidence]
-        if spans:
-            conn.execute(evidence_table.insert(), spans)
+        self._insert_evidence(conn, [{"event_id": event_id, **span.as_dict()}
+                                     for event_id, item in zip(ids, events, strict=True) for span in item.evidence])
         return ids
+
+    def _insert_evidence(self, conn: Connection, rows: list[dict]) -> None:
+        if rows:
+            conn.execute(evidence_table.insert(), rows)
 
     # Query conditions ---------------------------------------------------------------------------
 
