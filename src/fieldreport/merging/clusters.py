@@ -36,7 +36,7 @@ from pathlib import Path
 from statistics import median_low
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from fieldreport.geo.distance import km_between
 from fieldreport.geo.gazetteer import loose_key
@@ -57,7 +57,6 @@ KM_BY_GEO_PRECISION = {1: 10.0, 2: 25.0}
 SPECIFIC_TIES_NEEDED = 2
 SEARCH_KM = max(KM_BY_GEO_PRECISION.values())
 SEARCH_DAYS = 0  # one day
-PIECES_PER_WRITE = 256  # connected pieces re-clustered and written together: bounds the memory of a re-merge
 LOCATION_FIELDS = ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision")
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "actor1_text",
                 "actor2_text")
@@ -364,10 +363,9 @@ def merge_around(conn: Connection, new_ids: list[int]) -> None:
 
     Every stored mention carries its component's id. A new mention's component is the union of
     the stored components it is compatible with (one neighbour query per new mention), so only those
-    are reloaded; and only clusters whose members changed are rewritten, PIECES_PER_WRITE pieces at a time."""
-    pieces = connected_pieces(conn, new_ids)
-    for start in range(0, len(pieces), PIECES_PER_WRITE):
-        recluster(conn, pieces[start:start + PIECES_PER_WRITE])
+    are reloaded; and only clusters whose members changed are rewritten."""
+    for piece in connected_pieces(conn, new_ids):
+        recluster(conn, piece)
 
 
 def connected_pieces(conn: Connection, new_ids: list[int]) -> list[dict[int, Mention]]:
@@ -396,51 +394,37 @@ def connected_pieces(conn: Connection, new_ids: list[int]) -> list[dict[int, Men
     return list(groups.values())
 
 
-def recluster(conn: Connection, pieces: list[dict[int, Mention]]) -> None:
-    """Cluster components and rewrite the canonical events (and control changes) that changed: one query reads
-    their evidence and one statement does each kind of write, whatever the number of pieces (a document's events
-    are mostly pieces of their own, and each statement costs more than its rows)."""
-    stale: set[int] = set()
-    changed: list[list[Mention]] = []
-    moved: list[dict] = []
-    for piece in pieces:
-        component_id = min(piece)
-        old: dict[int, set[int]] = {}
-        for mention in piece.values():
-            if mention.get("canonical_id") is not None:
-                old.setdefault(mention.get("canonical_id"), set()).add(mention.id)
-        clusters = cluster(list(piece.values()))
-        rewritten = [c for c in clusters if old.get(c[0].id) != {m.id for m in c}]
-        stale |= set(old) - ({c[0].id for c in clusters} - {c[0].id for c in rewritten})
-        changed += rewritten
-        moved += [{"mention": m.id, "value": component_id} for m in piece.values()
-                  if m.get("component_id") != component_id]
+def recluster(conn: Connection, piece: dict[int, Mention]) -> None:
+    """Cluster one component and rewrite the canonical events (and control changes) that changed."""
+    component_id = min(piece)
+    old: dict[int, set[int]] = {}
+    for mention in piece.values():
+        if mention.get("canonical_id") is not None:
+            old.setdefault(mention.get("canonical_id"), set()).add(mention.id)
+    clusters = cluster(list(piece.values()))
+    changed = [c for c in clusters if old.get(c[0].id) != {m.id for m in c}]
+    stale = set(old) - ({c[0].id for c in clusters} - {c[0].id for c in changed})
     if stale:
         conn.execute(control_table.delete().where(control_table.c.canonical_id.in_(stale)))
         conn.execute(canonical_table.delete().where(canonical_table.c.id.in_(stale)))
-    if changed:
-        write_canonical(conn, changed, evidence_by_event(conn, [m.id for c in changed for m in c]))
+    spans = evidence_by_event(conn, [m.id for c in changed for m in c])
+    for members in changed:
+        write_canonical(conn, members, spans)
+    moved = [m.id for m in piece.values() if m.get("component_id") != component_id]
     if moved:
-        conn.execute(events_table.update().where(events_table.c.id == bindparam("mention"))
-                     .values(component_id=bindparam("value")), moved)
+        conn.execute(events_table.update().where(events_table.c.id.in_(moved)).values(component_id=component_id))
 
 
-def write_canonical(conn: Connection, clusters: list[list[Mention]], spans: dict[int, list[Evidence]]) -> None:
-    records = [canonical_record(members) for members in clusters]
-    conn.execute(canonical_table.insert(), records)  # parameters, not .values(): the statement is compiled once
-    conn.execute(events_table.update().where(events_table.c.id == bindparam("mention"))
-                 .values(canonical_id=bindparam("value")),
-                 [{"mention": m.id, "value": record["id"]} for record, members in zip(records, clusters, strict=True)
-                  for m in members])
-    changes = []
-    for record, members in zip(records, clusters, strict=True):
-        member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
-        change = territory.control_change(record, member_spans)
-        if change is not None:
-            change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
-            changes.append(change)
-    if changes:
-        conn.execute(control_table.insert(), changes)
+def write_canonical(conn: Connection, members: list[Mention], spans: dict[int, list[Evidence]]) -> None:
+    record = canonical_record(members)
+    conn.execute(canonical_table.insert(), record)  # parameters, not .values(): the statement is compiled once
+    conn.execute(events_table.update().where(events_table.c.id.in_([m.id for m in members]))
+                 .values(canonical_id=record["id"]))
+    member_spans = [{**s.as_dict(), "document_id": m.document_id} for m in members for s in spans.get(m.id, [])]
+    change = territory.control_change(record, member_spans)
+    if change is not None:
+        change["evidence"] = json.dumps(change["evidence"], ensure_ascii=False)
+        conn.execute(control_table.insert(), change)
 
 
 def remerge_all(conn: Connection) -> None:
