@@ -686,3 +686,10 @@ def index_definition(store: Store, name: str) -> str:
              "SELECT indexdef FROM pg_indexes WHERE indexname = :name")
     with store.engine.connect() as conn:
         return conn.execute(text(query), {"name": name}).scalar_one()
+
+
+def test_a_sqlite_store_writes_its_log_in_wal_mode_syncing_at_checkpoints(db_path):
+    with open_store(db_path) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1

@@ -116,7 +116,7 @@ class Patterns:
     def for_token(self, forms: set[str]) -> list[TriggerPattern]:
         """Patterns whose lemma list holds one of the token's forms, in file order."""
         found = {id(p): p for form in forms for p in self.by_word.get(form, ())}
-        return [p for p in self.triggers if id(p) in found]
+        return [p for p in self.triggers if id(p) in found] if found else []
 
 
 @dataclass
@@ -290,11 +290,21 @@ def first_cue_group(sentence: Span, groups: dict[str, list[str]]) -> str | None:
 
 
 def first_cue_group_in(text: str, groups: dict[str, list[str]]) -> str | None:
-    text = " " + re.sub(r"[^a-z0-9' -]+", " ", text.lower()) + " "
+    text = " " + NOT_CUE_CHARACTERS.sub(" ", text.lower()) + " "
     for label, words in groups.items():
-        if any(f" {w} " in text or f" {w}s " in text for w in words):
+        if words and cue_words_pattern(tuple(words)).search(text):
             return label
     return None
+
+
+NOT_CUE_CHARACTERS = re.compile(r"[^a-z0-9' -]+")
+
+
+@lru_cache(maxsize=256)
+def cue_words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """' word ' or ' words ' for any of the words, in one search: the groups hold over a hundred words, and each
+    sentence is searched for several groups."""
+    return re.compile(" (?:" + "|".join(map(re.escape, words)) + ")s? ")
 
 
 def protest_kind(story: Span, patterns: Patterns) -> str | None:
@@ -487,10 +497,13 @@ def is_heard(token: Token) -> bool:
 
 def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list[Trigger]:
     """Triggers in a sentence: per token the most specific, then highest-ranked, pattern that holds."""
-    has_instrument = instrument_class(sentence, patterns) is not None
+    has_instrument: bool | None = None  # looked for once a word has patterns: most sentences have none
     found = []
     for token in sentence:
         if token.i in blocked or token.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        candidates = patterns.for_token(word_forms(token))
+        if not candidates:
             continue
         misparsed_verb = token.i - 1 in blocked and not is_attributive(token)  # "QSD captured parts of ..."
         if token.pos_ == "VERB" and token.dep_ == "amod" and token.tag_ != "VBD" and not misparsed_verb:
@@ -501,8 +514,10 @@ def find_triggers(sentence: Span, patterns: Patterns, blocked: set[int]) -> list
             continue
         if is_heard(token) or names_casualties(token) or describes_state(token):
             continue
+        if has_instrument is None:
+            has_instrument = instrument_class(sentence, patterns) is not None
         sense = strike_sense(token)
-        holding = [p for p in patterns.for_token(word_forms(token))
+        holding = [p for p in candidates
                    if pattern_holds(token, p, has_instrument or sense == MILITARY) and fits_sense(p, sense)
                    and not (p.event == TERRITORY and describes_holder(token, patterns))]
         if holding:

@@ -172,10 +172,8 @@ class ActorFinder:
         qualifies a means of war names the forces that used it, though the phrase is no alias."""
         spans = []
         for token in doc:
-            if not qualifies_means(token, self.dictionary.means):
-                continue
-            actor = self.dictionary.force_named_by(token.text)
-            if actor is not None:
+            actor = self.dictionary.force_named_by(token.text)  # a lookup: few words name a force
+            if actor is not None and qualifies_means(token, self.dictionary.means):
                 spans.append(Span(doc, token.i, token.i + 1, label=actor.name))
         return spans
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import dateparser
 from spacy.tokens import Doc, Span
@@ -88,6 +89,7 @@ def last_weekend_day(published: date) -> date:
     return published if published.weekday() >= 5 else most_recent_weekday(published, 6)
 
 
+@lru_cache(maxsize=4096)  # dateparser takes about a millisecond a phrase; the event rules read each phrase again
 def absolute_date(text: str, published: date | None) -> tuple[date, int] | None:
     if published is None and not re.search(r"\b\d{4}\b", text):
         return None  # "on 2 June" with no publication date: the year is unknown

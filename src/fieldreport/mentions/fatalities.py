@@ -32,6 +32,7 @@ COMPANY_WORDS = word_sequence("fatalities", "company_words")
 LIFE_LEMMAS = word_set("fatalities", "life_lemmas")
 EVENT_KINDS = word_map("fatalities", "event_kinds")
 ACCUSATION_LEMMAS = word_set("fatalities", "accusation_lemmas")
+COUNTED_LEMMAS = KILL_LEMMAS | LIFE_LEMMAS  # the words of killing that may count their dead
 
 
 def phrases(words: frozenset[str] | tuple[str, ...]) -> str:
@@ -278,10 +279,11 @@ def tally_is_per_event(text: str) -> bool:
 def fatalities_in(sentence: Span) -> int | None:
     """Fatalities a sentence reports: a count, 0 when it says nobody died, None when it gives no figure
     (or only a toll over a long time)."""
-    tally = stated_tally(sentence.text)
+    text = sentence.text
+    tally = stated_tally(text)
     if tally is not None:
         return tally + counted_beside_unknown(sentence)
-    if ZERO_PATTERNS.search(sentence.text):
+    if ZERO_PATTERNS.search(text):
         return 0
     counts: list[int] = []
     kept: list[Killing] = []
@@ -294,11 +296,11 @@ def fatalities_in(sentence: Span) -> int | None:
             kept.append(killing)
     cumulative = any(k.cumulative for k in told)
     total, found = sum(counts), bool(counts)
-    conjoined = None if cumulative else conjoined_toll(sentence.text)
+    conjoined = None if cumulative else conjoined_toll(text)
     if conjoined is not None and conjoined > total:
         total, found = conjoined, True
     if not found and not cumulative:
-        surface = surface_toll(sentence.text)
+        surface = surface_toll(text)
         total, found = surface or 0, surface is not None
     if found and total >= CUMULATIVE_TOLL:
         return None
@@ -343,9 +345,10 @@ def is_retold(killing: Killing, earlier: Killing) -> bool:
 
 def killings_counted(sentence: Span) -> list[Killing]:
     """Each word of killing that counts its dead."""
-    told = [Killing(count, False, False) for count in (bodies_found(t) for t in sentence) if count is not None]
+    told = [Killing(count, False, False) for count in (bodies_found(t) for t in sentence
+                                                       if t.lemma_.lower() in BODY_WORDS) if count is not None]
     for token in sentence:
-        if (token.lemma_ not in KILL_LEMMAS | LIFE_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
+        if (token.lemma_ not in COUNTED_LEMMAS or token.pos_ not in ("VERB", "ADJ", "NOUN")
                 or token.lemma_ in LIFE_LEMMAS and token.pos_ != "VERB"):
             continue
         number = deaths_told(token) if not is_charged(token) else None

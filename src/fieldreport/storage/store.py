@@ -112,11 +112,7 @@ class Store:
                 if self._find_duplicate(conn, document.id, content_hash):
                     return False
                 self._insert_document(conn, document, content_hash)
-                new_ids = []
-                for position, item in enumerate(events):
-                    event_id = self._insert_event(conn, document.id, position, item)
-                    self._insert_evidence(conn, event_id, item.evidence)
-                    new_ids.append(event_id)
+                new_ids = self._insert_events(conn, document.id, events)
                 if self.merger is not None:
                     self.merger.merge(conn, new_ids)
                     reapply_reviews(conn)
@@ -395,16 +391,24 @@ class Store:
              "text": document.text, "ingested_at": datetime.now(UTC)},
         )
 
-    def _insert_event(self, conn: Connection, document_id: str, position: int, item: Event) -> int:
-        values = {name: getattr(item, name) for name in EVENT_COLUMNS}
-        values.update(document_id=document_id, position=position)
-        values["cited_sources"] = json.dumps(item.cited_sources)
-        result = conn.execute(events_table.insert(), values)  # parameters, not .values(): compiled once, cached
-        return result.inserted_primary_key[0]
+    def _insert_events(self, conn: Connection, document_id: str, events: list[Event]) -> list[int]:
+        """Insert a document's events, then their evidence, each in one statement; the new events' ids in order."""
+        if not events:
+            return []
+        rows = []
+        for position, item in enumerate(events):
+            values = {name: getattr(item, name) for name in EVENT_COLUMNS}
+            values.update(document_id=document_id, position=position, cited_sources=json.dumps(item.cited_sources))
+            rows.append(values)
+        inserted = conn.execute(events_table.insert().returning(events_table.c.id, sort_by_parameter_order=True),
+                                rows)
+        ids = list(inserted.scalars())
+        self._insert_evidence(conn, [{"event_id": event_id, **span.as_dict()}
+                                     for event_id, item in zip(ids, events, strict=True) for span in item.evidence])
+        return ids
 
-    def _insert_evidence(self, conn: Connection, event_id: int, spans: Sequence[Evidence]) -> None:
-        if spans:
-            rows = [{"event_id": event_id, **span.as_dict()} for span in spans]
+    def _insert_evidence(self, conn: Connection, rows: list[dict]) -> None:
+        if rows:
             conn.execute(evidence_table.insert(), rows)
 
     # Query conditions ---------------------------------------------------------------------------
