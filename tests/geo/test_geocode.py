@@ -87,3 +87,21 @@ def test_a_neighbourhood_in_a_city_stays_in_the_city(extractor):
     events = extractor.extract(Document(id="t", text="SDF fighters captured the neighborhood of Nezlet Shehadeh in "
                                         "Raqqa on Monday.", published=date(2017, 7, 8)))
     assert events and all(event.geo_precision == 2 and event.admin1 == "Ar Raqqa" for event in events)
+
+
+@pytest.mark.parametrize(("text", "admin1"), [
+    ("Rebels repelled a regime attack on the Beit Nayem front in Eastern Ghouta on Tuesday.", "Rural Damascus"),
+    ("Jaysh al Islam fighters clashed with regime forces in the East Ghota on Friday.", "Rural Damascus"),
+    ("Regime helicopters dropped barrel bombs on rebel positions in Jabal al-Akrad.", "Lattakia"),
+    ("Rebels shelled regime positions in the Qalamoun mountains.", "Rural Damascus"),
+])
+def test_a_region_inside_one_governorate_places_the_event_in_it(extractor, text, admin1):
+    events = extractor.extract(Document(id="t", text=text, published=date(2018, 3, 6)))
+    assert events and events[0].admin1 == admin1
+
+
+def test_a_region_spanning_countries_gives_no_governorate(extractor):
+    [levant] = [t for t in toponyms_in(extractor, "Clashes erupted in Homs as fighting spread across the Levant.")
+                if t.text == "Levant"]
+    geocoder = Geocoder(extractor.gazetteer, "SY")
+    assert geocoder.region_reading(levant) is None

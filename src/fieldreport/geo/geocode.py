@@ -124,6 +124,9 @@ class Geocoder:
         mention = toponym.mention
         if self.names_admin_area(toponym):
             return self.admin_area(mention)
+        region = self.region_reading(toponym)
+        if region is not None:
+            return location_from(region, toponym.text, 2, mention)
         if not toponym.read_as_its_city:
             place = self.chosen(self.readings_of(toponym, context), context, strict_context=strict,
                                 abroad=mention.cue not in LOCAL_CUES)
@@ -144,6 +147,14 @@ class Geocoder:
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
+
+    def region_reading(self, toponym: Toponym) -> PlaceReading | None:
+        """The region a toponym names when the resolver reads it so and it lies in one governorate of the
+        focus country ('Eastern Ghouta', 'the Qalamoun'): near the place, at ACLED's precision 2."""
+        best = toponym.candidates[0] if toponym.candidates else None
+        if best is None or best.level != "region" or best.country != self.country or not best.admin1_code:
+            return None
+        return best
 
     def learn(self, toponym: Toponym, location: Location, located_by: Location,
               document_id: str | None = None) -> None:

@@ -109,6 +109,8 @@ class PlaceResolver:
             return
         found: list[Candidate] = []
         world = self.world.by_name.get(name_key(name)) or self.world.by_adjective.get(name)
+        if world is None and toponym.mention.direction:  # 'Eastern Ghouta': the direction is part of its name
+            world = self.world.by_name.get(name_key(toponym.mention.span.text))
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
@@ -167,13 +169,21 @@ class PlaceResolver:
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
-        return Candidate(
+        candidate = Candidate(
             name=place.name, latitude=place.latitude, longitude=place.longitude,
             level=COUNTRY if place.kind == "country" else place.kind,
             country=place.code if country else None, country_name=place.name if country else None,
             feature_class="A" if country else "L", feature_code="PCLI" if country else place.kind.upper()[:4],
             population=place.population, geonameid=place.geonameid,
         )
+        if place.area is not None:  # 'Eastern Ghouta', 'Qalamoun': a region inside one country (and admin1)
+            code, admin1_code = place.area
+            holder = self.world.by_code.get(code)
+            area = self.gazetteer.admin1_by_code(code, admin1_code) if admin1_code else None
+            candidate.country, candidate.country_name = code, holder.name if holder else code
+            candidate.admin1_code = admin1_code if area else None
+            candidate.admin1 = (area.admin1 or area.name) if area else None
+        return candidate
 
     def place_candidate(self, place: Place, loose: bool = False) -> Candidate:
         lat, lon = place.latitude, place.longitude

@@ -337,15 +337,23 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
-        elif token.lower_ in NAME_HEADS and token.is_title and nxt.is_title and (
+        elif token.lower_ in NAME_HEADS and token.is_title and (nxt.is_title or glued_on(doc, nxt.i)) and (
                 token.i == 0 or not doc[token.i - 1].is_title):
-            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl"
+            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl", "Jabal al-Akrad"
             span = span if span is not None and len(span) >= 2 else None
         else:
             continue
         if span is not None and len(span) <= 8:
             spans.append(span)
     return spans
+
+
+def glued_on(doc: Doc, i: int) -> bool:
+    """True when token `i` is name glue that a capitalised word follows: 'al-Akrad', 'al Zawiya'."""
+    j = i + 1
+    while j < len(doc) and doc[j].text == "-" and j - i < 2:
+        j += 1
+    return doc[i].lower_ in NAME_GLUE and j < len(doc) and doc[j].is_title
 
 
 def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | None:
