@@ -105,3 +105,17 @@ def test_a_region_spanning_countries_gives_no_governorate(extractor):
                 if t.text == "Levant"]
     geocoder = Geocoder(extractor.gazetteer, "SY")
     assert geocoder.region_reading(levant) is None
+
+
+def test_a_town_abroad_needs_a_report_about_the_country_to_point_there(extractor):
+    """'the Marj area' beside Douma is no town in Libya; Kilis, across the Turkish border, stays in Turkey,
+    and so does a town abroad in a report that names no Syrian place."""
+    events = extractor.extract(Document(id="t", text="Rebels clashed with regime forces in the Marj area on Sunday, "
+                                        "while shells hit the town of Douma.", published=date(2018, 3, 6)))
+    assert events and all(event.country in (None, "Syria") for event in events)
+    [kilis] = extractor.extract(Document(id="t", text="Rockets fired from Syria landed in Kilis, wounding two people.",
+                                         published=date(2018, 3, 6)))
+    assert kilis.country == "Turkey"
+    [marj] = extractor.extract(Document(id="t", text="Rebels clashed with regime forces in the Marj area on Sunday.",
+                                        published=date(2018, 3, 6)))
+    assert marj.country == "Libya"

@@ -79,6 +79,7 @@ class PlaceResolver:
         unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
         self.rank(found, shares, focus_admin1, unambiguous)
         self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
+        mark_focus_named(found, focus.country)
         return focus
 
     @staticmethod
@@ -272,6 +273,15 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+
+
+def mark_focus_named(found: list[Toponym], country: str | None) -> None:
+    """`focus_named`: whether another name of the document is read in the focus country, which makes
+    it a report about that country ('Azaz' beside 'the Rayyan camp')."""
+    at_home = Counter(name_key(t.mention.name) for t in found if t.candidates and t.candidates[0].country == country)
+    for toponym in found:
+        key = name_key(toponym.mention.name)
+        toponym.focus_named = country is not None and sum(at_home.values()) > at_home[key]
 
 
 def link_containment(found: list[Toponym]) -> None:

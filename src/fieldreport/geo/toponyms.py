@@ -67,6 +67,7 @@ class Toponym:
     # 'Aleppo - International Airport', 'Homs' of 'Homs City'
     read_as: str | None = None
     capped: bool = False  # the gazetteer had more places of the name than the resolver took (MAX_CANDIDATES)
+    focus_named: bool = False  # another name of the document is read in its focus country
 
     @property
     def read_as_its_city(self) -> bool:
