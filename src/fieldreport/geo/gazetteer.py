@@ -293,7 +293,7 @@ def _folded_consonants(word: str, after_first: bool) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _spelling_form(key: str) -> str:
+def spelling_form(key: str) -> str:
     """The exact key with consonants and common vowel spellings folded ('arbeen', 'arbine' -> 'arbin').
 
     Used to compare a loose match with the query, so it is gentler than the skeleton.
@@ -310,7 +310,7 @@ def _spelling_form(key: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _similarity(query_key: str, other_key: str) -> float:
-    return fuzz.ratio(_spelling_form(query_key), _spelling_form(other_key))
+    return fuzz.ratio(spelling_form(query_key), spelling_form(other_key))
 
 
 def _too_short_to_vary(key: str, other: str) -> bool:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from fieldreport.geo.distance import EARTH_RADIUS_KM
+from fieldreport.geo.distance import EARTH_RADIUS_KM, km_between
 from fieldreport.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geo.keys import looks_alike, place_key
+from fieldreport.geo.keys import looks_alike, place_key, vowels_respelled
 from fieldreport.geo.toponyms import ADMIN_CUES, NAME_SUFFIXES, Candidate, Toponym
 from fieldreport.geo.world import WorldNames, WorldPlace, default_world
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
@@ -74,6 +74,7 @@ class PlaceResolver:
             for toponym in found:
                 self.add_variants(toponym, variant_country)
         drop_small_places_abroad(found, shares)
+        drop_lone_respellings(found)
         link_containment(found)
         mark_support(found)
         unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
@@ -160,10 +161,14 @@ class PlaceResolver:
         city = city_of_quarter(name)
         if not places and city:
             places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
+        respelled: set[tuple] = set()
         if not self.gazetteer.contains_name(name):
-            places = [p for p in places if looks_alike(name, p.name)]
+            respelled = {place_key(p) for p in places
+                         if not looks_alike(name, p.name) and vowels_respelled(name, p.name)}
+            places = [p for p in places if looks_alike(name, p.name) or place_key(p) in respelled]
         for place in places:
             candidate = self.place_candidate(place, loose=True)
+            candidate.respelled = place_key(candidate) in respelled
             if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
                 toponym.candidates.append(candidate)
@@ -273,6 +278,27 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+
+
+def drop_lone_respellings(found: list[Toponym]) -> None:
+    """A reading that differs from the name in its vowels only ('Diriyah' for Darayya) is kept unless the
+    document's other names have exact readings and none lies near it or in its admin1: 'Diriyah and Mandour
+    neighbourhoods of Raqqa' is no Darayya, by Damascus; 'Basira in Deir ez Zor countryside' is Al Busayrah."""
+    exact = [(name_key(t.mention.name), c) for t in found for c in t.candidates
+             if not c.loose and c.level in (ADMIN1, *NEIGHBOUR_LEVELS) and c.country]
+    for toponym in found:
+        key = name_key(toponym.mention.name)
+        others = [c for other, c in exact if other != key]
+        if others and any(c.respelled for c in toponym.candidates):
+            toponym.candidates = [c for c in toponym.candidates if not c.respelled or any(
+                near_or_within(c, other) for other in others)]
+
+
+def near_or_within(candidate: Candidate, other: Candidate) -> bool:
+    """Within SUPPORT_KM of another reading, or in the admin1 it is."""
+    if other.level == ADMIN1:
+        return (other.country, other.admin1_code) == (candidate.country, candidate.admin1_code)
+    return km_between(candidate.latitude, candidate.longitude, other.latitude, other.longitude) <= SUPPORT_KM
 
 
 def mark_focus_named(found: list[Toponym], country: str | None) -> None:
