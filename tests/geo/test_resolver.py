@@ -87,13 +87,3 @@ def test_a_vowel_respelling_far_from_the_other_places_is_dropped(extractor):
 ])
 def test_a_respelling_changes_vowels_only(mention, place, same):
     assert vowels_respelled(mention, place) is same
-
-
-def test_a_name_the_place_goes_by_beside_its_own_reads_it(extractor):
-    readings = best_readings(extractor, "Regime forces advanced towards Al-Tabaqa city on Sunday.")
-    assert readings["Al-Tabaqa"] == "Ar Raqqa"  # GeoNames: Ath Thawrah, also called At Tabqah
-
-
-def test_a_reading_by_another_name_far_from_the_other_places_is_dropped(extractor):
-    readings = best_readings(extractor, "Rebels repelled an attack on Kabani in Lattakia's northern countryside.")
-    assert readings.get("Kabani") != "Aleppo"  # not Kobani, which GeoNames spells 'Ayn al 'Arab

@@ -1050,19 +1050,6 @@ class Gazetteer:
             self._remember(cache_key, (middle,))
         return self._cache[cache_key][0]
 
-    def surfaces(self, place: Place) -> tuple[str, ...]:
-        """Every name a GeoNames place goes by ('Ath Thawrah': 'Tabqa', 'At Tabqah', ...); its own name alone
-        for a place without a GeoNames id."""
-        if place.geonameid is None:
-            return (place.name,)
-        cache_key = ("surfaces", place.geonameid)
-        if cache_key not in self._cache:
-            rows = self._conn.execute(
-                "SELECT n.surface FROM names n JOIN places p ON p.id = n.place_id WHERE p.geonameid = ?",
-                (place.geonameid,)).fetchall()
-            self._remember(cache_key, tuple(dict.fromkeys([place.name, *(row[0] for row in rows)])))
-        return self._cache[cache_key]
-
     def has_place_near(self, country: str, latitude: float, longitude: float, km: float) -> bool:
         """True when the country has a populated place within `km` of the point (a town across its border)."""
         cache_key = ("near", country, round(latitude, 3), round(longitude, 3), km)

@@ -263,7 +263,7 @@ class Geocoder:
         found = [p for p in self.gazetteer.lookup(name, country, admin1_code) if p.level not in AREA_LEVELS]
         if self.gazetteer.contains_name(name):
             return found
-        return [place for place in found if any(looks_alike(name, s) for s in self.gazetteer.surfaces(place))]
+        return [place for place in found if looks_alike(name, place.name)]
 
     def admin_of(self, location: Location) -> Location | None:
         """The governorate that contains a location, as a precision-3 Location."""

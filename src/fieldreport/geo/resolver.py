@@ -161,15 +161,14 @@ class PlaceResolver:
         city = city_of_quarter(name)
         if not places and city:
             places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
-        weak: set[tuple] = set()  # read through another of the place's names, or by its vowels alone
+        respelled: set[tuple] = set()
         if not self.gazetteer.contains_name(name):
-            alike = {place_key(p) for p in places if looks_alike(name, p.name)}
-            weak = {place_key(p) for p in places if place_key(p) not in alike and any(
-                looks_alike(name, s) or vowels_respelled(name, s) for s in self.gazetteer.surfaces(p))}
-            places = [p for p in places if place_key(p) in alike | weak]
+            respelled = {place_key(p) for p in places
+                         if not looks_alike(name, p.name) and vowels_respelled(name, p.name)}
+            places = [p for p in places if looks_alike(name, p.name) or place_key(p) in respelled]
         for place in places:
             candidate = self.place_candidate(place, loose=True)
-            candidate.respelled = place_key(candidate) in weak
+            candidate.respelled = place_key(candidate) in respelled
             if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
                 toponym.candidates.append(candidate)
@@ -282,12 +281,11 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
 
 
 def drop_lone_respellings(found: list[Toponym]) -> None:
-    """A reading found through another of the place's names or by its vowels alone ('Diriyah' for Darayya,
-    'Kabani' for Kobani) is kept unless the document's other names have exact readings and none lies near
-    it or in its admin1: 'Diriyah and Mandour neighbourhoods of Raqqa' is no Darayya, by Damascus; 'Basira
-    in Deir ez Zor countryside' is Al Busayrah, 'Kafr Nobol in Idleb countryside' Kafranbel."""
+    """A reading that differs from the name in its vowels only ('Diriyah' for Darayya) is kept unless the
+    document's other names have exact readings and none lies near it or in its admin1: 'Diriyah and Mandour
+    neighbourhoods of Raqqa' is no Darayya, by Damascus; 'Basira in Deir ez Zor countryside' is Al Busayrah."""
     exact = [(name_key(t.mention.name), c) for t in found for c in t.candidates
-             if not c.loose and c.level in (ADMIN1, "region", *NEIGHBOUR_LEVELS) and c.country]
+             if not c.loose and c.level in (ADMIN1, *NEIGHBOUR_LEVELS) and c.country]
     for toponym in found:
         key = name_key(toponym.mention.name)
         others = [c for other, c in exact if other != key]

@@ -42,7 +42,7 @@ class Candidate:
     population: int = 0
     geonameid: int | None = None
     loose: bool = False  # matched only as a variant transliteration of the mention
-    respelled: bool = False  # read by another of its names or its vowels alone: kept where the text agrees
+    respelled: bool = False  # a variant only in its vowels ('Basira', 'Busayrah'): kept where the text agrees
     features: dict[str, float] = field(default_factory=dict)
 
     @property
