@@ -53,3 +53,8 @@ def test_directions_written_after_a_governorate_name_its_countryside(extractor, 
     found = mentions_in(extractor, text)
     governorate = "Idleb" if "Idleb" in text else "Hama"
     assert (governorate, "countryside", direction) in found
+
+
+def test_a_frontline_marks_the_name_before_it(extractor):
+    found = mentions_in(extractor, "Rebels and Kurdish fighters exchanged fire on the Arima frontline in Aleppo governorate.")
+    assert ("Arima", "frontline", None) in found
