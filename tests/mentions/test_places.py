@@ -56,5 +56,6 @@ def test_directions_written_after_a_governorate_name_its_countryside(extractor, 
 
 
 def test_a_frontline_marks_the_name_before_it(extractor):
-    found = mentions_in(extractor, "Rebels and Kurdish fighters exchanged fire on the Arima frontline in Aleppo governorate.")
+    found = mentions_in(extractor, "Rebels and Kurdish fighters exchanged fire on the Arima frontline in "
+                                   "Aleppo governorate.")
     assert ("Arima", "frontline", None) in found
