@@ -216,7 +216,8 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
     """Resolve a sentence's toponyms that may be where an event happened (geo/roles.py: not a sponsor,
     talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
     resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's, and is
-    learned when the governorate is named right after it ("Rihan in Hama's northern countryside")."""
+    learned when the governorate or that neighbour is named right after it ("Rihan in Hama's northern
+    countryside", "Umm Batna, near Khan Arnabeh")."""
     resolved = [context if strict and context is not None and context.mention is t.mention
                 else geocoder.resolve(t, context, strict) for t in toponyms]  # 'Hama' of 'Tal Milh in Hama'
     placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
@@ -233,6 +234,8 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
             start = toponym.mention.start
             anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
             resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+            if resolved[i] is not None and located_in(toponym, anchor):  # 'Umm Batna, near Khan Arnabeh'
+                geocoder.learn(toponym, resolved[i], anchor, document_id)
         elif fell_back and strict and location is not None and context is not None and located_in(toponym, context):
             geocoder.learn(toponym, location, context, document_id)
     return [loc for loc in resolved if loc]
