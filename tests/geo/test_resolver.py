@@ -87,3 +87,14 @@ def test_a_vowel_respelling_far_from_the_other_places_is_dropped(extractor):
 ])
 def test_a_respelling_changes_vowels_only(mention, place, same):
     assert vowels_respelled(mention, place) is same
+
+
+def test_an_article_written_onto_the_name_is_read_apart(extractor):
+    readings = best_readings(extractor, "SDF fighters clashed with IS in the town of Alshadadi on Friday.")
+    assert readings["Alshadadi"] == "Al Hasakeh"  # GeoNames: Ash Shaddadah
+
+
+def test_an_unglued_reading_far_from_the_other_places_is_dropped(extractor):
+    readings = best_readings(extractor, "Opposition forces shelled regime positions in Alsaba byar in "
+                                        "Eastern Qalamoun.")
+    assert readings["Alsaba"] is None  # not Sabbah, in Tartous, 100 km from the Qalamoun

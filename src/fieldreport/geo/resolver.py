@@ -12,6 +12,7 @@ ACLED's precision and the governorate in context allow.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -153,7 +154,7 @@ class PlaceResolver:
         """
         if toponym.kind == "adjective":
             return
-        name = toponym.mention.name
+        name = toponym.mention.name if toponym.candidates else unglued_article(toponym.mention.name)
         known = {place_key(c) for c in toponym.candidates}
         looked_up = self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES)
         toponym.capped |= len(looked_up) >= MAX_CANDIDATES
@@ -168,7 +169,7 @@ class PlaceResolver:
             places = [p for p in places if looks_alike(name, p.name) or place_key(p) in respelled]
         for place in places:
             candidate = self.place_candidate(place, loose=True)
-            candidate.respelled = place_key(candidate) in respelled
+            candidate.respelled = place_key(candidate) in respelled or name != toponym.mention.name
             if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
                 toponym.candidates.append(candidate)
@@ -203,6 +204,15 @@ class PlaceResolver:
             feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
             geonameid=place.geonameid, loose=loose,
         )
+
+
+GLUED_ARTICLE = re.compile(r"^(?:Al|El)(?=[bcdfghjklmnpqrstvwxz][a-z]{3,}$)")
+
+
+def unglued_article(name: str) -> str:
+    """A name with the Arabic article written onto it, 'Alshadadi', 'Alhassakeh', read as 'Al Shadadi': the
+    article is dropped from the name's key when it stands apart, never when glued on ('Aleppo')."""
+    return GLUED_ARTICLE.sub(r"\g<0> ", name) if " " not in name else name
 
 
 @dataclass(frozen=True)
@@ -281,11 +291,12 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
 
 
 def drop_lone_respellings(found: list[Toponym]) -> None:
-    """A reading that differs from the name in its vowels only ('Diriyah' for Darayya) is kept unless the
-    document's other names have exact readings and none lies near it or in its admin1: 'Diriyah and Mandour
-    neighbourhoods of Raqqa' is no Darayya, by Damascus; 'Basira in Deir ez Zor countryside' is Al Busayrah."""
+    """A reading that differs from the name in its vowels only ('Diriyah' for Darayya), or that reads it with
+    its article unglued ('Alsaba' as 'Al Saba'), is kept unless the document's other names have exact readings
+    and none lies near it or in its admin1: 'Diriyah and Mandour neighbourhoods of Raqqa' is no Darayya, by
+    Damascus; 'Basira in Deir ez Zor countryside' is Al Busayrah."""
     exact = [(name_key(t.mention.name), c) for t in found for c in t.candidates
-             if not c.loose and c.level in (ADMIN1, *NEIGHBOUR_LEVELS) and c.country]
+             if not c.loose and c.level in (ADMIN1, "region", *NEIGHBOUR_LEVELS) and c.country]
     for toponym in found:
         key = name_key(toponym.mention.name)
         others = [c for other, c in exact if other != key]

@@ -42,7 +42,7 @@ class Candidate:
     population: int = 0
     geonameid: int | None = None
     loose: bool = False  # matched only as a variant transliteration of the mention
-    respelled: bool = False  # a variant only in its vowels ('Basira', 'Busayrah'): kept where the text agrees
+    respelled: bool = False  # a variant in its vowels or glued article ('Basira', 'Alshadadi'): kept if the text agrees
     features: dict[str, float] = field(default_factory=dict)
 
     @property
