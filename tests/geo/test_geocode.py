@@ -94,6 +94,7 @@ def test_a_neighbourhood_in_a_city_stays_in_the_city(extractor):
     ("Jaysh al Islam fighters clashed with regime forces in the East Ghota on Friday.", "Rural Damascus"),
     ("Regime helicopters dropped barrel bombs on rebel positions in Jabal al-Akrad.", "Lattakia"),
     ("Rebels shelled regime positions in the Qalamoun mountains.", "Rural Damascus"),
+    ("Jaysh al Islam fighters clashed with Islamic State militants in Eastern Qalamoon.", "Rural Damascus"),
 ])
 def test_a_region_inside_one_governorate_places_the_event_in_it(extractor, text, admin1):
     events = extractor.extract(Document(id="t", text=text, published=date(2018, 3, 6)))
