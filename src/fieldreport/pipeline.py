@@ -40,7 +40,7 @@ MAX_HEADER_TOKENS = 4
 # Towns read in a possessive written without its apostrophe ('Aleppos countryside'): this big, few
 # people are called like them, unlike a village.
 POSSESSIVE_POPULATION = 20_000
-MAX_CONTAINMENT_GAP = 4  # tokens between a place and the governorate that holds it ("X , in the Y")
+MAX_CONTAINMENT_GAP = 6  # tokens between a place and the area that holds it ("X, in the eastern countryside of Y")
 CITY_PART_KM = 15.0  # how far from its city's point a neighbourhood of it may lie
 CITY_PART_CUES = word_set("geo", "city_part_cues")
 ENGLISH_FUNCTION_WORDS = word_set("language", "english_function_words")
@@ -226,7 +226,8 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
     """Resolve a sentence's toponyms that may be where an event happened (geo/roles.py: not a sponsor,
     talks, a speaker's place, a dateline...); one the gazetteer lacks takes the governorate of a
     resolved neighbour ("Karaj al-Abaseen ... near the town of Arbin"), else the context's, and is
-    learned when the governorate is named right after it ("Rihan in Hama's northern countryside")."""
+    learned when the governorate or that neighbour is named right after it ("Rihan in Hama's northern
+    countryside", "Umm Batna, near Khan Arnabeh")."""
     resolved = [context if strict and context is not None and context.mention is t.mention
                 else geocoder.resolve(t, context, strict) for t in toponyms]  # 'Hama' of 'Tal Milh in Hama'
     placed = event_places([(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is not None],
@@ -235,7 +236,7 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
     pairs = [(t, loc) for t, loc in zip(toponyms, resolved, strict=True) if loc is None or id(loc) in kept]
     toponyms, resolved = [t for t, _ in pairs], [loc for _, loc in pairs]
     resolved = city_parts_in_their_city(toponyms, resolved)
-    anchors = [loc for loc in resolved if loc and loc.geo_precision == 1 and loc.admin1_code]
+    anchors = [loc for loc in resolved if loc and (loc.geo_precision == 1 or loc.level == "region") and loc.admin1_code]
     for i, (toponym, location) in enumerate(zip(toponyms, resolved, strict=True)):
         fell_back = location is None or (location.geo_precision == 3 and location.level == "admin1"
                                          and not geocoder.names_admin_area(toponym))
@@ -243,6 +244,8 @@ def resolve_places(toponyms: list[Toponym], context: Location | None, geocoder: 
             start = toponym.mention.start
             anchor = min(anchors, key=lambda a: (a.mention.start < start, abs(a.mention.start - start)))
             resolved[i] = geocoder.enclosing(toponym.mention, anchor)
+            if resolved[i] is not None and located_in(toponym, anchor):  # 'Umm Batna, near Khan Arnabeh'
+                geocoder.learn(toponym, resolved[i], anchor, document_id)
         elif fell_back and strict and location is not None and context is not None and located_in(toponym, context):
             geocoder.learn(toponym, location, context, document_id)
     return [loc for loc in resolved if loc]

@@ -87,3 +87,36 @@ def test_a_neighbourhood_in_a_city_stays_in_the_city(extractor):
     events = extractor.extract(Document(id="t", text="SDF fighters captured the neighborhood of Nezlet Shehadeh in "
                                         "Raqqa on Monday.", published=date(2017, 7, 8)))
     assert events and all(event.geo_precision == 2 and event.admin1 == "Ar Raqqa" for event in events)
+
+
+@pytest.mark.parametrize(("text", "admin1"), [
+    ("Rebels repelled a regime attack on the Beit Nayem front in Eastern Ghouta on Tuesday.", "Rural Damascus"),
+    ("Jaysh al Islam fighters clashed with regime forces in the East Ghota on Friday.", "Rural Damascus"),
+    ("Regime helicopters dropped barrel bombs on rebel positions in Jabal al-Akrad.", "Lattakia"),
+    ("Rebels shelled regime positions in the Qalamoun mountains.", "Rural Damascus"),
+    ("Jaysh al Islam fighters clashed with Islamic State militants in Eastern Qalamoon.", "Rural Damascus"),
+])
+def test_a_region_inside_one_governorate_places_the_event_in_it(extractor, text, admin1):
+    events = extractor.extract(Document(id="t", text=text, published=date(2018, 3, 6)))
+    assert events and events[0].admin1 == admin1
+
+
+def test_a_region_spanning_countries_gives_no_governorate(extractor):
+    [levant] = [t for t in toponyms_in(extractor, "Clashes erupted in Homs as fighting spread across the Levant.")
+                if t.text == "Levant"]
+    geocoder = Geocoder(extractor.gazetteer, "SY")
+    assert geocoder.region_reading(levant) is None
+
+
+def test_a_town_abroad_needs_a_report_about_the_country_to_point_there(extractor):
+    """'the Marj area' beside Douma is no town in Libya; Kilis, across the Turkish border, stays in Turkey,
+    and so does a town abroad in a report that names no Syrian place."""
+    events = extractor.extract(Document(id="t", text="Rebels clashed with regime forces in the Marj area on Sunday, "
+                                        "while shells hit the town of Douma.", published=date(2018, 3, 6)))
+    assert events and all(event.country in (None, "Syria") for event in events)
+    [kilis] = extractor.extract(Document(id="t", text="Rockets fired from Syria landed in Kilis, wounding two people.",
+                                         published=date(2018, 3, 6)))
+    assert kilis.country == "Turkey"
+    [marj] = extractor.extract(Document(id="t", text="Rebels clashed with regime forces in the Marj area on Sunday.",
+                                        published=date(2018, 3, 6)))
+    assert marj.country == "Libya"

@@ -71,3 +71,22 @@ def test_learned_places_last_in_the_store_across_runs(extractor, tmp_path):
     with open_store(path) as store:
         assert [p.name for p in store.learned_places()] == ["Rihan"]
         assert admin1s(with_learned(extractor, LearnedPlaces(store)), UNLOCATED, "second") == {"Hama"}
+
+
+def test_a_village_named_right_before_a_known_town_is_learned_in_its_governorate(extractor):
+    learner = with_learned(extractor, LearnedPlaces(across_documents=True))
+    assert admin1s(learner, "Rebels clashed with regime forces in the village of Umm Batna, near Khan Arnabeh.",
+                   "first") == {"Quneitra"}
+    assert admin1s(learner, "Shells fell on the village of Umm Batna, wounding two children.", "second") == {"Quneitra"}
+
+
+@pytest.mark.parametrize(("located", "unlocated", "admin1"), [
+    ("Regime forces captured the village of Rasm Sakhr, in the eastern countryside of Hama, on Monday.",
+     "Rebels shelled the village of Rasm Sakhr on Tuesday, killing two soldiers.", "Hama"),
+    ("Rebels repelled a regime attack on the Beit Nayem front in Eastern Ghouta on Monday.",
+     "Fighting went on along the Beit Nayem front on Tuesday, killing two soldiers.", "Rural Damascus"),
+])
+def test_a_village_placed_by_a_longer_phrase_or_a_region_is_learned(extractor, located, unlocated, admin1):
+    learner = with_learned(extractor, LearnedPlaces(across_documents=True))
+    admin1s(learner, located, "first")
+    assert admin1s(learner, unlocated, "second") == {admin1}

@@ -4,6 +4,7 @@ real spaCy model and gazetteer: `places` reads the focus with no home country, `
 import pytest
 
 from fieldreport.geo.geoparse import Geoparser
+from fieldreport.geo.keys import vowels_respelled
 from fieldreport.geo.resolver import country_focus
 from fieldreport.geo.toponyms import Toponym, toponym_as_written
 from fieldreport.model import Document
@@ -56,3 +57,44 @@ def test_a_fixed_country_overrides_the_votes(extractor):
     extractor.resolver.resolve(found)
     assert country_focus(found, fixed="SY", home="SY").country == "SY"
     assert country_focus(found, home="SY").country == "NG"
+
+
+def best_readings(extractor, text: str) -> dict[str, str | None]:
+    """Each toponym's best reading's admin1, as `extract` resolves a Syrian report."""
+    found = extract_toponyms(extractor, text)
+    extractor.resolver.resolve(found)
+    return {t.mention.name: t.candidates[0].admin1 if t.candidates else None for t in found}
+
+
+def test_a_name_spelled_with_other_vowels_reads_the_town(extractor):
+    readings = best_readings(extractor, "A roadside bomb hit a patrol near Basira on Tuesday.")
+    assert readings["Basira"] == "Deir ez Zor"  # GeoNames: Al Buşayrah
+
+
+def test_a_vowel_respelling_far_from_the_other_places_is_dropped(extractor):
+    readings = best_readings(extractor, "Fighting raged in the Diriyah and Mandour neighbourhoods in the "
+                                        "western part of Raqqa city.")
+    assert readings["Diriyah"] != "Rural Damascus"  # not Darayya, by Damascus
+    assert readings["Raqqa"] == "Ar Raqqa"
+
+
+@pytest.mark.parametrize(("mention", "place", "same"), [
+    ("Basira", "Al Buşayrah", True),
+    ("Dhameer", "Aḑ Ḑumayr", True),
+    ("Halbah", "Halab", False),  # a vowel that moves makes another name
+    ("Tiba", "Chiba", False),
+    ("Hama", "Homs", False),
+])
+def test_a_respelling_changes_vowels_only(mention, place, same):
+    assert vowels_respelled(mention, place) is same
+
+
+def test_an_article_written_onto_the_name_is_read_apart(extractor):
+    readings = best_readings(extractor, "SDF fighters clashed with IS in the town of Alshadadi on Friday.")
+    assert readings["Alshadadi"] == "Al Hasakeh"  # GeoNames: Ash Shaddadah
+
+
+def test_an_unglued_reading_far_from_the_other_places_is_dropped(extractor):
+    readings = best_readings(extractor, "Opposition forces shelled regime positions in Alsaba byar in "
+                                        "Eastern Qalamoun.")
+    assert readings["Alsaba"] is None  # not Sabbah, in Tartous, 100 km from the Qalamoun

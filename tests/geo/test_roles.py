@@ -90,3 +90,10 @@ def test_where_a_fight_was_heard_from_is_not_where_it_was(extractor):
                                   "said the militants attacked on two fronts, with gunfire and explosions audible "
                                   "from the town of Akcakale for hours.")
     assert "Akcakale" not in {location for location, _ in places}
+
+
+def test_a_name_opened_by_tell_is_no_cited_source(extractor):
+    """The parser reads 'Tell' of 'the city of Tell Abiad' as the verb, and 'Abiad' as who was told."""
+    places = places_of(extractor, "Turkish-backed fighters clashed with QSD forces on the outskirts of the city "
+                                  "of Tell Abiad amid Turkish bombardments of the city.")
+    assert ("Tall Abyaḑ", "Syria") in places

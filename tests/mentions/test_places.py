@@ -42,3 +42,20 @@ def test_a_possessive_written_without_its_apostrophe_is_read_as_one(extractor):
 def test_rural_before_a_governorate_names_its_countryside(extractor):
     found = mentions_in(extractor, "Rebels clashed with the army in rural Damascus.")
     assert ("Damascus", "countryside", None) in found
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("The army clashed with rebels in Qarmas village in Hama south western countryside.", "southwest"),
+    ("The Islamic State seized the village of Umm Tuwayna in Hama north eastern countryside.", "northeast"),
+    ("Rebels shelled army positions in Idleb southern countryside on Monday.", "south"),
+])
+def test_directions_written_after_a_governorate_name_its_countryside(extractor, text, direction):
+    found = mentions_in(extractor, text)
+    governorate = "Idleb" if "Idleb" in text else "Hama"
+    assert (governorate, "countryside", direction) in found
+
+
+def test_a_frontline_marks_the_name_before_it(extractor):
+    found = mentions_in(extractor, "Rebels and Kurdish fighters exchanged fire on the Arima frontline in "
+                                   "Aleppo governorate.")
+    assert ("Arima", "frontline", None) in found

@@ -13,6 +13,7 @@ import csv
 import functools
 import itertools
 import json
+import math
 import os
 import re
 import sqlite3
@@ -29,6 +30,7 @@ from rapidfuzz import fuzz
 
 from fieldreport.aliases import admin1_alias_groups
 from fieldreport.errors import ConfigError, GazetteerError
+from fieldreport.geo.distance import km_between
 
 DEFAULT_PATH = Path(sys.prefix) / "share" / "fieldreport" / "gazetteer.sqlite"
 ENV_VAR = "FIELDREPORT_GAZETTEER"
@@ -291,7 +293,7 @@ def _folded_consonants(word: str, after_first: bool) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _spelling_form(key: str) -> str:
+def spelling_form(key: str) -> str:
     """The exact key with consonants and common vowel spellings folded ('arbeen', 'arbine' -> 'arbin').
 
     Used to compare a loose match with the query, so it is gentler than the skeleton.
@@ -308,7 +310,7 @@ def _spelling_form(key: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _similarity(query_key: str, other_key: str) -> float:
-    return fuzz.ratio(_spelling_form(query_key), _spelling_form(other_key))
+    return fuzz.ratio(spelling_form(query_key), spelling_form(other_key))
 
 
 def _too_short_to_vary(key: str, other: str) -> bool:
@@ -1047,6 +1049,20 @@ class Gazetteer:
                 middle = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
             self._remember(cache_key, (middle,))
         return self._cache[cache_key][0]
+
+    def has_place_near(self, country: str, latitude: float, longitude: float, km: float) -> bool:
+        """True when the country has a populated place within `km` of the point (a town across its border)."""
+        cache_key = ("near", country, round(latitude, 3), round(longitude, 3), km)
+        if cache_key not in self._cache:
+            dlat = km / 111.0
+            dlon = km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
+            rows = self._conn.execute(
+                "SELECT latitude, longitude FROM places WHERE country = ? AND level = ?"
+                " AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                (country.upper(), PLACE, latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon),
+            ).fetchall()
+            self._remember(cache_key, (any(km_between(latitude, longitude, a, b) <= km for a, b in rows),))
+        return bool(self._cache[cache_key][0])
 
     def contains_name(self, text: str) -> bool:
         """True if some place has exactly this normalised key (for fast phrase screening)."""

@@ -23,8 +23,14 @@ from fieldreport.geo.gazetteer import ADMIN1, Gazetteer, Place, name_key
 from fieldreport.geo.keys import looks_alike
 from fieldreport.geo.learned import LearnedPlaces, learned_location
 from fieldreport.geo.location import AREA_LEVELS, Location, PlaceReading, location_from
-from fieldreport.geo.resolver import CONTAINMENT_FILLERS, CONTAINMENT_GLUE, MIN_FOREIGN_POPULATION, NEIGHBOUR_LEVELS
-from fieldreport.geo.toponyms import ADMIN_CUES, Toponym
+from fieldreport.geo.resolver import (
+    CONTAINMENT_FILLERS,
+    CONTAINMENT_GLUE,
+    METROPOLIS,
+    MIN_FOREIGN_POPULATION,
+    NEIGHBOUR_LEVELS,
+)
+from fieldreport.geo.toponyms import ADMIN_CUES, Candidate, Toponym
 from fieldreport.geo.world import default_world
 from fieldreport.mentions.places import DIRECTIONS, PlaceMention, city_of_quarter
 from fieldreport.rules import word_set
@@ -32,6 +38,7 @@ from fieldreport.rules import word_set
 MAX_HOLDING_GAP = 6  # tokens between a place and the governorate it is said to lie in
 HOLDING_WORDS = CONTAINMENT_GLUE | CONTAINMENT_FILLERS | ADMIN_CUES | word_set("geo", "holding_fillers") | {"-"}
 DIRECTION_WORDS = frozenset(DIRECTIONS) | frozenset(word.replace("-", "") for word in DIRECTIONS)
+BORDER_KM = 40.0  # a town abroad this close to a town of the focus country lies across its border
 NEAR_CONTEXT_KM = 25.0  # a place outside the governorate in context is accepted only this close to it
 LOCAL_CUES = word_set("geo", "local_cues")
 CITY_PART_CUES = word_set("geo", "city_part_cues")
@@ -124,6 +131,9 @@ class Geocoder:
         mention = toponym.mention
         if self.names_admin_area(toponym):
             return self.admin_area(mention)
+        region = self.region_reading(toponym)
+        if region is not None:
+            return location_from(region, toponym.text, 2, mention)
         if not toponym.read_as_its_city:
             place = self.chosen(self.readings_of(toponym, context), context, strict_context=strict,
                                 abroad=mention.cue not in LOCAL_CUES)
@@ -144,6 +154,14 @@ class Geocoder:
         if context is not None and context.admin1_code:
             return self.enclosing(mention, context)
         return None
+
+    def region_reading(self, toponym: Toponym) -> PlaceReading | None:
+        """The region a toponym names when the resolver reads it so and it lies in one governorate of the
+        focus country ('Eastern Ghouta', 'the Qalamoun'): near the place, at ACLED's precision 2."""
+        best = toponym.candidates[0] if toponym.candidates else None
+        if best is None or best.level != "region" or best.country != self.country or not best.admin1_code:
+            return None
+        return best
 
     def learn(self, toponym: Toponym, location: Location, located_by: Location,
               document_id: str | None = None) -> None:
@@ -171,8 +189,20 @@ class Geocoder:
         return Readings(
             inside=self.readings_in(toponym, points, code) if code else [],
             home=self.readings_in(toponym, points),
-            abroad=[c for c in points if c.population >= MIN_FOREIGN_POPULATION and name_key(c.name) == name_key(name)],
+            abroad=[c for c in points if c.population >= MIN_FOREIGN_POPULATION and name_key(c.name) == name_key(name)
+                    and self.pointed_abroad(toponym, c)],
         )
+
+    def pointed_abroad(self, toponym: Toponym, candidate: Candidate) -> bool:
+        """In a report that names places of the focus country, a town abroad is read for a name the country
+        lacks only when the report points there: another of its places lies near it or in its country
+        ('Isfahan, Iran'), it lies across the border ('Kilis'), or it is a capital or a city of millions that
+        needs no pointer ('Ankara'). 'The Rayyan camp north of Azaz' is no town in Qatar."""
+        if not toponym.focus_named or candidate.features.get("support", 0.0) > 0 \
+                or candidate.feature_code == "PPLC" or candidate.population >= METROPOLIS or self.country is None:
+            return True
+        return self.memo(("border", candidate.latitude, candidate.longitude), lambda: self.gazetteer.has_place_near(
+            self.country, candidate.latitude, candidate.longitude, BORDER_KM))
 
     def readings_in(self, toponym: Toponym, points: list[PlaceReading],
                     admin1_code: str | None = None) -> list[PlaceReading]:

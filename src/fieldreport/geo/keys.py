@@ -10,7 +10,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from fieldreport.geo.gazetteer import loose_key, name_key
+from fieldreport.geo.gazetteer import loose_key, name_key, spelling_form
 
 
 class PlacePoint(Protocol):
@@ -49,3 +49,17 @@ def looks_alike(mention: str, place: str) -> bool:
     if same_words and len(skeleton) >= 4 and skeleton == loose_key(place).replace(" ", ""):
         return True  # 'Ein Issa' ~ 'Ayn Isa': same consonants word by word
     return same_words and similarity >= 65 and len(skeleton) >= 5
+
+
+VOWELS = frozenset("aeiou")
+MIN_RESPELLED_LENGTH = 5  # shorter names differ in too few letters to tell a respelling from another name
+
+
+def vowels_respelled(mention: str, place: str) -> bool:
+    """'Basira' ~ 'Al Busayrah': the same consonants in the same places, only vowels written otherwise
+    (after the common spellings are folded: 'ay' -> 'i', a final 'ah' -> 'a'). A vowel that moves makes
+    another name ('Halbah' is no 'Halab')."""
+    a, b = spelling_form(name_key(mention)), spelling_form(name_key(place))
+    if len(a) != len(b) or len(a.replace(" ", "")) < MIN_RESPELLED_LENGTH:
+        return False
+    return all(x == y or (x in VOWELS and y in VOWELS) for x, y in zip(a, b, strict=True))

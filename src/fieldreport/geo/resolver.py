@@ -12,15 +12,16 @@ ACLED's precision and the governorate in context allow.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from fieldreport.geo.distance import EARTH_RADIUS_KM
+from fieldreport.geo.distance import EARTH_RADIUS_KM, km_between
 from fieldreport.geo.gazetteer import ADMIN1, ADMIN2, COUNTRY, LANDMARK, PLACE, Gazetteer, Place, name_key
-from fieldreport.geo.keys import looks_alike, place_key
+from fieldreport.geo.keys import looks_alike, place_key, vowels_respelled
 from fieldreport.geo.toponyms import ADMIN_CUES, NAME_SUFFIXES, Candidate, Toponym
 from fieldreport.geo.world import WorldNames, WorldPlace, default_world
 from fieldreport.mentions.places import PlaceMention, city_of_quarter
@@ -74,11 +75,13 @@ class PlaceResolver:
             for toponym in found:
                 self.add_variants(toponym, variant_country)
         drop_small_places_abroad(found, shares)
+        drop_lone_respellings(found)
         link_containment(found)
         mark_support(found)
         unambiguous = [(t, t.candidates[0]) for t in found if len(t.candidates) == 1]
         self.rank(found, shares, focus_admin1, unambiguous)
         self.rank(found, shares, focus_admin1, [(t, t.candidates[0]) for t in found if t.candidates])
+        mark_focus_named(found, focus.country)
         return focus
 
     @staticmethod
@@ -109,6 +112,8 @@ class PlaceResolver:
             return
         found: list[Candidate] = []
         world = self.world.by_name.get(name_key(name)) or self.world.by_adjective.get(name)
+        if world is None and toponym.mention.direction:  # 'Eastern Ghouta': the direction is part of its name
+            world = self.world.by_name.get(name_key(toponym.mention.span.text))
         if world is not None:
             found.append(self.world_candidate(world))
         seen = {c.country for c in found if c.level == COUNTRY}
@@ -149,7 +154,7 @@ class PlaceResolver:
         """
         if toponym.kind == "adjective":
             return
-        name = toponym.mention.name
+        name = toponym.mention.name if toponym.candidates else unglued_article(toponym.mention.name)
         known = {place_key(c) for c in toponym.candidates}
         looked_up = self.gazetteer.lookup(name, country, limit=MAX_CANDIDATES)
         toponym.capped |= len(looked_up) >= MAX_CANDIDATES
@@ -157,23 +162,35 @@ class PlaceResolver:
         city = city_of_quarter(name)
         if not places and city:
             places = [p for p in self.gazetteer.lookup(city, country) if p.level != COUNTRY]
+        respelled: set[tuple] = set()
         if not self.gazetteer.contains_name(name):
-            places = [p for p in places if looks_alike(name, p.name)]
+            respelled = {place_key(p) for p in places
+                         if not looks_alike(name, p.name) and vowels_respelled(name, p.name)}
+            places = [p for p in places if looks_alike(name, p.name) or place_key(p) in respelled]
         for place in places:
             candidate = self.place_candidate(place, loose=True)
+            candidate.respelled = place_key(candidate) in respelled or name != toponym.mention.name
             if place_key(candidate) not in known:
                 candidate.features.update(prior_features(name, candidate, toponym.mention))
                 toponym.candidates.append(candidate)
 
     def world_candidate(self, place: WorldPlace) -> Candidate:
         country = self.world.by_code.get(place.code) if place.kind == "country" else None
-        return Candidate(
+        candidate = Candidate(
             name=place.name, latitude=place.latitude, longitude=place.longitude,
             level=COUNTRY if place.kind == "country" else place.kind,
             country=place.code if country else None, country_name=place.name if country else None,
             feature_class="A" if country else "L", feature_code="PCLI" if country else place.kind.upper()[:4],
             population=place.population, geonameid=place.geonameid,
         )
+        if place.area is not None:  # 'Eastern Ghouta', 'Qalamoun': a region inside one country (and admin1)
+            code, admin1_code = place.area
+            holder = self.world.by_code.get(code)
+            area = self.gazetteer.admin1_by_code(code, admin1_code) if admin1_code else None
+            candidate.country, candidate.country_name = code, holder.name if holder else code
+            candidate.admin1_code = admin1_code if area else None
+            candidate.admin1 = (area.admin1 or area.name) if area else None
+        return candidate
 
     def place_candidate(self, place: Place, loose: bool = False) -> Candidate:
         lat, lon = place.latitude, place.longitude
@@ -187,6 +204,15 @@ class PlaceResolver:
             feature_class=place.feature_class, feature_code=place.feature_code, population=place.population,
             geonameid=place.geonameid, loose=loose,
         )
+
+
+GLUED_ARTICLE = re.compile(r"^(?:Al|El)(?=[bcdfghjklmnpqrstvwxz][a-z]{3,}$)")
+
+
+def unglued_article(name: str) -> str:
+    """A name with the Arabic article written onto it, 'Alshadadi', 'Alhassakeh', read as 'Al Shadadi': the
+    article is dropped from the name's key when it stands apart, never when glued on ('Aleppo')."""
+    return GLUED_ARTICLE.sub(r"\g<0> ", name) if " " not in name else name
 
 
 @dataclass(frozen=True)
@@ -262,6 +288,37 @@ def prior_weights(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
     weights = [math.exp(FOCUS_SHARPNESS * (score - top)) for score in scores]
     total = sum(weights)
     return [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+
+
+def drop_lone_respellings(found: list[Toponym]) -> None:
+    """A reading that differs from the name in its vowels only ('Diriyah' for Darayya), or that reads it with
+    its article unglued ('Alsaba' as 'Al Saba'), is kept unless the document's other names have exact readings
+    and none lies near it or in its admin1: 'Diriyah and Mandour neighbourhoods of Raqqa' is no Darayya, by
+    Damascus; 'Basira in Deir ez Zor countryside' is Al Busayrah."""
+    exact = [(name_key(t.mention.name), c) for t in found for c in t.candidates
+             if not c.loose and c.level in (ADMIN1, "region", *NEIGHBOUR_LEVELS) and c.country]
+    for toponym in found:
+        key = name_key(toponym.mention.name)
+        others = [c for other, c in exact if other != key]
+        if others and any(c.respelled for c in toponym.candidates):
+            toponym.candidates = [c for c in toponym.candidates if not c.respelled or any(
+                near_or_within(c, other) for other in others)]
+
+
+def near_or_within(candidate: Candidate, other: Candidate) -> bool:
+    """Within SUPPORT_KM of another reading, or in the admin1 it is."""
+    if other.level == ADMIN1:
+        return (other.country, other.admin1_code) == (candidate.country, candidate.admin1_code)
+    return km_between(candidate.latitude, candidate.longitude, other.latitude, other.longitude) <= SUPPORT_KM
+
+
+def mark_focus_named(found: list[Toponym], country: str | None) -> None:
+    """`focus_named`: whether another name of the document is read in the focus country, which makes
+    it a report about that country ('Azaz' beside 'the Rayyan camp')."""
+    at_home = Counter(name_key(t.mention.name) for t in found if t.candidates and t.candidates[0].country == country)
+    for toponym in found:
+        key = name_key(toponym.mention.name)
+        toponym.focus_named = country is not None and sum(at_home.values()) > at_home[key]
 
 
 def link_containment(found: list[Toponym]) -> None:

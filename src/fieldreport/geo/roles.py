@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 from fieldreport.geo.gazetteer import COUNTRY
 from fieldreport.geo.location import Location
 from fieldreport.geo.toponyms import Toponym
+from fieldreport.mentions.places import NAME_HEADS
 from fieldreport.rules import word_set
 
 AFFILIATION_WORDS = word_set("geo", "affiliation_words")
@@ -118,8 +119,12 @@ def names_organisation(span: Span) -> bool:
 
 
 def is_whole_source(span: Span, source: Span) -> bool:
-    """The place is the cited source itself ('the Syrian Observatory for Human Rights reported')."""
+    """The place is the cited source itself ('the Syrian Observatory for Human Rights reported'); not
+    when the source is the tail of a name opened by an Arabic place word, read as a verb's object
+    ('the city of Tell Abiad', whose 'Tell' the parser took for the verb)."""
     words = [t for t in source if t.lower_ not in ("the", "a", "an")]
+    if words and words[0].i > span.start and span[0].lower_ in NAME_HEADS:
+        return False
     return bool(words) and span.start <= words[0].i and words[-1].i < span.end
 
 

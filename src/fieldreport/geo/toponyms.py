@@ -42,6 +42,7 @@ class Candidate:
     population: int = 0
     geonameid: int | None = None
     loose: bool = False  # matched only as a variant transliteration of the mention
+    respelled: bool = False  # a variant in its vowels or glued article ('Basira', 'Alshadadi'): kept if the text agrees
     features: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -67,6 +68,7 @@ class Toponym:
     # 'Aleppo - International Airport', 'Homs' of 'Homs City'
     read_as: str | None = None
     capped: bool = False  # the gazetteer had more places of the name than the resolver took (MAX_CANDIDATES)
+    focus_named: bool = False  # another name of the document is read in its focus country
 
     @property
     def read_as_its_city(self) -> bool:

@@ -24,6 +24,15 @@ class WorldPlace:
     population: int
     geonameid: int | None
 
+    @property
+    def area(self) -> tuple[str, str | None] | None:
+        """(country, admin1 code) a region lies in, from its code 'SY.08' (or 'SY'); None when it spans
+        several countries ('Levant') or is a country or continent."""
+        if self.kind != "region" or not self.code:
+            return None
+        country, _, admin1_code = self.code.partition(".")
+        return country, admin1_code or None
+
 
 class WorldNames:
     """Countries, continents and regions by name and by adjective ('Russian', 'Americans')."""

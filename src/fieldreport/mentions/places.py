@@ -337,15 +337,23 @@ def cue_spans(doc: Doc) -> list[Span]:
             span = name_before(doc, token.i)  # "shelled Ein Issa in Ar Raqqa countryside"
         elif token.lower_ in CUE_NOUNS_AFTER and token.i > 0 and doc[token.i - 1].is_title:
             span = name_before(doc, token.i, at_sentence_start=True)  # "Abu al-Dhohour airbase"
-        elif token.lower_ in NAME_HEADS and token.is_title and nxt.is_title and (
+        elif token.lower_ in NAME_HEADS and token.is_title and (nxt.is_title or glued_on(doc, nxt.i)) and (
                 token.i == 0 or not doc[token.i - 1].is_title):
-            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl"
+            span = name_tokens_from(token)  # "Tel Abyad", "Kafr Nabl", "Jabal al-Akrad"
             span = span if span is not None and len(span) >= 2 else None
         else:
             continue
         if span is not None and len(span) <= 8:
             spans.append(span)
     return spans
+
+
+def glued_on(doc: Doc, i: int) -> bool:
+    """True when token `i` is name glue that a capitalised word follows: 'al-Akrad', 'al Zawiya'."""
+    j = i + 1
+    while j < len(doc) and doc[j].text == "-" and j - i < 2:
+        j += 1
+    return doc[i].lower_ in NAME_GLUE and j < len(doc) and doc[j].is_title
 
 
 def name_before(doc: Doc, end: int, at_sentence_start: bool = False) -> Span | None:
@@ -376,6 +384,29 @@ def area_after_possessive(span: Span, bare: bool = False) -> Token | None:
     return None if i + 1 < len(doc) and doc[i + 1].lower_ == "of" else doc[i]  # "Syria's town of Serghaya"
 
 
+def directed_cue_after(span: Span) -> tuple[str, str] | None:
+    """(area noun, direction) when directions written after the name lead to an area noun: 'Hama north
+    eastern countryside', 'Idleb southern countryside', 'Aleppo south-western countryside'. The model
+    often runs the name over the first direction ('Hama south'), so its lower-case tail counts too."""
+    doc = span.doc
+    start = span.end
+    while start > span.start + 1 and doc[start - 1].lower_ in DIRECTIONS and not doc[start - 1].is_title:
+        start -= 1
+    words = []
+    i = start
+    while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].text == "-") and len(words) < 3:
+        if doc[i].text != "-":
+            words.append(doc[i].lower_.replace("-", ""))
+        i += 1
+    if not words or i >= len(doc) or doc[i].lower_ not in CUE_NOUNS_AFTER:
+        return None
+    if i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+        return None  # 'Idlib south countryside of X' is no countryside of Idlib
+    joined = "".join(DIRECTIONS.get(word, word) for word in words)
+    direction = DIRECTIONS.get(joined) or DIRECTIONS[words[-1]]
+    return doc[i].lower_, direction
+
+
 def make_mention(span: Span, source: str, bare_possessive: bool = False) -> PlaceMention | None:
     """The mention a span names; `bare_possessive`: a one-word span like 'Syrias' names 'Syria'."""
     tokens = list(span)
@@ -386,6 +417,11 @@ def make_mention(span: Span, source: str, bare_possessive: bool = False) -> Plac
     if tokens and tokens[0].lower_ in DIRECTIONS and len(tokens) > 1:
         direction = DIRECTIONS[tokens[0].lower_]
         tokens = tokens[1:]
+    trailing = directed_cue_after(span)
+    if trailing is not None:  # 'Hama south' of 'Hama south western countryside': the model ran on
+        while len(tokens) > 1 and (tokens[-1].lower_ in DIRECTIONS or tokens[-1].text == "-") \
+                and not tokens[-1].is_title:
+            tokens = tokens[:-1]
     text = span.doc[tokens[0].i:tokens[-1].i + 1].text
     name = re.sub(r"\s*\((hill|mount|village|town)\)\s*", " ", text, flags=re.I).strip()
     cue = None
@@ -400,6 +436,8 @@ def make_mention(span: Span, source: str, bare_possessive: bool = False) -> Plac
         cue, direction = area.lower_, direction or DIRECTIONS.get(area.nbor(-1).lower_)
     elif after is not None and after.lower_ in CUE_NOUNS_AFTER:
         cue = after.lower_
+    elif trailing is not None:
+        cue, direction = trailing[0], direction or trailing[1]
     elif before is not None and before.lower_ in CUE_NOUNS_BEFORE:
         cue = before.lower_
     for suffix in CUE_SUFFIXES:
