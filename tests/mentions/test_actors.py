@@ -34,3 +34,9 @@ def test_anaphora_words_refer_back_only_when_definite(extractor):
     doc = extractor.nlp("The group attacked the checkpoint. A group of men gathered.")
     subjects = [t for t in doc if t.dep_ == "nsubj"]
     assert [dictionary.refers_back(t) for t in subjects] == [True, False]
+
+
+def test_the_kurdish_arab_alliance_is_the_sdf(extractor):
+    found = mentions(extractor, "An alliance of Kurdish and Arab fighters entered the town. IS fighters seized a "
+                                "village from a US-backed Kurdish-Arab alliance.")
+    assert [name for _, name, _ in found].count("QSD: Syrian Democratic Forces") == 2

@@ -61,3 +61,45 @@ def test_a_day_ahead_does_not_date_the_next_sentence(extractor):
              "government shelling on Idlib.", published=date(2016, 9, 11)))
     strike = next(e for e in events if e.event_type == "Explosions/Remote violence")
     assert strike.event_date == "2016-09-11"
+
+
+def test_a_span_ending_on_publication_is_dated_to_its_middle():
+    assert resolve_date("during the past two weeks", PUBLISHED) == (date(2016, 7, 12), 2)
+    assert resolve_date("over the last 3 days", PUBLISHED) == (date(2016, 7, 18), 2)
+    assert resolve_date("in the past two months", PUBLISHED) == (date(2016, 6, 19), 3)
+    assert resolve_date("the past two weeks", None) is None
+
+
+def test_the_publication_date_heading_the_text_is_a_dateline(extractor):
+    doc = extractor.nlp("Published July 19 2016 Rebels shelled the town of Nawa. Rebels shelled the town on July 19 "
+                        "2016.")
+    assert [m.dateline for m in find_dates(doc, PUBLISHED)] == [True, False]
+    doc = extractor.nlp("July 18 2016 Rebels shelled the town of Nawa.")
+    assert [m.dateline for m in find_dates(doc, PUBLISHED)] == [False]
+
+
+def dated(extractor, text, published=PUBLISHED):
+    return [(e.event_date, e.time_precision) for e in extractor.extract(Document(text=text, published=published))
+            if e.event_type == "Explosions/Remote violence"]
+
+
+def test_a_dateline_does_not_date_the_headline_but_the_told_day_does(extractor):
+    text = ("Published July 19 2016 Regime air strikes hit Saraqib. Regime warplanes bombed the town of Saraqib in "
+            "Idlib during the past two weeks, killing 20 civilians, activists said on Tuesday.")
+    assert dated(extractor, text) == [("2016-07-12", 2)]
+
+
+def test_a_day_since_which_a_toll_is_counted_dates_no_event(extractor):
+    text = ("Since July 11, when the truce ended, at least 80 civilians have been killed by regime air strikes on "
+            "Idlib, civil defence officials said.")
+    assert dated(extractor, text) == [("2016-07-19", 2)]
+    text = "A truce has been in place since Monday in Daraa. Government shelling hit the town of Nawa."
+    assert dated(extractor, text) == [("2016-07-19", 2)]
+
+
+def test_a_vague_past_is_dated_to_its_month_only(extractor):
+    text = ("Warplanes bombed the town of Saraqib in Idlib on Sunday. Recently the army shelled the town of Kafr Nabl "
+            "in Idlib.")
+    assert dated(extractor, text) == [("2016-07-17", 1), ("2016-07-19", 3)]
+    text = "Regime warplanes bombed the recently captured town of Saraqib in Idlib on Sunday."
+    assert dated(extractor, text) == [("2016-07-17", 1)]

@@ -37,7 +37,7 @@ from fieldreport.events.triggers import (
 from fieldreport.geo.location import Location
 from fieldreport.geo.toponyms import ADMIN_CUES
 from fieldreport.mentions.actors import Actor, ActorDictionary, ActorMention
-from fieldreport.mentions.dates import DateMention
+from fieldreport.mentions.dates import MONTH_PRECISION, DateMention, vague_past_word
 from fieldreport.mentions.fatalities import (
     CODED_TALLY,
     fatalities_in,
@@ -499,14 +499,17 @@ def date_for(trigger: Trigger, context: SentenceContext, fallback: DateMention |
     """The event's day: a date its sentence gives (a day before a month; not the day a statement was made nor
     the start of a period), else the day the sentences just before told, else the day of a statement made on
     the publication day or the day before (told to the week), else the publication date."""
-    own = [d for d in context.dates if not d.is_statement_day and not d.is_period_start]
+    own = [d for d in context.dates if not d.is_statement_day and not d.is_period_start and not d.dateline]
     if own:
         nearest = min(own, key=lambda d: (d.precision, abs(d.span.start - trigger.token.i)))
         return nearest.value.isoformat(), nearest.precision, nearest.span
+    vague = vague_past_word(trigger.token)
+    if vague is not None and published is not None:  # 'Recently the SDF ...': some day before, not the report's
+        return published.isoformat(), MONTH_PRECISION, token_span(vague)
     if fallback is not None:
         return fallback.value.isoformat(), fallback.precision, fallback.span
-    said = [d for d in context.dates if d.is_statement_day and d.precision == 1 and published is not None
-            and 0 <= (published - d.value).days <= 1]
+    said = [d for d in context.dates if d.is_statement_day and d.precision == 1 and not d.dateline
+            and published is not None and 0 <= (published - d.value).days <= 1]
     if said:  # 'sources said on Wednesday' in Thursday's dispatch: the report's day, as ACLED codes it
         return said[0].value.isoformat(), 2, said[0].span
     if published is not None:
@@ -527,7 +530,8 @@ def carried_date(ctx: SentenceContext, last: DateMention | None,
         earlier = contexts[ctx.index - back]
         if earlier.section != ctx.section:
             break
-        days = [d for d in earlier.dates if d.precision <= 2 and not (d.is_statement_day or d.is_ahead)]
+        days = [d for d in earlier.dates if d.precision <= 2
+                and not (d.is_statement_day or d.is_ahead or d.is_period_start or d.dateline)]
         if days:
             return days[-1]
     return None
@@ -1245,6 +1249,11 @@ def fold_sentence_triggers(drafts: list[DraftEvent]) -> list[DraftEvent]:
     return folded
 
 
+def told_date(event: Event) -> bool:
+    """Whether the event's date is one the text tells, not the publication date it fell back on."""
+    return any(e.field == "event_date" for e in event.evidence)
+
+
 def combine(keep: DraftEvent, drop: DraftEvent) -> None:
     """Fold `drop` into `keep`: fill missing actors and places, keep all evidence."""
     event, other = keep.event, drop.event
@@ -1261,7 +1270,8 @@ def combine(keep: DraftEvent, drop: DraftEvent) -> None:
         event.fatalities, keep.tally_stated, keep.tally_per_event = other.fatalities, True, drop.tally_per_event
     elif other.fatalities is not None and not keep.tally_stated:
         event.fatalities = max(event.fatalities or 0, other.fatalities)
-    if event.time_precision is None or (other.time_precision or 9) < event.time_precision:
+    if event.time_precision is None or (other.time_precision or 9) < event.time_precision \
+            or other.time_precision == event.time_precision and told_date(other) and not told_date(event):
         event.event_date, event.time_precision = other.event_date, other.time_precision
     event.cited_sources = list(dict.fromkeys(event.cited_sources + other.cited_sources))
     own_fields = {"actor1", "actor2", "location"} | ({"control"} if event.control else set())

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import dateparser
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from fieldreport.rules import int_map, word_sequence, word_set
 
@@ -20,10 +20,18 @@ WEEKEND = word_set("dates", "weekend")
 SPEECH_LEMMAS = word_set("sources", "speech_lemmas")
 PERIOD_OPENERS = word_set("dates", "period_openers")
 FUTURE_CUES = word_set("dates", "future_cues")
+PERIOD_LEADS = word_set("dates", "period_leads")
+PERIOD_UNITS = int_map("dates", "period_units")  # 'the past two weeks': days in one unit
+COUNT_WORDS = int_map("dates", "count_words")
+DATELINE_WORDS = word_set("dates", "dateline_words")
+VAGUE_PAST = word_set("dates", "vague_past")
+WEEKDAY_PREFIXES = {name[:3] for name in WEEKDAYS}
 DAY_PRECISION, WEEK_PRECISION, MONTH_PRECISION = 1, 2, 3
 CALENDAR_WORDS = [*WEEKDAYS, *sorted(MONTHS), *RELATIVE_DAYS, *RELATIVE_WEEKS, *WEEKEND]
 NUMERIC_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b")
 # A weekday may be plural or possessive with its apostrophe lost: "Tuesday's strikes", "Tuesdays casualties".
+PERIOD = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(PERIOD_LEADS))) + r")\s+(\w+)\s+("
+                    + "|".join(map(re.escape, sorted(PERIOD_UNITS, key=len, reverse=True))) + r")\b", re.I)
 HAS_CALENDAR_WORD = re.compile(r"\b(" + "|".join(map(re.escape, CALENDAR_WORDS)) + r")(?:'?s)?\b|"
                                + NUMERIC_DATE.pattern, re.I)
 
@@ -33,6 +41,7 @@ class DateMention:
     span: Span
     value: date
     precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
+    dateline: bool = False  # the publication date heading the text ('Published July 19 2016 ...'): no event's day
 
     @property
     def is_period_start(self) -> bool:
@@ -59,8 +68,9 @@ class DateMention:
 def resolve_date(text: str, published: date | None) -> tuple[date, int] | None:
     """The date a phrase names, and its ACLED time precision, or None when it names no date."""
     lowered = text.lower()
-    if not HAS_CALENDAR_WORD.search(lowered):
-        return None
+    period = period_before(lowered, published)
+    if period is not None or not HAS_CALENDAR_WORD.search(lowered):
+        return period
     numeric = NUMERIC_DATE.search(text)
     if numeric:
         return absolute_date(numeric.group(1), published)
@@ -78,6 +88,31 @@ def resolve_date(text: str, published: date | None) -> tuple[date, int] | None:
         if phrase in lowered:
             return (published - timedelta(days=days), WEEK_PRECISION) if published else None
     return absolute_date(text, published)
+
+
+def period_before(lowered: str, published: date | None) -> tuple[date, int] | None:
+    """'during the past two weeks', 'over the last three days': the middle of the span that ends on the
+    publication date, known to its week (a fortnight at most) or else to its month."""
+    found = PERIOD.search(lowered)
+    if found is None or published is None:
+        return None
+    count = int(found.group(1)) if found.group(1).isdigit() else COUNT_WORDS.get(found.group(1))
+    if count is None:
+        return None
+    days = count * PERIOD_UNITS[found.group(2)]
+    return published - timedelta(days=days // 2), WEEK_PRECISION if days <= 14 else MONTH_PRECISION
+
+
+def vague_past_word(trigger: Token) -> Token | None:
+    """'Recently the SDF concentrated their forces ...', 'in recent weeks': a past the text does not date, said of
+    the trigger's clause (not of a noun: 'the recently captured town')."""
+    clause = {trigger.i} | {t.i for t in trigger.ancestors}
+    for token in trigger.sent:
+        if token.lower_ in VAGUE_PAST:
+            verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+            if verb is not None and verb.i in clause:
+                return token
+    return None
 
 
 def most_recent_weekday(published: date, weekday: int) -> date:
@@ -135,5 +170,12 @@ def find_dates(doc: Doc, published: date | None) -> list[DateMention]:
     for span in date_spans(doc):
         resolved = resolve_date(span.text, published)
         if resolved:
-            mentions.append(DateMention(span, *resolved))
+            mentions.append(DateMention(span, *resolved, dateline=is_dateline(span, resolved[0], published)))
     return mentions
+
+
+def is_dateline(span: Span, value: date, published: date | None) -> bool:
+    """The publication date heading the text, alone or after 'Published', 'Date of publication', a weekday."""
+    lead = span.doc[:span.start]
+    return value == published and len(lead) <= 4 and all(
+        t.is_punct or t.lower_ in DATELINE_WORDS or t.lower_[:3] in WEEKDAY_PREFIXES for t in lead)

@@ -25,17 +25,37 @@ class SourceMention:
     told: bool = False  # the outlet a speaker told ('told Reuters'), which 'the source added' does not mean
 
 
+NAME_PART_PREPS = {"for", "of"}
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+NOT_NAME_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY"}  # 'Saturday' in 'Saturday YPG spokesman'
+NOT_SPEAKER_ENTITIES = NOT_NAME_ENTITIES | {"GPE", "LOC"}  # a place ending a clause before 'said' speaks not
 NAME_DEPS = {"compound", "amod", "det", "poss", "nmod", "flat", "punct", "case"}
 QUALIFIED = re.compile(r"^(?:\S+\s*-\s*|-\s*)?(?:based|linked|affiliated|run|backed)\s+", re.I)
 
 
 def source_phrase(head: Token) -> Span:
-    """The subject's name words only: 'the Kurdish-language Hawar news', not what follows 'of' or 'who'."""
-    left = head.i
-    while left > head.left_edge.i and head.doc[left - 1].dep_ in NAME_DEPS and (
-            head.doc[left - 1].head.i >= left or head.doc[left - 1].dep_ == "case"):  # "Hezbollah 's media"
-        left -= 1
-    return head.doc[left:head.i + 1]
+    """The subject's name words only: 'the Kurdish-language Hawar news', not what follows 'who', nor a day,
+    count or quotation mark the parse hung on it; a name's own 'of' or 'for' part is kept ('the Syrian
+    Observatory for Human Rights')."""
+    doc, left = head.doc, head.i
+    while left > head.left_edge.i and doc[left - 1].dep_ in NAME_DEPS and (
+            doc[left - 1].head.i >= left or doc[left - 1].dep_ == "case") \
+            and doc[left - 1].ent_type_ not in NOT_NAME_ENTITIES and not doc[left - 1].is_quote:
+        left -= 1  # "Hezbollah 's media"
+    return doc[left:name_part_end(head) + 1]
+
+
+def name_part_end(head: Token) -> int:
+    """The last token of a proper name's 'for' or 'of' part: 'Observatory for Human Rights', 'Ministry of
+    Defence'; the head itself when it has none."""
+    prep = next((c for c in head.children if c.dep_ == "prep" and c.i == head.i + 1
+                 and c.lower_ in NAME_PART_PREPS), None)
+    if prep is None or not head.text[:1].isupper():
+        return head.i
+    words = list(prep.subtree)[1:]
+    if not words or not all(t.text[:1].isupper() or t.lower_ in ("and", "the", "-") for t in words):
+        return head.i
+    return words[-1].i
 
 
 def clean_source_name(span: Span) -> str:
@@ -66,7 +86,8 @@ def speakers(token: Token) -> list[tuple[Token, bool]]:
     'according to'."""
     doc = token.doc
     if token.lemma_ in SPEECH_LEMMAS and token.pos_ == "VERB":
-        found = [(c, False) for c in token.children if c.dep_ == "nsubj"]
+        subjects = [c for c in token.children if c.dep_ == "nsubj"] or subject_left_unparsed(token)
+        found = [(s, False) for c in subjects for s in (c, *speaking_conjuncts(c))]
         if token.lemma_ in HEARER_LEMMAS:
             # a name, whatever the tagger made of it ('told SANA' tags SANA as an adjective); never 'told him'
             found += [(c, True) for c in token.children if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON"
@@ -75,6 +96,33 @@ def speakers(token: Token) -> list[tuple[Token, bool]]:
     if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
         return [(c, False) for c in doc[token.i + 1].children if c.dep_ == "pobj"]
     return []
+
+
+def speaking_conjuncts(subject: Token) -> list[Token]:
+    """'a monitoring group and activists said': each name joined to the subject speaks too."""
+    return [c for c in subject.conjuncts if c.i > subject.i and c.pos_ in ("NOUN", "PROPN")]
+
+
+def subject_left_unparsed(verb: Token) -> list[Token]:
+    """'... near the border YPG spokesman Redur Xelil told Reuters', '... the Syrian Observatory for Human Rights
+    reported': a sentence-final attribution the parser did not give a subject (text with its commas lost). The
+    name just before a finite verb of saying that has no subject and is no passive is its speaker, read
+    through an 'of' or 'for' inside the name; two joined names both speak ('between the militants and the
+    fighters' does not)."""
+    doc = verb.doc
+    if verb.tag_ not in FINITE_TAGS or verb.dep_ in ("acl", "relcl", "amod") or verb.i == 0 \
+            or any(c.dep_ in ("nsubjpass", "auxpass", "expl", "csubj") for c in verb.children):
+        return []
+    name = doc[verb.i - 1]
+    if name.pos_ not in ("NOUN", "PROPN") or name.ent_type_ in NOT_SPEAKER_ENTITIES:
+        return []
+    while name.dep_ == "pobj" and name.head.ent_iob_ == "I" and name.head.head.pos_ in ("NOUN", "PROPN"):
+        name = name.head.head  # 'Observatory for Human Rights'
+    first = name.head
+    if name.dep_ == "conj" and first.i < name.i and first.pos_ in ("NOUN", "PROPN") and len(first.conjuncts) == 1 \
+            and not (first.dep_ == "pobj" and first.head.lower_ == "between"):
+        return [first]  # 'YPG spokesman Redur Xelil and Turkish security sources'; a longer list is a guess
+    return [name]
 
 
 def find_sources(doc: Doc) -> list[SourceMention]:
